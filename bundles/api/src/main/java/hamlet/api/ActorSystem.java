@@ -1,0 +1,73 @@
+package hamlet.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One node's actors: spawn, stop, look up and send. An OSGi service of the registry bundle. Thread-safe; no method
+ * blocks on an actor.
+ */
+public interface ActorSystem {
+    /** @return this node's id ({@code hamlet.node.id}) */
+    String nodeId();
+
+    /**
+     * Spawns an actor with no group and no config.
+     *
+     * @param behavior the behaviour's name
+     * @param name the actor's name, unique on this node
+     * @return a ref to the new actor
+     * @throws SpawnException when the behaviour is unknown, the name is taken or invalid, or the behaviour failed to
+     *     create the actor
+     */
+    ActorRef spawn(String behavior, String name);
+
+    /**
+     * Spawns an actor.
+     *
+     * @param spec name, behaviour, group and config
+     * @return a ref to the new actor
+     * @throws SpawnException as {@link #spawn(String, String)}
+     */
+    ActorRef spawn(ActorSpec spec);
+
+    /**
+     * Stops an actor of this node. Messages still in its mailbox go to dead letters.
+     *
+     * @param name the actor's name
+     * @return whether there was such an actor
+     */
+    boolean stop(String name);
+
+    /**
+     * @param address the address text, see {@link Address#parse}
+     * @return a ref to it
+     * @throws IllegalArgumentException when the address is malformed
+     */
+    ActorRef ref(String address);
+
+    /**
+     * @param address the address
+     * @return a ref to it
+     */
+    ActorRef ref(Address address);
+
+    /**
+     * @param name an actor's name
+     * @return what is known of that actor on this node, if it runs here
+     */
+    Optional<ActorInfo> actor(String name);
+
+    /** @return every actor of this node, sorted by name */
+    List<ActorInfo> actors();
+
+    /** @return the names of the behaviours this node can spawn now */
+    Set<String> behaviors();
+
+    /** @return the most recent dead letters, oldest first; how many are kept is set in config */
+    List<DeadLetter> deadLetters();
+
+    /** @return how many dead letters there have been since the node started */
+    long deadLetterCount();
+}
