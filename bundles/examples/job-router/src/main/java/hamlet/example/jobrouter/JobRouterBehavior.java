@@ -1,0 +1,40 @@
+package hamlet.example.jobrouter;
+
+import com.google.gson.JsonElement;
+import hamlet.api.Actor;
+import hamlet.api.ActorBehavior;
+import hamlet.api.ActorSpec;
+import hamlet.api.Address;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The {@code job-router} behaviour: spreads jobs over the workers of one group and returns each result to whoever
+ * submitted the job. See {@link JobRouterActor} for the messages.
+ *
+ * <p>Actor config (the admin API's {@code "config"}): {@code {"group": "worker"}}, the group whose actors take the
+ * jobs; {@code worker} when not given.
+ */
+@Component(service = ActorBehavior.class, property = ActorBehavior.NAME_PROPERTY + "=job-router")
+public final class JobRouterBehavior implements ActorBehavior {
+    /** The workers' group when the spec's config does not name one. */
+    static final String DEFAULT_GROUP = "worker";
+
+    @Override
+    public Actor create(final ActorSpec spec) {
+        return new JobRouterActor(spec.name(), group(spec));
+    }
+
+    /** Fails the spawn, rather than routing to nobody forever, when the config names no valid group. */
+    private static String group(final ActorSpec spec) {
+        final JsonElement group = spec.config().get("group");
+        if (group == null || group.isJsonNull()) {
+            return DEFAULT_GROUP;
+        }
+        if (!group.isJsonPrimitive() || !group.getAsJsonPrimitive().isString()
+                || !Address.isValidName(group.getAsString())) {
+            throw new IllegalArgumentException("job-router '" + spec.name() + "': config group must be a group name"
+                    + " (letters, digits, '_' and '-'), got " + group);
+        }
+        return group.getAsString();
+    }
+}
