@@ -1,0 +1,61 @@
+package hamlet.kernel;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The framework properties of a node. They are framework properties, not system properties, because every
+ * {@code -Dhamlet.*} system property is a config override read by the config bundle.
+ */
+public final class FrameworkSettings {
+
+    /** Framework property: the distribution directory. */
+    public static final String HOME = "hamlet.home";
+    /** Framework property: the absolute path of the node's HOCON file. */
+    public static final String CONF_FILE = "hamlet.conf.file";
+    /** Framework property: the node's data directory. */
+    public static final String DATA = "hamlet.data";
+
+    /** FileInstall polls deploy/ this often; a dropped jar is seen in about two polls. */
+    static final String DEPLOY_POLL_MS = "200";
+
+    private FrameworkSettings() {
+    }
+
+    /**
+     * Builds the properties handed to Felix.
+     *
+     * @param options     the parsed command line
+     * @param interactive true to let Gogo run its console on this terminal
+     * @param deployLevel the start level of the bundles FileInstall installs from deploy/: above every system
+     *                    bundle, so a behaviour bundle starts only once the runtime it needs is up
+     */
+    public static Map<String, String> build(final LaunchOptions options, final boolean interactive,
+                                            final int deployLevel) {
+        final Map<String, String> p = new LinkedHashMap<>();
+        p.put("org.osgi.framework.storage", options.felixCache().toString());
+        // Each start installs the bundles of the distribution afresh: a stale cache would keep old jars.
+        p.put("org.osgi.framework.storage.clean", "onFirstInit");
+        p.put("org.osgi.framework.startlevel.beginning", Integer.toString(deployLevel));
+        p.put(HOME, options.home().toString());
+        p.put(CONF_FILE, options.confFile().toString());
+        p.put(DATA, options.dataDir().toString());
+
+        p.put("felix.fileinstall.dir", options.deployDir().toString());
+        p.put("felix.fileinstall.poll", DEPLOY_POLL_MS);
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        // With write-back on, FileInstall was seen to truncate a .cfg to 0 bytes; the HOCON file is our config.
+        p.put("felix.fileinstall.enableConfigSave", "false");
+        // deploy/ is for behaviour bundles only: a stray .cfg must not bypass the validated HOCON config.
+        p.put("felix.fileinstall.filter", ".*\\.jar");
+        p.put("felix.fileinstall.bundles.new.start", "true");
+        p.put("felix.fileinstall.start.level", Integer.toString(deployLevel));
+        // 2 = warnings and errors: a bundle that fails to install or start in deploy/ is reported.
+        p.put("felix.fileinstall.log.level", "2");
+
+        if (!interactive) {
+            p.put("gosh.args", "--nointeractive");
+        }
+        return p;
+    }
+}
