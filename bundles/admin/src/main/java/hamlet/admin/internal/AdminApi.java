@@ -1,0 +1,511 @@
+package hamlet.admin.internal;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import hamlet.api.ActorInfo;
+import hamlet.api.ActorRef;
+import hamlet.api.ActorSpec;
+import hamlet.api.ActorSystem;
+import hamlet.api.Address;
+import hamlet.api.AskTimeoutException;
+import hamlet.api.DeadLetter;
+import hamlet.api.DeadLetterException;
+import hamlet.api.SpawnException;
+import hamlet.config.ConfigStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The admin API without HTTP: routes a method and path, reads a JSON request body, and answers with an
+ * {@link ApiResponse}. Knows nothing of Jetty, so that every rule here is testable with plain calls.
+ *
+ * <p>Threading: called from Jetty's threads, concurrently; holds no mutable state of its own. The stage an
+ * endpoint returns never fails: every problem becomes an error response.
+ */
+public final class AdminApi {
+    /** Beyond the runtime's own ask timeout, how long to wait before answering 504 anyway (a runtime bug). */
+    static final long DEFAULT_ASK_GRACE_MS = 2_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final String PATHS = "the API has GET /api/node, GET|POST /api/actors, DELETE /api/actors/{name},"
+        + " POST /api/send, POST /api/ask, GET /api/deadletters, GET /api/config";
+    private static final String ACTORS_PREFIX = "/api/actors/";
+
+    private final ActorSystem system;
+    private final Supplier<ConfigStatus> configStatus;
+    private final Supplier<AdminSettings> settings;
+    private final Supplier<InetSocketAddress> boundAddress;
+    private final ErrorStats stats;
+    private final long askGraceMs;
+
+    /**
+     * @param system the node's actors
+     * @param configStatus the config service, or a supplier of {@code null} while it is absent
+     * @param settings the settings in force
+     * @param boundAddress where the API listens now, or {@code null} when it does not
+     * @param stats the response counters, shown by {@code GET /api/node}
+     * @param askGraceMs how long past an ask's timeout to wait for the runtime before answering 504 anyway
+     */
+    public AdminApi(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
+                    final Supplier<AdminSettings> settings, final Supplier<InetSocketAddress> boundAddress,
+                    final ErrorStats stats, final long askGraceMs) {
+        this.system = system;
+        this.configStatus = configStatus;
+        this.settings = settings;
+        this.boundAddress = boundAddress;
+        this.stats = stats;
+        this.askGraceMs = askGraceMs;
+    }
+
+    /** @return the id of the node this API serves, for log lines */
+    String nodeId() {
+        return system.nodeId();
+    }
+
+    /**
+     * What a request is for, from its method and path alone, so that a request for nothing is refused before its
+     * body is read.
+     *
+     * @param method the HTTP method
+     * @param rawPath the decoded path
+     * @return the route: a refusal (404, 405), or an endpoint with or without a body to read
+     */
+    public Route route(final String method, final String rawPath) {
+        final String path = rawPath == null || rawPath.isEmpty() ? "/"
+            : rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
+        switch (path) {
+            case "/api/node":
+                return one(method, path, "GET", false, body -> node());
+            case "/api/actors":
+                if ("POST".equals(method)) {
+                    return Route.endpoint(true, this::spawn);
+                }
+                return one(method, path, "GET, POST", false, body -> actors());
+            case "/api/send":
+                return one(method, path, "POST", true, this::send);
+            case "/api/ask":
+                return one(method, path, "POST", true, this::ask);
+            case "/api/deadletters":
+                return one(method, path, "GET", false, body -> deadLetters());
+            case "/api/config":
+                return one(method, path, "GET", false, body -> config());
+            default:
+                break;
+        }
+        if (path.startsWith(ACTORS_PREFIX) && path.indexOf('/', ACTORS_PREFIX.length()) < 0) {
+            final String name = path.substring(ACTORS_PREFIX.length());
+            return one(method, path, "DELETE", false, body -> stop(name));
+        }
+        return Route.refusal(ApiResponse.error(404, "no such path: " + path + "; " + PATHS));
+    }
+
+    /**
+     * Answers a routed request. Never throws and the stage never fails: a bad body, a refused request and an
+     * unexpected exception all become error responses.
+     *
+     * @param route what {@link #route} said
+     * @param body the request body as read, when the route needs one
+     * @return the response, when it is known
+     */
+    public CompletionStage<ApiResponse> answer(final Route route, final byte[] body) {
+        if (route.refusal != null) {
+            return CompletableFuture.completedFuture(route.refusal);
+        }
+        try {
+            return route.endpoint.apply(route.needsBody ? parseBody(body) : null);
+        } catch (final ApiException e) {
+            return CompletableFuture.completedFuture(e.response());
+        } catch (final RuntimeException e) {
+            return CompletableFuture.completedFuture(unexpected(e));
+        }
+    }
+
+    /**
+     * @param maxBodyBytes the limit that was passed
+     * @return the 413 answer
+     */
+    static ApiResponse tooLarge(final long maxBodyBytes) {
+        return ApiResponse.error(413, "request body is larger than " + maxBodyBytes
+            + " bytes (hamlet.admin.max-body)");
+    }
+
+    private ApiResponse unexpected(final Throwable e) {
+        LOG.warn("[{}] admin API internal error: {}", system.nodeId(), e.toString());
+        LOG.debug("[{}] admin API internal error, stack", system.nodeId(), e);
+        return ApiResponse.error(500, "internal error: " + e);
+    }
+
+    private static Route one(final String method, final String path, final String allowed, final boolean needsBody,
+                             final Function<JsonObject, CompletionStage<ApiResponse>> endpoint) {
+        for (final String candidate : allowed.split(", ")) {
+            if (candidate.equals(method)) {
+                return Route.endpoint(needsBody, endpoint);
+            }
+        }
+        return Route.refusal(new ApiResponse(405,
+            Json.error("method " + method + " is not allowed on " + path + "; allowed: " + allowed),
+            Map.of("Allow", allowed)));
+    }
+
+    // ---------------------------------------------------------------- request body
+
+    private static JsonObject parseBody(final byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new ApiException(400, "request body is empty; expected a JSON object");
+        }
+        final String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(body)).toString();
+        } catch (final CharacterCodingException e) {
+            throw new ApiException(400, "request body is not valid UTF-8");
+        }
+        final JsonElement json;
+        try {
+            json = Json.parseStrict(text);
+        } catch (final IllegalArgumentException e) {
+            throw new ApiException(400, "malformed JSON in request body: " + e.getMessage());
+        }
+        if (!json.isJsonObject()) {
+            throw new ApiException(400, "request body must be a JSON object, got " + kind(json));
+        }
+        return json.getAsJsonObject();
+    }
+
+    private static String requiredString(final JsonObject body, final String key) {
+        final JsonElement value = body.get(key);
+        if (value == null || value.isJsonNull()) {
+            throw new ApiException(400, "\"" + key + "\" is missing");
+        }
+        return string(key, value);
+    }
+
+    private static String optionalString(final JsonObject body, final String key) {
+        final JsonElement value = body.get(key);
+        return value == null || value.isJsonNull() ? null : string(key, value);
+    }
+
+    private static String string(final String key, final JsonElement value) {
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new ApiException(400, "\"" + key + "\" must be a string, got " + kind(value));
+        }
+        return value.getAsString();
+    }
+
+    private static String kind(final JsonElement value) {
+        if (value.isJsonObject()) {
+            return "an object";
+        }
+        if (value.isJsonArray()) {
+            return "an array";
+        }
+        if (value.isJsonNull()) {
+            return "null";
+        }
+        final JsonPrimitive primitive = value.getAsJsonPrimitive();
+        return (primitive.isNumber() ? "the number " : primitive.isBoolean() ? "the boolean " : "the string ")
+            + abbreviate(value.toString());
+    }
+
+    private static String abbreviate(final String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+
+    /** The message body rule: a JSON string arrives as a String, any other JSON value as a JsonElement. */
+    private static Object messageBody(final JsonObject body) {
+        final JsonElement value = body.get("body");
+        if (value == null || value.isJsonNull()) {
+            throw new ApiException(400, "\"body\" is missing; give the message as \"body\": any JSON value");
+        }
+        return value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() ? value.getAsString() : value;
+    }
+
+    private static Address address(final JsonObject body) {
+        final String to = requiredString(body, "to");
+        try {
+            return Address.parse(to);
+        } catch (final IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+
+    private long timeoutMs(final JsonObject body) {
+        final AdminSettings now = settings.get();
+        final JsonElement value = body.get("timeoutMs");
+        if (value == null || value.isJsonNull()) {
+            return now.askTimeoutMs();
+        }
+        final String wanted = "\"timeoutMs\" must be a whole number of milliseconds from 1 to "
+            + now.maxAskTimeoutMs() + " (hamlet.admin.max-ask-timeout), got ";
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            throw new ApiException(400, wanted + kind(value));
+        }
+        final BigDecimal number = value.getAsBigDecimal();
+        if (number.signum() <= 0 || number.stripTrailingZeros().scale() > 0
+            || number.compareTo(BigDecimal.valueOf(now.maxAskTimeoutMs())) > 0) {
+            throw new ApiException(400, wanted + number.toPlainString());
+        }
+        return number.longValueExact();
+    }
+
+    // ---------------------------------------------------------------- endpoints
+
+    private CompletionStage<ApiResponse> node() {
+        final JsonObject json = new JsonObject();
+        json.addProperty("id", system.nodeId());
+        final JsonObject node = nodeSection();
+        json.add("host", node == null ? null : node.get("host"));
+        json.add("port", node == null ? null : node.get("port"));
+        final JsonObject admin = stats.toJson();
+        final InetSocketAddress bound = boundAddress.get();
+        final AdminSettings now = settings.get();
+        admin.addProperty("host", bound == null ? now.host() : bound.getHostString());
+        admin.addProperty("port", bound == null ? now.port() : bound.getPort());
+        admin.addProperty("listening", bound != null);
+        json.add("admin", admin);
+        json.addProperty("actors", system.actors().size());
+        json.addProperty("deadLetters", system.deadLetterCount());
+        final JsonArray behaviors = new JsonArray();
+        new TreeSet<>(system.behaviors()).forEach(behaviors::add);
+        json.add("behaviors", behaviors);
+        return done(ApiResponse.of(200, json));
+    }
+
+    /**
+     * The node's own host and port belong to the registry's section; the admin bundle reads them from the config
+     * in force as the config service shows it, rather than from another bundle's PID.
+     */
+    private JsonObject nodeSection() {
+        final ConfigStatus status = configStatus.get();
+        if (status == null) {
+            return null;
+        }
+        try {
+            final JsonElement root = Json.parseStrict(status.effectiveJson());
+            JsonElement hamlet = root;
+            if (root.isJsonObject() && root.getAsJsonObject().has("hamlet")) {
+                hamlet = root.getAsJsonObject().get("hamlet");
+            }
+            final JsonElement node = hamlet.isJsonObject() ? hamlet.getAsJsonObject().get("node") : null;
+            return node != null && node.isJsonObject() ? node.getAsJsonObject() : null;
+        } catch (final RuntimeException e) {
+            return null;
+        }
+    }
+
+    private CompletionStage<ApiResponse> actors() {
+        final JsonArray json = new JsonArray();
+        for (final ActorInfo info : system.actors()) {
+            json.add(Json.actor(info));
+        }
+        return done(ApiResponse.of(200, json));
+    }
+
+    private CompletionStage<ApiResponse> spawn(final JsonObject body) {
+        final String behavior = requiredString(body, "behavior");
+        final String name = requiredString(body, "name");
+        final String group = optionalString(body, "group");
+        final JsonElement config = body.get("config");
+        if (config != null && !config.isJsonNull() && !config.isJsonObject()) {
+            throw new ApiException(400, "\"config\" must be an object, got " + kind(config));
+        }
+        final ActorSpec spec;
+        try {
+            spec = new ActorSpec(name, behavior, group,
+                config == null || config.isJsonNull() ? null : config.getAsJsonObject().deepCopy());
+        } catch (final IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        checkSpawnable(spec);
+        final ActorRef ref;
+        try {
+            ref = system.spawn(spec);
+        } catch (final SpawnException e) {
+            // Lost a race with another spawn or a behaviour leaving: answer as if the check above had seen it.
+            checkSpawnable(spec);
+            if (e.getCause() != null) {
+                throw new ApiException(500, e.getMessage());
+            }
+            throw new ApiException(400, e.getMessage());
+        }
+        final Optional<ActorInfo> info = system.actor(name);
+        final JsonObject json = info.map(Json::actor).orElseGet(() -> Json.actor(new ActorInfo(
+            ref.address(), behavior, group, ActorInfo.State.STOPPED, 0, 0, 0)));
+        return done(new ApiResponse(201, json, Map.of("Location", ACTORS_PREFIX + name)));
+    }
+
+    private void checkSpawnable(final ActorSpec spec) {
+        if (!system.behaviors().contains(spec.behavior())) {
+            throw new ApiException(404, "unknown behaviour '" + spec.behavior() + "'; known: "
+                + String.join(", ", new TreeSet<>(system.behaviors())));
+        }
+        if (system.actor(spec.name()).isPresent()) {
+            throw new ApiException(409, "actor name '" + spec.name() + "' is taken on node " + system.nodeId());
+        }
+    }
+
+    private CompletionStage<ApiResponse> stop(final String name) {
+        try {
+            Address.checkName("actor name", name);
+        } catch (final IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        if (!system.stop(name)) {
+            throw new ApiException(404, "no actor '" + name + "' on node " + system.nodeId());
+        }
+        final JsonObject json = new JsonObject();
+        json.addProperty("stopped", name);
+        return done(ApiResponse.of(200, json));
+    }
+
+    private CompletionStage<ApiResponse> send(final JsonObject body) {
+        final Address to = address(body);
+        final Object message = messageBody(body);
+        system.ref(to).tell(message);
+        final JsonObject json = new JsonObject();
+        json.addProperty("sent", true);
+        return done(ApiResponse.of(202, json));
+    }
+
+    private CompletionStage<ApiResponse> ask(final JsonObject body) {
+        final Address to = address(body);
+        final Object message = messageBody(body);
+        final long timeoutMs = timeoutMs(body);
+        final CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
+        system.ref(to).ask(message, Duration.ofMillis(timeoutMs)).whenComplete((reply, failure) -> {
+            try {
+                answer.complete(failure == null ? replied(reply) : askFailed(to, timeoutMs, failure));
+            } catch (final RuntimeException | StackOverflowError e) {
+                answer.complete(unexpected(e));
+            }
+        });
+        // The runtime times asks out itself; this only keeps a request from hanging if it ever does not.
+        return answer.completeOnTimeout(ApiResponse.error(504, "no reply from " + to + " within " + timeoutMs
+            + " ms"), timeoutMs + askGraceMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static ApiResponse replied(final Object reply) {
+        final JsonObject json = new JsonObject();
+        json.add("reply", Json.body(reply));
+        return ApiResponse.of(200, json);
+    }
+
+    private ApiResponse askFailed(final Address to, final long timeoutMs, final Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+            && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof AskTimeoutException) {
+            final String message = cause.getMessage();
+            return ApiResponse.error(504, message != null ? message
+                : "no reply from " + to + " within " + timeoutMs + " ms");
+        }
+        if (cause instanceof DeadLetterException) {
+            final DeadLetter letter = ((DeadLetterException) cause).deadLetter();
+            final JsonObject json = Json.error(cause.getMessage());
+            json.add("deadLetter", letter == null ? null : Json.deadLetter(letter));
+            return ApiResponse.of(404, json);
+        }
+        return unexpected(cause);
+    }
+
+    private CompletionStage<ApiResponse> deadLetters() {
+        final JsonObject json = new JsonObject();
+        json.addProperty("count", system.deadLetterCount());
+        final JsonArray recent = new JsonArray();
+        for (final DeadLetter letter : system.deadLetters()) {
+            recent.add(Json.deadLetter(letter));
+        }
+        json.add("recent", recent);
+        return done(ApiResponse.of(200, json));
+    }
+
+    private CompletionStage<ApiResponse> config() {
+        final ConfigStatus status = configStatus.get();
+        if (status == null) {
+            throw new ApiException(503, "the config status is not available: the hamlet.config bundle is not"
+                + " running or has not loaded the config yet");
+        }
+        final JsonObject json = new JsonObject();
+        json.addProperty("file", status.file());
+        json.addProperty("appliedAt", Json.instant(status.appliedAt()));
+        json.addProperty("appliedCount", status.appliedCount());
+        json.addProperty("rejectedCount", status.rejectedCount());
+        json.add("lastRejection", status.lastRejection().map(AdminApi::rejection).orElse(null));
+        final String effective = status.effectiveJson();
+        JsonElement config;
+        try {
+            config = Json.parseStrict(effective);
+        } catch (final RuntimeException e) {
+            config = effective == null ? null : new JsonPrimitive(effective);
+        }
+        json.add("config", config);
+        return done(ApiResponse.of(200, json));
+    }
+
+    private static JsonObject rejection(final ConfigStatus.Rejection rejection) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("file", rejection.file());
+        json.addProperty("line", rejection.line());
+        json.addProperty("message", rejection.message());
+        json.addProperty("at", Json.instant(rejection.at()));
+        return json;
+    }
+
+    private static CompletionStage<ApiResponse> done(final ApiResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * What a request is for. Immutable.
+     */
+    public static final class Route {
+        private final ApiResponse refusal;
+        private final boolean needsBody;
+        private final Function<JsonObject, CompletionStage<ApiResponse>> endpoint;
+
+        private Route(final ApiResponse refusal, final boolean needsBody,
+                      final Function<JsonObject, CompletionStage<ApiResponse>> endpoint) {
+            this.refusal = refusal;
+            this.needsBody = needsBody;
+            this.endpoint = endpoint;
+        }
+
+        static Route refusal(final ApiResponse response) {
+            return new Route(response, false, null);
+        }
+
+        static Route endpoint(final boolean needsBody,
+                              final Function<JsonObject, CompletionStage<ApiResponse>> endpoint) {
+            return new Route(null, needsBody, endpoint);
+        }
+
+        /** @return whether the request body must be read and passed to {@link AdminApi#answer} */
+        public boolean needsBody() {
+            return needsBody;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package hamlet.admin.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import hamlet.api.ActorInfo;
+import hamlet.api.DeadLetter;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Instant;
+
+/**
+ * The API's JSON: strict parsing of request bodies and the agreed shapes of actors, dead letters and message
+ * bodies. Stateless and thread-safe.
+ */
+final class Json {
+    /** Serializes nulls, so that {@code "group": null} and {@code "lastRejection": null} are written, not dropped. */
+    static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    /** Gson's messages end with a link to its troubleshooting page, which means nothing to an API client. */
+    private static final String GSON_SEE = "\nSee https://";
+
+    private Json() {
+    }
+
+    /**
+     * Parses one JSON value strictly: no comments, no unquoted names, nothing after it.
+     *
+     * @param text the JSON text
+     * @return the value
+     * @throws IllegalArgumentException saying what is malformed and where
+     */
+    static JsonElement parseStrict(final String text) {
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            final JsonElement value = GSON.getAdapter(JsonElement.class).read(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new IllegalArgumentException("unexpected text after the JSON value at " + reader.getPath());
+            }
+            return value;
+        } catch (final IOException | JsonParseException | IllegalStateException e) {
+            throw new IllegalArgumentException(trimGson(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A message body as the API returns it: a String as a JSON string, a JsonElement as is, a dead letter as
+     * {@code {"deadLetter": {...}}}, anything else as Gson makes it.
+     *
+     * @param body a message body, possibly {@code null}
+     * @return its JSON, never {@code null}
+     */
+    static JsonElement body(final Object body) {
+        if (body == null) {
+            return JsonNull.INSTANCE;
+        }
+        if (body instanceof String) {
+            return new JsonPrimitive((String) body);
+        }
+        if (body instanceof JsonElement) {
+            return (JsonElement) body;
+        }
+        if (body instanceof DeadLetter) {
+            final JsonObject wrapped = new JsonObject();
+            wrapped.add("deadLetter", deadLetter((DeadLetter) body));
+            return wrapped;
+        }
+        try {
+            return GSON.toJsonTree(body);
+        } catch (final RuntimeException | StackOverflowError e) {
+            // An object Gson cannot walk (JDK internals, a cycle) is still shown rather than failing the request.
+            return new JsonPrimitive(String.valueOf(body));
+        }
+    }
+
+    /**
+     * @param letter a dead letter
+     * @return {@code {"to","from","reason","detail","at","body"}}
+     */
+    static JsonObject deadLetter(final DeadLetter letter) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("to", letter.to());
+        json.addProperty("from", letter.from());
+        json.addProperty("reason", letter.reason() == null ? null : letter.reason().name());
+        json.addProperty("detail", letter.detail());
+        json.addProperty("at", instant(letter.at()));
+        json.add("body", body(letter.body()));
+        return json;
+    }
+
+    /**
+     * @param info an actor
+     * @return {@code {"name","address","behavior","group","state","mailbox","processed","restarts"}}
+     */
+    static JsonObject actor(final ActorInfo info) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("name", info.name());
+        json.addProperty("address", info.address().toString());
+        json.addProperty("behavior", info.behavior());
+        json.addProperty("group", info.group());
+        json.addProperty("state", info.state() == null ? null : info.state().name());
+        json.addProperty("mailbox", info.mailboxSize());
+        json.addProperty("processed", info.processed());
+        json.addProperty("restarts", info.restarts());
+        return json;
+    }
+
+    /**
+     * @param at an instant or {@code null}
+     * @return its ISO-8601 text, or {@code null}
+     */
+    static String instant(final Instant at) {
+        return at == null ? null : at.toString();
+    }
+
+    /**
+     * @param message an error text
+     * @return {@code {"error": message}}
+     */
+    static JsonObject error(final String message) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("error", message);
+        return json;
+    }
+
+    private static String trimGson(final String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        final int see = message.indexOf(GSON_SEE);
+        return see < 0 ? message : message.substring(0, see);
+    }
+}
