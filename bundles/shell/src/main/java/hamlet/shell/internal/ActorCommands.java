@@ -1,0 +1,262 @@
+package hamlet.shell.internal;
+
+import com.google.gson.JsonElement;
+import hamlet.api.ActorInfo;
+import hamlet.api.ActorRef;
+import hamlet.api.ActorSpec;
+import hamlet.api.ActorSystem;
+import hamlet.api.Address;
+import hamlet.api.AskTimeoutException;
+import hamlet.api.DeadLetter;
+import hamlet.api.DeadLetterException;
+import hamlet.api.SpawnException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code actor:*} commands without Gogo: each takes the user's arguments as text and returns the lines to
+ * print, or throws a {@link CommandException} whose message is the one line to show.
+ *
+ * <p>Threading: called from a shell session's thread. {@link #ask} blocks that thread (never an actor's) until the
+ * reply, the timeout, or an interrupt.
+ */
+final class ActorCommands {
+    /** How long {@code actor:ask} waits when no timeout is given. */
+    static final String DEFAULT_ASK_TIMEOUT = "5s";
+    /** Beyond the runtime's own ask timeout, how long to wait before giving up anyway (a runtime bug). */
+    static final long DEFAULT_ASK_GRACE_MS = 2_000;
+    /** How many dead letters {@code actor:deadletters} shows when not told. */
+    static final String DEFAULT_DEAD_LETTERS = "20";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
+    private static final Duration MAX_ASK_TIMEOUT = Duration.ofMinutes(10);
+    private static final int MAX_CELL = 60;
+
+    private final ActorSystem system;
+    private final long askGraceMs;
+
+    /**
+     * @param system the node's actors
+     * @param askGraceMs how long past an ask's timeout to wait for the runtime before giving up anyway
+     */
+    ActorCommands(final ActorSystem system, final long askGraceMs) {
+        this.system = system;
+        this.askGraceMs = askGraceMs;
+    }
+
+    /** @return a table of this node's actors, then a count */
+    String list() {
+        final List<ActorInfo> actors = system.actors();
+        if (actors.isEmpty()) {
+            return "no actors on node " + system.nodeId() + "\n";
+        }
+        final Table table = new Table("NAME", "BEHAVIOR", "GROUP", "STATE", "MAILBOX", "PROCESSED", "RESTARTS",
+            "ADDRESS");
+        for (final ActorInfo info : actors) {
+            table.row(info.name(), info.behavior(), info.group(), info.state(), info.mailboxSize(),
+                info.processed(), info.restarts(), info.address());
+        }
+        return table + plural(actors.size(), "actor") + " on node " + system.nodeId() + "\n";
+    }
+
+    /**
+     * @param behavior the behaviour's name
+     * @param name the new actor's name
+     * @param group the group to join, or {@code null} or empty for none
+     * @return one line saying what was spawned where
+     */
+    String spawn(final String behavior, final String name, final String group) {
+        final String command = "actor:spawn";
+        final ActorSpec spec;
+        try {
+            spec = new ActorSpec(name, behavior, group == null || group.isEmpty() ? null : group, null);
+        } catch (final IllegalArgumentException e) {
+            throw new CommandException(command, e.getMessage());
+        }
+        final Set<String> known = new TreeSet<>(system.behaviors());
+        if (!known.contains(behavior)) {
+            throw new CommandException(command, "unknown behaviour '" + behavior + "'; known: "
+                + (known.isEmpty() ? "none (no behaviour bundle is running)" : String.join(", ", known)));
+        }
+        if (system.actor(name).isPresent()) {
+            throw new CommandException(command, "actor name '" + name + "' is taken on node " + system.nodeId());
+        }
+        final ActorRef ref;
+        try {
+            ref = system.spawn(spec);
+        } catch (final SpawnException e) {
+            final Throwable cause = e.getCause();
+            throw new CommandException(command, e.getMessage() + (cause == null ? "" : ": " + cause));
+        }
+        return "spawned " + name + " (" + behavior + (spec.group() == null ? "" : ", group " + spec.group())
+            + ") at " + system.nodeId() + ":" + ref.address().name() + "\n";
+    }
+
+    /**
+     * @param name an actor's name
+     * @return one line saying it stopped
+     */
+    String stop(final String name) {
+        final String command = "actor:stop";
+        try {
+            Address.checkName("actor name", name);
+        } catch (final IllegalArgumentException e) {
+            throw new CommandException(command, e.getMessage());
+        }
+        if (!system.stop(name)) {
+            throw new CommandException(command, "no actor '" + name + "' on node " + system.nodeId()
+                + "; see actor:list");
+        }
+        return "stopped " + name + "\n";
+    }
+
+    /**
+     * @param address where to send
+     * @param text the message: a JSON object or array is sent as JSON, anything else as text
+     * @return one line saying what was sent where
+     */
+    String send(final String address, final String text) {
+        final String command = "actor:send";
+        final Address to = parse(command, address);
+        final Object body = body(command, text);
+        system.ref(to).tell(body);
+        return "sent to " + to + (body instanceof JsonElement ? " as JSON" : " as text") + "\n";
+    }
+
+    /**
+     * Sends and waits for the reply, blocking this shell session.
+     *
+     * @param address where to send
+     * @param text the message, as for {@link #send}
+     * @param timeout how long to wait: {@code 500ms}, {@code 5s}, {@code 1m}, or milliseconds
+     * @return the reply as JSON, on one line
+     */
+    String ask(final String address, final String text, final String timeout) {
+        final String command = "actor:ask";
+        final Duration wait = duration(command, timeout);
+        final Address to = parse(command, address);
+        final Object body = body(command, text);
+        final CompletableFuture<Object> reply = new CompletableFuture<>();
+        system.ref(to).ask(body, wait).whenComplete((value, failure) -> {
+            if (failure == null) {
+                reply.complete(value);
+            } else {
+                reply.completeExceptionally(failure);
+            }
+        });
+        try {
+            return Bodies.toJsonText(reply.get(wait.toMillis() + askGraceMs, TimeUnit.MILLISECONDS)) + "\n";
+        } catch (final TimeoutException e) {
+            throw new CommandException(command, "no reply from " + to + " within " + wait.toMillis() + " ms");
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandException(command, "interrupted while waiting for the reply from " + to);
+        } catch (final ExecutionException e) {
+            throw new CommandException(command, askFailure(to, wait, e.getCause()));
+        }
+    }
+
+    /**
+     * @param last how many of the most recent to show
+     * @return the dead-letter count, then a table of the most recent, oldest first
+     */
+    String deadLetters(final String last) {
+        final String command = "actor:deadletters";
+        final int limit;
+        try {
+            limit = Integer.parseInt(last.strip());
+        } catch (final NumberFormatException e) {
+            throw new CommandException(command, "-n must be a whole number, got '" + last + "'");
+        }
+        if (limit < 1) {
+            throw new CommandException(command, "-n must be at least 1, got " + limit);
+        }
+        final long count = system.deadLetterCount();
+        final List<DeadLetter> recent = system.deadLetters();
+        if (count == 0 && recent.isEmpty()) {
+            return "no dead letters on node " + system.nodeId() + "\n";
+        }
+        final List<DeadLetter> shown = recent.subList(Math.max(0, recent.size() - limit), recent.size());
+        final Table table = new Table("AT", "REASON", "TO", "FROM", "DETAIL", "BODY");
+        for (final DeadLetter letter : shown) {
+            table.row(letter.at(), letter.reason(), letter.to(), letter.from(), cell(letter.detail()),
+                cell(Bodies.toJsonText(letter.body())));
+        }
+        return plural(count, "dead letter") + " on node " + system.nodeId() + " since start; the last "
+            + shown.size() + ":\n" + table;
+    }
+
+    private static String askFailure(final Address to, final Duration wait, final Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+            && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof AskTimeoutException) {
+            return cause.getMessage() != null ? cause.getMessage()
+                : "no reply from " + to + " within " + wait.toMillis() + " ms";
+        }
+        if (cause instanceof DeadLetterException) {
+            return cause.getMessage();
+        }
+        return "ask of " + to + " failed: " + cause;
+    }
+
+    private static Address parse(final String command, final String address) {
+        try {
+            return Address.parse(address);
+        } catch (final IllegalArgumentException e) {
+            throw new CommandException(command, e.getMessage());
+        }
+    }
+
+    private static Object body(final String command, final String text) {
+        if (text == null || text.isEmpty()) {
+            throw new CommandException(command, "the message TEXT is empty; quote it: " + command
+                + " ADDRESS 'hello' or '{\"task\":\"stats\"}'");
+        }
+        return Bodies.fromText(text);
+    }
+
+    /**
+     * @param command the command, for the error
+     * @param text {@code 500ms}, {@code 5s}, {@code 1m}, or a number of milliseconds
+     * @return the duration, from 1 ms to 10 minutes
+     */
+    static Duration duration(final String command, final String text) {
+        final Matcher matcher = DURATION.matcher(text == null ? "" : text.strip());
+        if (!matcher.matches()) {
+            throw new CommandException(command, "timeout '" + text + "' must be like 500ms, 5s or 1m");
+        }
+        final long amount = Long.parseLong(matcher.group(1));
+        final String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
+        final Duration duration = "m".equals(unit) ? Duration.ofMinutes(amount)
+            : "s".equals(unit) ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
+        if (duration.isZero() || duration.compareTo(MAX_ASK_TIMEOUT) > 0) {
+            throw new CommandException(command, "timeout '" + text + "' must be from 1ms to 10m");
+        }
+        return duration;
+    }
+
+    private static String cell(final String text) {
+        if (text == null) {
+            return null;
+        }
+        final String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.length() <= MAX_CELL ? oneLine : oneLine.substring(0, MAX_CELL - 3) + "...";
+    }
+
+    private static String plural(final long count, final String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,107 @@
+package hamlet.shell.internal;
+
+import hamlet.api.ActorSystem;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code actor:*} Gogo commands, wired to the node's {@link ActorSystem}. Only adapts Gogo's calling
+ * convention to {@link ActorCommands}; the Gogo annotations are optional at runtime (the bundle resolves without
+ * Gogo, and then nothing calls this).
+ */
+@Component(service = ActorShell.class, property = {
+    "osgi.command.scope=actor",
+    "osgi.command.function=list",
+    "osgi.command.function=spawn",
+    "osgi.command.function=stop",
+    "osgi.command.function=send",
+    "osgi.command.function=ask",
+    "osgi.command.function=deadletters"})
+public final class ActorShell {
+    private static final String ADDRESS = "address: NAME, NODE:NAME or '*:GROUP' (quoted: Gogo expands a bare *)";
+
+    private final ActorCommands commands;
+
+    /** @param system the node's actors */
+    @Activate
+    public ActorShell(@Reference final ActorSystem system) {
+        this.commands = new ActorCommands(system, ActorCommands.DEFAULT_ASK_GRACE_MS);
+    }
+
+    /** @return a table of this node's actors */
+    @Descriptor("list the actors of this node: name, behaviour, group, state, mailbox, processed, restarts")
+    public String list() {
+        return Shell.run("actor:list", commands::list, System.err);
+    }
+
+    /**
+     * @param group the group to join
+     * @param behavior the behaviour's name
+     * @param name the new actor's name
+     * @return what was spawned
+     */
+    @Descriptor("spawn an actor of a behaviour, e.g. actor:spawn echo echo-1")
+    public String spawn(
+        @Descriptor("group the actor joins, addressed as *:GROUP") @Parameter(names = {"-g", "--group"},
+            absentValue = "") final String group,
+        @Descriptor("behaviour name (see GET /api/node or actor:spawn with a wrong name for the list)")
+        final String behavior,
+        @Descriptor("actor name: letters, digits, '_' and '-'") final String name) {
+        return Shell.run("actor:spawn", () -> commands.spawn(behavior, name, group), System.err);
+    }
+
+    /**
+     * @param name the actor's name
+     * @return that it stopped
+     */
+    @Descriptor("stop an actor of this node; messages still in its mailbox go to dead letters")
+    public String stop(@Descriptor("actor name") final String name) {
+        return Shell.run("actor:stop", () -> commands.stop(name), System.err);
+    }
+
+    /**
+     * @param address where to send
+     * @param text the message
+     * @return that it was sent
+     */
+    @Descriptor("send a message without waiting, e.g. actor:send echo-1 'hello' or actor:send '*:worker'"
+        + " '{\"task\":\"fib\",\"n\":20}'")
+    public String send(
+        @Descriptor(ADDRESS) final String address,
+        @Descriptor("message, quoted: a JSON object or array is sent as JSON, anything else as text")
+        final String text) {
+        return Shell.run("actor:send", () -> commands.send(address, text), System.err);
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @param address where to send
+     * @param text the message
+     * @return the reply as JSON
+     */
+    @Descriptor("send a message and print the reply as JSON, e.g. actor:ask echo-1 'hi' or actor:ask -t 10s"
+        + " worker-1 '{\"task\":\"fib\",\"n\":30}'")
+    public String ask(
+        @Descriptor("how long to wait for the reply: 500ms, 5s, 1m (default 5s)")
+        @Parameter(names = {"-t", "--timeout"}, absentValue = ActorCommands.DEFAULT_ASK_TIMEOUT)
+        final String timeout,
+        @Descriptor(ADDRESS) final String address,
+        @Descriptor("message, quoted: a JSON object or array is sent as JSON, anything else as text")
+        final String text) {
+        return Shell.run("actor:ask", () -> commands.ask(address, text, timeout), System.err);
+    }
+
+    /**
+     * @param last how many to show
+     * @return the count and the most recent dead letters
+     */
+    @Descriptor("show how many messages could not be delivered, and the most recent ones")
+    public String deadletters(
+        @Descriptor("how many of the most recent to show (default 20)")
+        @Parameter(names = {"-n", "--last"}, absentValue = ActorCommands.DEFAULT_DEAD_LETTERS) final String last) {
+        return Shell.run("actor:deadletters", () -> commands.deadLetters(last), System.err);
+    }
+}

@@ -1,0 +1,94 @@
+package hamlet.shell.internal;
+
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The commands as Gogo calls them (its real command processor, without OSGi): arguments, options and their
+ * defaults, and errors on the session's error stream.
+ */
+class GogoCommandsTest {
+    private final FakeActorSystem system = new FakeActorSystem();
+    private final ThreadIOImpl threadIo = new ThreadIOImpl();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private CommandProcessorImpl processor;
+    private CommandSession session;
+
+    @BeforeEach
+    void startGogo() {
+        threadIo.start();
+        processor = new CommandProcessorImpl(threadIo);
+        final ActorShell actors = new ActorShell(system);
+        for (final String function : new String[] {"list", "spawn", "stop", "send", "ask", "deadletters"}) {
+            processor.addCommand("actor", actors, function);
+        }
+        final ConfigShell config = new ConfigShell();
+        config.activate();
+        processor.addCommand("config", config, "show");
+        session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
+    }
+
+    @AfterEach
+    void stopGogo() {
+        session.close();
+        processor.stop();
+        threadIo.stop();
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldSpawnWithAndWithoutGroupOption() throws Exception {
+        assertEquals("spawned e1 (echo) at node1:e1\n", session.execute("actor:spawn echo e1"));
+        assertEquals("spawned w1 (worker, group worker) at node1:w1\n",
+            session.execute("actor:spawn -g worker worker w1"));
+        assertEquals("", err());
+    }
+
+    @Test
+    void shouldPrintOneLineErrorOnSessionErrorStream() throws Exception {
+        assertNull(session.execute("actor:spawn ecco e1"));
+        assertEquals("actor:spawn: unknown behaviour 'ecco'; known: echo, job-router, worker", err().strip());
+    }
+
+    @Test
+    void shouldAskWithDefaultOrGivenTimeoutAndQuotedJson() throws Exception {
+        system.spawn("echo", "e1");
+        assertEquals("{\"task\":\"fib\",\"n\":3}\n", session.execute("actor:ask e1 '{\"task\":\"fib\",\"n\":3}'"));
+        assertEquals("\"hello world\"\n", session.execute("actor:ask -t 250ms e1 'hello world'"));
+        assertEquals(Duration.ofSeconds(5), system.sent.get(0).timeout());
+        assertEquals(Duration.ofMillis(250), system.sent.get(1).timeout());
+    }
+
+    /** Gogo expands an unquoted * as a file name pattern, so a group address is quoted. */
+    @Test
+    void shouldSendAndListAndShowDeadLetters() throws Exception {
+        assertEquals("sent to *:worker as JSON\n", session.execute("actor:send '*:worker' '{\"task\":\"stats\"}'"));
+        assertEquals("no actors on node node1\n", session.execute("actor:list"));
+        assertEquals("no dead letters on node node1\n", session.execute("actor:deadletters"));
+        assertNull(session.execute("actor:deadletters -n 0"));
+        assertEquals("actor:deadletters: -n must be at least 1, got 0", err().strip());
+    }
+
+    @Test
+    void shouldSayConfigServiceIsAbsent() throws Exception {
+        assertNull(session.execute("config:show"));
+        assertTrue(err().startsWith("config:show: the config service is not available"), err());
+    }
+}
