@@ -68,7 +68,8 @@ class AdminSettingsTest {
     void shouldRefuseBadHostAndSizes() {
         assertEquals("hamlet.admin.host must be a host name or IP address, got 'my host'",
             refused("hamlet.admin.host = \"my host\""));
-        assertEquals("hamlet.admin.host must be a host name or IP address, got ''", refused("hamlet.admin.host = \"\""));
+        assertEquals("hamlet.admin.host must be a host name or IP address, got ''",
+            refused("hamlet.admin.host = \"\""));
         assertEquals("hamlet.admin.max-body must be between 1 and 67108864 bytes, got 0",
             refused("hamlet.admin.max-body = 0"));
         assertEquals("hamlet.admin.max-body must be between 1 and 67108864 bytes, got 1073741824",
