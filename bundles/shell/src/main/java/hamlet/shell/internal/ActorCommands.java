@@ -95,8 +95,11 @@ final class ActorCommands {
         try {
             ref = system.spawn(spec);
         } catch (final SpawnException e) {
+            // The behaviour's exception is shown once, however the runtime chose to word its message.
             final Throwable cause = e.getCause();
-            throw new CommandException(command, e.getMessage() + (cause == null ? "" : ": " + cause));
+            final String message = String.valueOf(e.getMessage());
+            final boolean named = cause == null || message.contains(String.valueOf(cause.getMessage()));
+            throw new CommandException(command, named ? message : message + ": " + cause);
         }
         return "spawned " + name + " (" + behavior + (spec.group() == null ? "" : ", group " + spec.group())
             + ") at " + system.nodeId() + ":" + ref.address().name() + "\n";

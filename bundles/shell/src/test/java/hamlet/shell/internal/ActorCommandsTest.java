@@ -79,6 +79,21 @@ class ActorCommandsTest {
             + " boom", refused(() -> commands.spawn("broken", "b1", "")));
     }
 
+    @Test
+    void shouldNotRepeatTheCauseWhenTheRuntimeAlreadyNamedIt() {
+        final hamlet.api.ActorSystem wording = new FakeActorSystem() {
+            @Override
+            public hamlet.api.ActorRef spawn(final ActorSpec spec) {
+                final Exception cause = new IllegalStateException("boom");
+                throw new hamlet.api.SpawnException("cannot spawn actor 'e1': behaviour 'echo' failed to create it: "
+                    + cause, cause);
+            }
+        };
+        assertEquals("actor:spawn: cannot spawn actor 'e1': behaviour 'echo' failed to create it:"
+            + " java.lang.IllegalStateException: boom",
+            refused(() -> new ActorCommands(wording, GRACE_MS).spawn("echo", "e1", "")));
+    }
+
     // ------------------------------------------------------------------ stop
 
     @Test

@@ -29,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code silent} (asks time out at once), {@code stuck} (asks never complete) and {@code broken} (create fails).
  * {@code echo} replies with the body from another thread; {@code worker} replies {"worker": name, "done": 1}.
  */
-final class FakeActorSystem implements ActorSystem {
+class FakeActorSystem implements ActorSystem {
     static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
 
     /** What a tell or ask sent. */
