@@ -11,10 +11,17 @@ public interface ConfigStatus {
     /** @return the file being watched, e.g. {@code /opt/hamlet/conf/node.conf} */
     String file();
 
-    /** @return the config in force, as HOCON text with comments naming where each value came from */
+    /**
+     * @return the config in force, the {@code hamlet} subtree only, as HOCON text rooted at {@code hamlet} with
+     *     comments naming where each value came from (the file and line, a bundle's reference.conf, an
+     *     environment variable or a system property)
+     */
     String effective();
 
-    /** @return the config in force as JSON text, the {@code hamlet} subtree only */
+    /**
+     * @return the config in force as concise JSON text (one line), the {@code hamlet} subtree only, rooted at
+     *     {@code hamlet}: {@code {"hamlet":{"admin":{"host":"127.0.0.1","port":7780},...}}}
+     */
     String effectiveJson();
 
     /** @return when the config in force was applied */
@@ -26,15 +33,21 @@ public interface ConfigStatus {
     /** @return how many edits were refused since start */
     long rejectedCount();
 
-    /** @return the last refusal, if the edit after the config in force was refused */
+    /**
+     * @return the last refusal since the config in force was applied: set when an edit (or a reload after bundles
+     *     came or went) is refused, kept while later edits are refused too (the newest one shown), cleared by the
+     *     next successful apply. At start, a broken file leaves the node on defaults and overrides with the
+     *     refusal shown here.
+     */
     Optional<Rejection> lastRejection();
 
     /**
      * One refused edit.
      *
-     * @param file the file that held the error
+     * @param file the file that held the error (or the override, e.g. {@code environment variable HAMLET_X})
      * @param line the line of the error, or -1 when unknown
-     * @param message what was wrong, naming the key when there is one
+     * @param message what was wrong, naming the key when there is one, ending with {@code (line N)} when the line
+     *     is known, e.g. {@code unknown key hamlet.registry.trhoughput (line 12)}
      * @param at when the edit was refused
      */
     record Rejection(String file, int line, String message, Instant at) {

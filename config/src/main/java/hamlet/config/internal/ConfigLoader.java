@@ -10,7 +10,6 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import hamlet.config.Sections;
 
@@ -128,7 +127,9 @@ final class ConfigLoader {
                     final Config merged = one.withFallback(reference).resolve();
                     final Config resolvedReference = reference.resolveWith(merged);
                     fault = wrongType(merged, resolvedReference);
-                    typed = asReferenceType(one, override, merged, resolvedReference);
+                    if (fault.isEmpty()) {
+                        typed = asReferenceType(one, override, merged, resolvedReference);
+                    }
                 } catch (final ConfigException e) {
                     fault = Optional.of(Refusal.at(e.origin(), override.source(), withoutOrigin(e)));
                 }
@@ -156,8 +157,7 @@ final class ConfigLoader {
             case BOOLEAN -> merged.getBoolean(override.path());
             default -> null;
         };
-        return value == null ? one
-            : ConfigFactory.empty().withValue(override.path(), ConfigValueFactory.fromAnyRef(value, override.source()));
+        return value == null ? one : ConfigFactory.parseMap(Map.of(override.path(), value), override.source());
     }
 
     /** As HOCON types a number literal: an int when it fits, else a long, else a double. */

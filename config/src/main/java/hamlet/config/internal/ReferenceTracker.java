@@ -59,8 +59,9 @@ final class ReferenceTracker implements BundleTrackerCustomizer<Long> {
             return false;
         }
         try (InputStream in = entry.openStream()) {
-            references.put(bundle.getBundleId(), bundle.getSymbolicName(),
-                new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            final String name = bundle.getSymbolicName() != null ? bundle.getSymbolicName()
+                : "bundle " + bundle.getBundleId();
+            references.put(bundle.getBundleId(), name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             return true;
         } catch (final IOException e) {
             LOG.error("[{}] cannot read {} of bundle {}: {}", nodeId.get(), ENTRY, bundle.getSymbolicName(),

@@ -380,6 +380,8 @@ class LiveConfigTest {
         assertEquals(30, h.live.inForce().getInt("hamlet.registry.dispatcher.throughput"));
         assertEquals("file", h.live.nodeId());
         assertEquals(7783, h.lastPushOf("hamlet.admin").get("hamlet.admin.port"), "pushed as the reference's type");
+        assertTrue(h.status().effective().contains("# system property hamlet.admin.port"), h.status().effective());
+        assertFalse(h.status().effective().contains("withValue"), h.status().effective());
     }
 
     @Test

@@ -7,6 +7,7 @@ final class MemoryFileSource implements FileSource {
     private final String name;
     private FileState state = FileState.missing();
     private long lastModifiedMs = 1_000;
+    private int reads;
 
     MemoryFileSource(final String name) {
         this.name = name;
@@ -24,6 +25,11 @@ final class MemoryFileSource implements FileSource {
         state = FileState.present(lastModifiedMs, bytes.length, bytes);
     }
 
+    /** @return how many times the file was looked at */
+    int reads() {
+        return reads;
+    }
+
     void delete() {
         state = FileState.missing();
     }
@@ -39,6 +45,7 @@ final class MemoryFileSource implements FileSource {
 
     @Override
     public FileState read() {
+        reads++;
         return state;
     }
 }
