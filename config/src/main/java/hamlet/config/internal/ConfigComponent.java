@@ -53,18 +53,23 @@ public final class ConfigComponent implements ConfigStatus {
         final ReferenceTracker referenceTracker = new ReferenceTracker(references, this::nodeId);
         referenceTracker.read(context.getBundle());
         bundleTracker = new BundleTracker<>(context, TRACKED_STATES, referenceTracker);
-        bundleTracker.open();
         validatorTracker = new ServiceTracker<>(context, SettingsValidator.class, null);
+        bundleTracker.open();
         validatorTracker.open();
-
-        final SectionPusher pusher = new SectionPusher((pid, properties) ->
-            configurationAdmin.getConfiguration(pid, ANY_LOCATION).update(new Hashtable<>(properties)));
-        live = new LiveConfig(file.toString(), pusher, this::validators,
-            Overrides.of(System.getenv(), systemProperties()), Clock.systemUTC());
-        final ConfigAgent agent = new ConfigAgent(new PathFileSource(file), references, live);
-        agent.start(System.nanoTime());
-        watcher = new WatcherThread(agent, this::nodeId);
-        watcher.start();
+        try {
+            final SectionPusher pusher = new SectionPusher((pid, properties) ->
+                configurationAdmin.getConfiguration(pid, ANY_LOCATION).update(new Hashtable<>(properties)));
+            live = new LiveConfig(file.toString(), pusher, this::validators,
+                Overrides.of(System.getenv(), systemProperties()), Clock.systemUTC());
+            final ConfigAgent agent = new ConfigAgent(new PathFileSource(file), references, live);
+            agent.start(System.nanoTime());
+            watcher = new WatcherThread(agent, this::nodeId);
+            watcher.start();
+        } catch (final RuntimeException e) {
+            bundleTracker.close();
+            validatorTracker.close();
+            throw e;
+        }
     }
 
     @Deactivate

@@ -160,19 +160,19 @@ final class LiveConfig {
 
     private void reload(final Cause cause) {
         final ConfigLoader.Vetted vetted = loader.vetOverrides(overrides, references);
-        reportOnce(vetted.problems());
         final ConfigLoader.Outcome outcome = loader.propose(fileText, references, vetted.config(), allValidators());
         if (outcome instanceof ConfigLoader.Applied applied) {
             apply(applied.config(), cause);
-            return;
+        } else {
+            final Refusal refusal = ((ConfigLoader.Refused) outcome).refusal();
+            if (cause == Cause.FIRST_LOAD) {
+                apply(firstLoadFallback(vetted.config()), Cause.START_FALLBACK);
+            } else if (cause == Cause.BUNDLES_CHANGED) {
+                withNewDefaults(vetted.config()).ifPresent(extended -> apply(extended, Cause.NEW_DEFAULTS));
+            }
+            reject(refusal, cause);
         }
-        final Refusal refusal = ((ConfigLoader.Refused) outcome).refusal();
-        if (cause == Cause.FIRST_LOAD) {
-            apply(firstLoadFallback(vetted.config()), Cause.START_FALLBACK);
-        } else if (cause == Cause.BUNDLES_CHANGED) {
-            withNewDefaults(vetted.config()).ifPresent(extended -> apply(extended, Cause.NEW_DEFAULTS));
-        }
-        reject(refusal, cause);
+        reportOnce(vetted.problems()); // after the apply, so that the first load's lines carry the node id
     }
 
     private Config firstLoadFallback(final Config vettedOverrides) {
