@@ -1,0 +1,174 @@
+package hamlet.registry.internal;
+
+import hamlet.api.ActorRef;
+import hamlet.api.DeadLetter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Where undeliverable messages end: counted, the most recent kept in a bounded ring, logged at a bounded rate, and
+ * sent back to their sender as a {@link DeadLetter} body when they had one.
+ *
+ * <p>No loops: a {@link DeadLetter} body that cannot be delivered in turn makes no new dead letter (it is counted
+ * in {@link #undeliveredNotices()} only), and a reply with no sender ({@link DeadLetter.Reason#NO_SENDER}) is not
+ * sent back to the actor that replied.
+ *
+ * <p>Threading: {@link #record} is called from any thread (senders, dispatcher turns, the ask timer); the ring and
+ * the log budget are guarded by one lock held for a few field writes, never while logging or sending.
+ */
+final class DeadLetters {
+    private static final Logger LOG = LoggerFactory.getLogger("hamlet.registry.deadletters");
+    private static final long SECOND_NS = 1_000_000_000L;
+
+    private final String nodeId;
+    private final Clock clock;
+    private final LongSupplier nanoClock;
+    private final LongAdder total = new LongAdder();
+    private final LongAdder undeliveredNotices = new LongAdder();
+    private final LongAdder linesLogged = new LongAdder();
+    private final Object lock = new Object();
+
+    // Guarded by lock.
+    private DeadLetter[] ring;
+    private int next;
+    private int size;
+    private int logPerSecond;
+    private long windowStartNs;
+    private boolean windowOpen;
+    private int loggedInWindow;
+    private long notLogged;
+
+    DeadLetters(final String nodeId, final int keep, final int logPerSecond, final Clock clock,
+                final LongSupplier nanoClock) {
+        this.nodeId = nodeId;
+        this.clock = clock;
+        this.nanoClock = nanoClock;
+        this.ring = new DeadLetter[keep];
+        this.logPerSecond = logPerSecond;
+    }
+
+    /**
+     * Gives up a message.
+     *
+     * @param to where it was sent, as text
+     * @param body what was sent
+     * @param sender who sent it, or {@code null}; told with the {@link DeadLetter} as body (except for NO_SENDER)
+     * @param reason why, in a word
+     * @param detail why, in a sentence
+     */
+    void record(final String to, final Object body, final ActorRef sender, final DeadLetter.Reason reason,
+                final String detail) {
+        if (body instanceof DeadLetter) {
+            undeliveredNotices.increment();
+            LOG.debug("[{}] notice {} not delivered to {} ({}); no dead letter is made of a dead letter",
+                nodeId, body, to, detail);
+            return;
+        }
+        final String from = sender == null ? null : String.valueOf(sender.address());
+        final DeadLetter letter = new DeadLetter(to, from, body, reason, detail, clock.instant());
+        total.increment();
+        final boolean log;
+        final long omitted;
+        final int budget;
+        synchronized (lock) {
+            keep(letter);
+            final long now = nanoClock.getAsLong();
+            if (!windowOpen || now - windowStartNs >= SECOND_NS) {
+                omitted = notLogged;
+                notLogged = 0;
+                windowStartNs = now;
+                windowOpen = true;
+                loggedInWindow = 0;
+            } else {
+                omitted = 0;
+            }
+            budget = logPerSecond;
+            log = loggedInWindow < budget;
+            if (log) {
+                loggedInWindow++;
+            } else {
+                notLogged++;
+            }
+        }
+        if (omitted > 0) {
+            linesLogged.increment();
+            LOG.info("[{}] {} more dead letters were not logged (at most {} a second: "
+                + "hamlet.registry.dead-letters.log-per-second); all are counted", nodeId, omitted, budget);
+        }
+        if (log) {
+            linesLogged.increment();
+            LOG.info("[{}] dead letter {} to {} from {}: {}; body {}", nodeId, reason, to,
+                from == null ? "nobody" : from, detail, BodyConverter.describe(body));
+        }
+        if (sender != null && reason != DeadLetter.Reason.NO_SENDER) {
+            sender.tell(letter, null);
+        }
+    }
+
+    /** @return the most recent dead letters kept, oldest first */
+    List<DeadLetter> recent() {
+        synchronized (lock) {
+            final List<DeadLetter> recent = new ArrayList<>(size);
+            final int length = ring.length;
+            for (int i = 0; i < size; i++) {
+                recent.add(ring[(next - size + i + length) % length]);
+            }
+            return recent;
+        }
+    }
+
+    /** @return how many dead letters there were, kept or not */
+    long count() {
+        return total.sum();
+    }
+
+    /** @return how many {@link DeadLetter} notices could not be delivered in turn (and made no dead letter) */
+    long undeliveredNotices() {
+        return undeliveredNotices.sum();
+    }
+
+    /** @return log lines written, for tests of the rate limit */
+    long linesLogged() {
+        return linesLogged.sum();
+    }
+
+    /**
+     * Applies new limits; shrinking the ring keeps the most recent.
+     *
+     * @param keep how many to keep
+     * @param perSecond how many to log a second
+     */
+    void apply(final int keep, final int perSecond) {
+        synchronized (lock) {
+            logPerSecond = perSecond;
+            if (keep == ring.length) {
+                return;
+            }
+            final List<DeadLetter> recent = recent();
+            final DeadLetter[] resized = new DeadLetter[keep];
+            final int kept = Math.min(keep, recent.size());
+            for (int i = 0; i < kept; i++) {
+                resized[i] = recent.get(recent.size() - kept + i);
+            }
+            ring = resized;
+            size = kept;
+            next = keep == 0 ? 0 : kept % keep;
+        }
+    }
+
+    private void keep(final DeadLetter letter) {
+        final int length = ring.length;
+        if (length == 0) {
+            return;
+        }
+        ring[next] = letter;
+        next = (next + 1) % length;
+        size = Math.min(size + 1, length);
+    }
+}

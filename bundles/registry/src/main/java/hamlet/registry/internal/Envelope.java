@@ -1,0 +1,47 @@
+package hamlet.registry.internal;
+
+import hamlet.api.ActorRef;
+import hamlet.api.Address;
+import hamlet.api.Message;
+
+/**
+ * One message on its way: the only object a local send allocates beyond what the mailbox holds. Immutable; made by
+ * the sending thread, read by the thread running the receiver's turn (published through the mailbox).
+ */
+final class Envelope implements Message {
+    private final Object body;
+    private final ActorRef sender;
+    private final Address to;
+
+    Envelope(final Object body, final ActorRef sender, final Address to) {
+        this.body = body;
+        this.sender = sender;
+        this.to = to;
+    }
+
+    @Override
+    public Object body() {
+        return body;
+    }
+
+    @Override
+    public <T> T body(final Class<T> type) {
+        return BodyConverter.convert(body, type);
+    }
+
+    @Override
+    public ActorRef sender() {
+        return sender;
+    }
+
+    @Override
+    public Address to() {
+        return to;
+    }
+
+    @Override
+    public String toString() {
+        return "Message to " + to + " from " + (sender == null ? "nobody" : sender.address()) + ": "
+            + BodyConverter.describe(body);
+    }
+}

@@ -1,0 +1,19 @@
+package hamlet.registry.internal;
+
+import hamlet.api.ActorRef;
+import hamlet.api.Address;
+
+/**
+ * Carries a message to an address on another node. The only place where the local runtime meets the network: the
+ * transport plugs in here. Today's only implementation, {@link NoTransportRouter}, dead-letters.
+ *
+ * <p>Threading: called from any thread (senders, dispatcher turns); must not block.
+ */
+interface RemoteRouter {
+    /**
+     * @param to an address naming another node
+     * @param body the body, not null
+     * @param sender who sent it, or null
+     */
+    void send(Address to, Object body, ActorRef sender);
+}

@@ -1,0 +1,214 @@
+package hamlet.registry.internal.osgi;
+
+import hamlet.api.ActorBehavior;
+import hamlet.api.ActorInfo;
+import hamlet.api.ActorRef;
+import hamlet.api.ActorSpec;
+import hamlet.api.ActorSystem;
+import hamlet.api.Address;
+import hamlet.api.DeadLetter;
+import hamlet.config.Sections;
+import hamlet.registry.internal.LocalActorSystem;
+import hamlet.registry.internal.RegistrySettings;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Wires the local runtime into OSGi, and nothing more: builds {@link RegistrySettings} from the PIDs
+ * {@code hamlet.node} and {@code hamlet.registry}, runs one {@link LocalActorSystem}, offers it as the
+ * {@link ActorSystem} service (this component delegates), feeds it every {@link ActorBehavior} service by its
+ * {@value ActorBehavior#NAME_PROPERTY} property, applies config edits live and closes it on deactivation.
+ *
+ * <p>Threading: Declarative Services calls activate, modified, deactivate and the bind methods, possibly from
+ * different threads; they are serialized on one lock. The ActorSystem methods, from any thread, read a volatile.
+ */
+@Component(
+    service = ActorSystem.class,
+    configurationPid = {"hamlet.node", "hamlet.registry"},
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true)
+public final class RegistryComponent implements ActorSystem {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryComponent.class);
+
+    private final Object lock = new Object();
+    /** Every bound behaviour and the name it was registered under. Guarded by lock. */
+    private final Map<ActorBehavior, String> bound = new IdentityHashMap<>();
+    private volatile LocalActorSystem system;
+
+    @Activate
+    void activate(final Map<String, Object> properties) {
+        final RegistrySettings settings = settingsFrom(properties);
+        synchronized (lock) {
+            final LocalActorSystem started = new LocalActorSystem(settings);
+            bound.forEach((behavior, name) -> started.registerBehavior(name, behavior));
+            system = started;
+        }
+    }
+
+    @Modified
+    void modified(final Map<String, Object> properties) {
+        synchronized (lock) {
+            final LocalActorSystem running = system;
+            try {
+                running.applySettings(settingsFrom(properties));
+            } catch (final IllegalArgumentException e) {
+                // The config bundle's validators refuse such edits first; this is the last line of defence.
+                LOG.error("[{}] config edit not applied, the settings in force stay: {}", running.nodeId(),
+                    e.getMessage());
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        final LocalActorSystem stopping;
+        synchronized (lock) {
+            stopping = system;
+            system = null;
+        }
+        if (stopping != null) {
+            stopping.close();
+        }
+    }
+
+    @Reference(
+        name = "behaviors",
+        service = ActorBehavior.class,
+        cardinality = ReferenceCardinality.MULTIPLE,
+        policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY,
+        unbind = "unbindBehavior",
+        updated = "updatedBehavior")
+    void bindBehavior(final ActorBehavior behavior, final Map<String, Object> properties) {
+        final String name = nameOf(behavior, properties);
+        if (name == null) {
+            return;
+        }
+        synchronized (lock) {
+            bound.put(behavior, name);
+            final LocalActorSystem running = system;
+            if (running != null) {
+                running.registerBehavior(name, behavior);
+            }
+        }
+    }
+
+    void updatedBehavior(final ActorBehavior behavior, final Map<String, Object> properties) {
+        synchronized (lock) {
+            final String before = bound.get(behavior);
+            final String after = nameOf(behavior, properties);
+            if (before != null && before.equals(after)) {
+                return;
+            }
+            unbindBehavior(behavior, properties);
+            if (after != null) {
+                bindBehavior(behavior, properties);
+            }
+        }
+    }
+
+    void unbindBehavior(final ActorBehavior behavior, final Map<String, Object> properties) {
+        synchronized (lock) {
+            final String name = bound.remove(behavior);
+            final LocalActorSystem running = system;
+            if (name != null && running != null) {
+                running.unregisterBehavior(name, behavior);
+            }
+        }
+    }
+
+    private static RegistrySettings settingsFrom(final Map<String, Object> properties) {
+        return RegistrySettings.from(Sections.fromProperties(properties, RegistryComponent.class.getClassLoader()));
+    }
+
+    private static String nameOf(final ActorBehavior behavior, final Map<String, Object> properties) {
+        final Object name = properties.get(ActorBehavior.NAME_PROPERTY);
+        if (!(name instanceof String) || ((String) name).isBlank()) {
+            LOG.warn("ActorBehavior service {} ({}) ignored: it has no {} property naming it (service.id {})",
+                behavior.getClass().getName(), properties.get("component.name"), ActorBehavior.NAME_PROPERTY,
+                properties.get("service.id"));
+            return null;
+        }
+        return (String) name;
+    }
+
+    private LocalActorSystem running() {
+        final LocalActorSystem running = system;
+        if (running == null) {
+            throw new IllegalStateException("the actor runtime of this node is stopped");
+        }
+        return running;
+    }
+
+    // ---- ActorSystem, by delegation ----
+
+    @Override
+    public String nodeId() {
+        return running().nodeId();
+    }
+
+    @Override
+    public ActorRef spawn(final String behavior, final String name) {
+        return running().spawn(behavior, name);
+    }
+
+    @Override
+    public ActorRef spawn(final ActorSpec spec) {
+        return running().spawn(spec);
+    }
+
+    @Override
+    public boolean stop(final String name) {
+        return running().stop(name);
+    }
+
+    @Override
+    public ActorRef ref(final String address) {
+        return running().ref(address);
+    }
+
+    @Override
+    public ActorRef ref(final Address address) {
+        return running().ref(address);
+    }
+
+    @Override
+    public Optional<ActorInfo> actor(final String name) {
+        return running().actor(name);
+    }
+
+    @Override
+    public List<ActorInfo> actors() {
+        return running().actors();
+    }
+
+    @Override
+    public Set<String> behaviors() {
+        return running().behaviors();
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters() {
+        return running().deadLetters();
+    }
+
+    @Override
+    public long deadLetterCount() {
+        return running().deadLetterCount();
+    }
+}
