@@ -2,6 +2,8 @@ package hamlet.admin.internal;
 
 import hamlet.api.ActorSystem;
 import hamlet.config.ConfigStatus;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -125,7 +127,9 @@ public final class AdminServer {
     }
 
     private boolean bind(final AdminSettings target) {
-        final ServerConnector next = new ServerConnector(server, 1, 1);
+        final HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        final ServerConnector next = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         next.setHost(target.host());
         next.setPort(target.port());
         try {

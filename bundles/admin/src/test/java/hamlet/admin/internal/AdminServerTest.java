@@ -69,6 +69,7 @@ class AdminServerTest {
         final Reply reply = get("/api/node");
         assertEquals(200, reply.status);
         assertEquals("application/json; charset=utf-8", reply.header("Content-Type"));
+        assertEquals(null, reply.header("Server"), "the server does not say what it runs");
         final JsonObject node = reply.object();
         assertEquals("node1", node.get("id").getAsString());
         assertEquals("127.0.0.1", node.get("host").getAsString());
