@@ -50,8 +50,8 @@ public final class FrameworkSettings {
         p.put("felix.fileinstall.filter", ".*\\.jar");
         p.put("felix.fileinstall.bundles.new.start", "true");
         p.put("felix.fileinstall.start.level", Integer.toString(deployLevel));
-        // 2 = warnings and errors: a bundle that fails to install or start in deploy/ is reported.
-        p.put("felix.fileinstall.log.level", "2");
+        // 3 = info: each install, start, update and uninstall of a deploy/ bundle is one line, and failures too.
+        p.put("felix.fileinstall.log.level", "3");
 
         if (!interactive) {
             p.put("gosh.args", "--nointeractive");
