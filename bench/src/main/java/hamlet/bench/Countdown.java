@@ -6,8 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Lets one benchmark thread wait until actors have seen a number of messages. Actors call {@link #arrived()} from
- * dispatcher threads; the last arrival wakes the waiter. A wait fails, rather than hangs, when the runtime dead-lettered
- * a message or nothing completes within {@link #TIMEOUT_NS}.
+ * dispatcher threads; the last arrival wakes the waiter. A wait fails, rather than hangs, when the runtime
+ * dead-lettered a message or nothing completes within {@link #TIMEOUT_NS}.
  */
 final class Countdown {
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
