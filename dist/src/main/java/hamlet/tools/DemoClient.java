@@ -171,7 +171,7 @@ public final class DemoClient {
 
     private void printNextSteps(final String nodeId) {
         final String api = admin.base().toString();
-        final String post = "  curl -s -X POST -H 'Content-Type: application/json' " + api;
+        final String post = "  curl -s -X POST " + api;
         out.println();
         out.println("What to try next (the node keeps running; Ctrl-C here stops it):");
         out.println("  # spawn an echo actor, ask it, and get the body back");
@@ -194,7 +194,7 @@ public final class DemoClient {
         }
         if (options.launcher() != null) {
             out.println("  # a node of your own, with the Gogo shell (try: actor:spawn echo e1, actor:ask e1 hi,");
-            out.println("  # actor:list, actor:deadletters, config:show; `stop 0` or Ctrl-D leaves)");
+            out.println("  # actor:list, actor:deadletters, config:show; Ctrl-D or felix:stop 0 leaves)");
             out.println("  " + options.launcher() + " node -Dhamlet.admin.port=7781");
         }
     }
