@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one at a time, and the flag's release and acquire (plus the pool's own queue) order one turn before the next.
  */
 final class ActorCell extends ForkJoinTask<Void> {
-    private static final long serialVersionUID = 1L;
     private static final VarHandle PROCESSED;
     private static final VarHandle RESTARTS;
     private static final Logger LOG = LoggerFactory.getLogger(ActorCell.class);

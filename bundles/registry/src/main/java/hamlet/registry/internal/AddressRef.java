@@ -40,6 +40,11 @@ final class AddressRef implements ActorRef {
         system.send(this, body, sender);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On this runtime a {@code null} timeout means {@code hamlet.registry.ask.default-timeout}.
+     */
     @Override
     public CompletionStage<Object> ask(final Object body, final Duration timeout) {
         return system.ask(this, body, timeout);

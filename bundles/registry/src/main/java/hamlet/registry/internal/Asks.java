@@ -86,7 +86,7 @@ final class Asks {
         return system;
     }
 
-    /** The ask got its answer, or its end: forget it and cancel its timeout. */
+    /** The ask is about to end (answer, timeout or node stop): forget it and cancel its timeout. Idempotent. */
     void done(final AskRef ask) {
         pending.remove(ask);
         final ScheduledFuture<?> timeout = ask.timeout;
@@ -104,10 +104,9 @@ final class Asks {
     /** Timer thread: the timeout passed. Completes on the dispatcher. */
     void expire(final AskRef ask) {
         system.dispatcher().run(() -> {
-            if (ask.future.completeExceptionally(new AskTimeoutException("no reply from " + ask.target()
-                + " within " + shownDuration(ask.timeoutNs())))) {
-                done(ask);
-            }
+            done(ask);
+            ask.future.completeExceptionally(new AskTimeoutException("no reply from " + ask.target() + " within "
+                + shownDuration(ask.timeoutNs())));
         });
     }
 
@@ -121,10 +120,9 @@ final class Asks {
     }
 
     private void fail(final AskRef ask) {
-        if (ask.future.completeExceptionally(new AskTimeoutException("no reply from " + ask.target() + ": node "
-            + system.nodeId() + " stopped before it came"))) {
-            done(ask);
-        }
+        done(ask);
+        ask.future.completeExceptionally(new AskTimeoutException("no reply from " + ask.target() + ": node "
+            + system.nodeId() + " stopped before it came"));
     }
 
     static String shownDuration(final long nanos) {
@@ -160,14 +158,17 @@ final class Asks {
         @Override
         public void tell(final Object body, final ActorRef sender) {
             Objects.requireNonNull(body, "a message body must not be null");
-            final boolean completed = body instanceof DeadLetter
-                ? future.completeExceptionally(new DeadLetterException((DeadLetter) body))
-                : future.complete(body);
-            if (completed) {
+            if (!future.isDone()) {
+                // Forgotten before it completes, so that whoever sees the stage complete sees it forgotten too.
                 asks.done(this);
-            } else {
-                asks.late(this, body, sender);
+                final boolean completed = body instanceof DeadLetter
+                    ? future.completeExceptionally(new DeadLetterException((DeadLetter) body))
+                    : future.complete(body);
+                if (completed) {
+                    return;
+                }
             }
+            asks.late(this, body, sender);
         }
 
         @Override

@@ -107,7 +107,12 @@ final class DeadLetters {
                 from == null ? "nobody" : from, detail, BodyConverter.describe(body));
         }
         if (sender != null && reason != DeadLetter.Reason.NO_SENDER) {
-            sender.tell(letter, null);
+            try {
+                sender.tell(letter, null);
+            } catch (final RuntimeException e) {
+                // A foreign ActorRef implementation failing must not fail the send that made the dead letter.
+                LOG.warn("[{}] dead letter notice to {} failed: {}", nodeId, from, e.toString());
+            }
         }
     }
 

@@ -332,7 +332,8 @@ class LocalActorSystemTest {
         node.system.spawn("mortal", "m2");
         node.system.spawn("mortal", "m3");
         final var waiting = first.ask("never answered", Duration.ofMinutes(5)).toCompletableFuture();
-        awaitTrue("the ask is waiting", () -> node.system.pendingAsks() == 1);
+        awaitTrue("the ask's message is handled and its reply awaited", () -> node.system.pendingAsks() == 1
+            && node.system.actor("m1").orElseThrow().processed() == 1);
         awaitTrue("all three started (an actor stopped before its first turn gets neither onStart nor onStop)",
             () -> starts.getCount() == 0);
 

@@ -110,7 +110,7 @@ class SupervisionTest {
             ref.tell("boom");
             awaitTrue("stopped", () -> node.system.actor("fragile").isEmpty());
             assertEquals(5, fragile.created.get());
-            assertEquals(5, fragile.stopped.get(), "every instance got onStop, the last one too");
+            awaitTrue("every instance got onStop, the last one too", () -> fragile.stopped.get() == 5);
             final Throwable failure = askFailure(ref, "count", TestNode.DEADLINE);
             final DeadLetter letter = ((DeadLetterException) failure).deadLetter();
             assertEquals(DeadLetter.Reason.ACTOR_STOPPED, letter.reason());

@@ -64,6 +64,9 @@ public final class RegistryComponent implements ActorSystem {
     void modified(final Map<String, Object> properties) {
         synchronized (lock) {
             final LocalActorSystem running = system;
+            if (running == null) {
+                return;
+            }
             try {
                 running.applySettings(settingsFrom(properties));
             } catch (final IllegalArgumentException e) {
