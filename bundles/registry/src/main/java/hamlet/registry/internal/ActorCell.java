@@ -239,7 +239,8 @@ final class ActorCell extends ForkJoinTask<Void> {
         }
         context.current = null;
         if (failure != null) {
-            failed(failure, "on a message from " + (envelope.sender() == null ? "nobody" : envelope.sender().address()));
+            final Object sender = envelope.sender() == null ? "nobody" : envelope.sender().address();
+            failed(failure, "on a message from " + sender);
         }
     }
 
@@ -330,8 +331,8 @@ final class ActorCell extends ForkJoinTask<Void> {
         int drained = 0;
         Envelope envelope;
         while ((envelope = mailbox.poll()) != null) {
-            system.deadLetter(envelope.to().toString(), envelope.body(), envelope.sender(), DeadLetter.Reason.ACTOR_STOPPED,
-                stoppedDetail());
+            system.deadLetter(envelope.to().toString(), envelope.body(), envelope.sender(),
+                DeadLetter.Reason.ACTOR_STOPPED, stoppedDetail());
             drained++;
         }
         return drained;

@@ -253,7 +253,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
                 LOG.info("[{}] mailbox bound {} applies to actors spawned from now on; running ones keep theirs",
                     nodeId, next.mailboxBound());
             }
-            LOG.info("[{}] registry settings applied: {}", nodeId, next);
+            LOG.info("[{}] registry settings applied: {}", nodeId, next.changesFrom(previous));
         }
     }
 

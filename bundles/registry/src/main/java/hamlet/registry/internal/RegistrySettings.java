@@ -128,6 +128,26 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
     }
 
     /**
+     * @param previous the settings in force before
+     * @return the keys whose values differ, with both values, for a log line: {@code hamlet.x.y 1 -> 2, ...}
+     */
+    public String changesFrom(final RegistrySettings previous) {
+        final StringBuilder changes = new StringBuilder();
+        change(changes, NODE_ID, previous.nodeId, nodeId);
+        change(changes, NODE_HOST, previous.nodeHost, nodeHost);
+        change(changes, NODE_PORT, previous.nodePort, nodePort);
+        change(changes, PARALLELISM, previous.parallelism, parallelism);
+        change(changes, THROUGHPUT, previous.throughput, throughput);
+        change(changes, MAILBOX_CAPACITY, previous.mailboxCapacity, mailboxCapacity);
+        change(changes, MAX_RESTARTS, previous.maxRestarts, maxRestarts);
+        change(changes, RESTART_WINDOW, millis(previous.restartWindowNs), millis(restartWindowNs));
+        change(changes, DEAD_LETTERS_KEEP, previous.deadLettersKeep, deadLettersKeep);
+        change(changes, DEAD_LETTERS_LOG, previous.deadLettersLogPerSecond, deadLettersLogPerSecond);
+        change(changes, ASK_TIMEOUT, millis(previous.askDefaultTimeoutNs), millis(askDefaultTimeoutNs));
+        return changes.length() == 0 ? "nothing changed" : changes.toString();
+    }
+
+    /**
      * The message a change of node id gets while the node runs.
      *
      * @param runningId the id the node runs with
@@ -136,6 +156,18 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
     public static String nodeIdChangeRefused(final String runningId) {
         return NODE_ID + " cannot change while the node runs (it is " + runningId
             + "); restart the node to change it";
+    }
+
+    private static void change(final StringBuilder changes, final String key, final Object before,
+                               final Object after) {
+        if (!before.equals(after)) {
+            changes.append(changes.length() == 0 ? "" : ", ").append(key).append(' ').append(before).append(" -> ")
+                .append(after);
+        }
+    }
+
+    private static String millis(final long nanos) {
+        return Asks.shownDuration(nanos);
     }
 
     private static void checkRange(final String key, final long value, final long min, final long max) {

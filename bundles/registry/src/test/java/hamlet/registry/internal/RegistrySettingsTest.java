@@ -3,9 +3,11 @@ package hamlet.registry.internal;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,30 +50,42 @@ class RegistrySettingsTest {
         assertEquals(3, settings.effectiveParallelism());
     }
 
+    /** @return HOCON with one bad value, and the start of the message that must refuse it */
+    static Stream<Arguments> badValues() {
+        final String registry = "hamlet.registry.";
+        return Stream.of(
+            bad("hamlet.node.id = \"bad id\"", "hamlet.node.id 'bad id' has ' ' at position 3"),
+            bad("hamlet.node.id = \"\"", "hamlet.node.id '' is empty"),
+            bad("hamlet.node.host = \"\"", "hamlet.node.host must be a host name or IP address"),
+            bad("hamlet.node.port = 70000", "hamlet.node.port must be 1 to 65535, got 70000"),
+            bad("hamlet.node.port = seventy", "hamlet.node.port must be an integer, got \"seventy\""),
+            bad(registry + "dispatcher.parallelism = -1",
+                registry + "dispatcher.parallelism must be 0 to 32767, got -1"),
+            bad(registry + "dispatcher.throughput = -1", registry + "dispatcher.throughput must be > 0, got -1"),
+            bad(registry + "dispatcher.throughput = 0", registry + "dispatcher.throughput must be > 0, got 0"),
+            bad(registry + "mailbox.capacity = 3", registry + "mailbox.capacity must be 4 to 1073741824, got 3"),
+            bad(registry + "mailbox.capacity = -5", registry + "mailbox.capacity must be 4 to 1073741824, got -5"),
+            bad(registry + "mailbox.capacity = lots", registry + "mailbox.capacity must be an integer, got \"lots\""),
+            bad(registry + "supervision.max-restarts = -1", registry + "supervision.max-restarts must be >= 0, got -1"),
+            bad(registry + "supervision.within = 0s", registry + "supervision.within must be > 0, got 0 ns"),
+            bad(registry + "supervision.within = soon",
+                registry + "supervision.within must be a duration such as 500ms, 10s or 1m, got \"soon\""),
+            bad(registry + "dead-letters.keep = -1", registry + "dead-letters.keep must be 0 to 1000000, got -1"),
+            bad(registry + "dead-letters.log-per-second = -1",
+                registry + "dead-letters.log-per-second must be >= 0, got -1"),
+            bad(registry + "ask.default-timeout = 0ms", registry + "ask.default-timeout must be > 0, got 0 ns"),
+            bad(registry + "mailbox.capasity = 5", registry + "mailbox.capasity is not a known key"),
+            bad("hamlet.node.name = x", "hamlet.node.name is not a known key"),
+            bad(registry + "mailbox = 5", registry + "mailbox is not a known key"),
+            bad("hamlet.node = 5", "hamlet.node must be an object"));
+    }
+
+    private static Arguments bad(final String hocon, final String message) {
+        return Arguments.of(hocon, message);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "hamlet.node.id = \"bad id\"                         | hamlet.node.id 'bad id' has ' ' at position 3",
-        "hamlet.node.id = \"\"                               | hamlet.node.id '' is empty",
-        "hamlet.node.host = \"\"                             | hamlet.node.host must be a host name or IP address",
-        "hamlet.node.port = 70000                          | hamlet.node.port must be 1 to 65535, got 70000",
-        "hamlet.node.port = seventy                        | hamlet.node.port must be an integer, got \"seventy\"",
-        "hamlet.registry.dispatcher.parallelism = -1       | hamlet.registry.dispatcher.parallelism must be 0 to 32767, got -1",
-        "hamlet.registry.dispatcher.throughput = -1        | hamlet.registry.dispatcher.throughput must be > 0, got -1",
-        "hamlet.registry.dispatcher.throughput = 0         | hamlet.registry.dispatcher.throughput must be > 0, got 0",
-        "hamlet.registry.mailbox.capacity = 3              | hamlet.registry.mailbox.capacity must be 4 to 1073741824, got 3",
-        "hamlet.registry.mailbox.capacity = -5             | hamlet.registry.mailbox.capacity must be 4 to 1073741824, got -5",
-        "hamlet.registry.mailbox.capacity = lots           | hamlet.registry.mailbox.capacity must be an integer, got \"lots\"",
-        "hamlet.registry.supervision.max-restarts = -1     | hamlet.registry.supervision.max-restarts must be >= 0, got -1",
-        "hamlet.registry.supervision.within = 0s           | hamlet.registry.supervision.within must be > 0, got 0 ns",
-        "hamlet.registry.supervision.within = soon         | hamlet.registry.supervision.within must be a duration such as 500ms, 10s or 1m, got \"soon\"",
-        "hamlet.registry.dead-letters.keep = -1            | hamlet.registry.dead-letters.keep must be 0 to 1000000, got -1",
-        "hamlet.registry.dead-letters.log-per-second = -1  | hamlet.registry.dead-letters.log-per-second must be >= 0, got -1",
-        "hamlet.registry.ask.default-timeout = 0ms         | hamlet.registry.ask.default-timeout must be > 0, got 0 ns",
-        "hamlet.registry.mailbox.capasity = 5              | hamlet.registry.mailbox.capasity is not a known key",
-        "hamlet.node.name = x                              | hamlet.node.name is not a known key",
-        "hamlet.registry.mailbox = 5                       | hamlet.registry.mailbox is not a known key",
-        "hamlet.node = 5                                   | hamlet.node must be an object",
-    })
+    @MethodSource("badValues")
     void shouldRefuseABadValueNamingItsKey(final String hocon, final String message) {
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
             () -> RegistrySettings.from(ConfigFactory.parseString(hocon)));
@@ -100,6 +114,16 @@ class RegistrySettingsTest {
         assertEquals(TimeUnit.MINUTES.toNanos(2), settings.restartWindowNs());
         assertEquals(12, settings.throughput());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(1500), settings.askDefaultTimeoutNs(), "a bare number is ms");
+    }
+
+    @Test
+    void shouldListTheChangedKeysForTheLog() {
+        final RegistrySettings before = RegistrySettings.defaults();
+        final RegistrySettings after = TestNode.settings(
+            "hamlet.registry { dead-letters.keep = 2, supervision.within = 90s }");
+        assertEquals("hamlet.registry.supervision.within 60000 ms -> 90000 ms, hamlet.registry.dead-letters.keep "
+            + "1000 -> 2", after.changesFrom(before));
+        assertEquals("nothing changed", before.changesFrom(RegistrySettings.defaults()));
     }
 
     @Test

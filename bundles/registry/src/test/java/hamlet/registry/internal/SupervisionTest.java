@@ -192,7 +192,8 @@ class SupervisionTest {
             ref.tell("boom");
             assertEquals(1, ask(ref, "count"));
 
-            node.system.applySettings(TestNode.settings("hamlet.registry.supervision { max-restarts = 1, within = 10s }"));
+            node.system.applySettings(
+                TestNode.settings("hamlet.registry.supervision { max-restarts = 1, within = 10s }"));
             ref.tell("boom");
             awaitTrue("the lowered limit stops it", () -> node.system.actor("fragile").isEmpty());
         }

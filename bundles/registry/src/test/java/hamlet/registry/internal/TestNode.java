@@ -51,7 +51,8 @@ final class TestNode implements AutoCloseable {
     /** Asks and waits for the reply, failing the test on anything else. */
     static Object ask(final ActorRef ref, final Object body) {
         try {
-            return ref.ask(body, DEADLINE).toCompletableFuture().get(DEADLINE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return ref.ask(body, DEADLINE).toCompletableFuture()
+                .get(DEADLINE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (final ExecutionException e) {
             throw new AssertionError("ask of " + ref.address() + " failed: " + e.getCause(), e.getCause());
         } catch (final InterruptedException | TimeoutException e) {

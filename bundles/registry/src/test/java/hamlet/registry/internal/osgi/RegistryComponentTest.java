@@ -98,7 +98,8 @@ class RegistryComponentTest {
     @Test
     void shouldValidateTheRegistrySectionNamingTheKey() {
         final RegistrySettingsValidator validator = new RegistrySettingsValidator();
-        assertDoesNotThrow(() -> validator.validate(ConfigFactory.parseString("hamlet.registry.mailbox.capacity = 64")));
+        assertDoesNotThrow(() -> validator.validate(
+            ConfigFactory.parseString("hamlet.registry.mailbox.capacity = 64")));
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
             () -> validator.validate(ConfigFactory.parseString("hamlet.registry.mailbox.capacity = -5")));
         assertTrue(refused.getMessage().startsWith("hamlet.registry.mailbox.capacity must be"), refused.getMessage());
