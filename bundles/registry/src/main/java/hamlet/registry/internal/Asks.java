@@ -73,7 +73,12 @@ final class Asks {
             fail(ask);
             return ask.future;
         }
-        target.tell(body, ask);
+        try {
+            target.tell(body, ask);
+        } catch (final RuntimeException e) {
+            done(ask);
+            throw e;
+        }
         return ask.future;
     }
 
