@@ -35,7 +35,8 @@ public interface ActorRef {
      * came within {@code timeout}, or with {@link DeadLetterException} when the message could not be delivered.
      *
      * @param body the message body
-     * @param timeout how long to wait for the reply; must be positive
+     * @param timeout how long to wait for the reply; must be positive, or {@code null} for the node's default
+     *     ({@code hamlet.registry.ask.default-timeout})
      * @return the reply's body, when it comes
      */
     CompletionStage<Object> ask(Object body, Duration timeout);

@@ -69,7 +69,7 @@ public abstract class ContainerTestSupport {
         final Path deploy = Files.createDirectories(home.resolve("deploy"));
         final List<Option> options = new ArrayList<>(distributionBundles());
         options.addAll(Arrays.asList(
-            frameworkStartLevel(4),
+            frameworkStartLevel(10),
             frameworkProperty("hamlet.home").value(home.toString()),
             frameworkProperty("hamlet.conf.file").value(conf.toString()),
             frameworkProperty("felix.fileinstall.dir").value(deploy.toString()),

@@ -2,11 +2,13 @@ package hamlet.it.container;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
 
 import javax.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -22,6 +24,21 @@ import static org.junit.Assert.assertTrue;
 public class ShellCommandsIT extends ContainerTestSupport {
     @Inject
     private CommandProcessor processor;
+
+    /** The command components come up on their own, after the services they use: wait for both scopes. */
+    @Before
+    public void awaitCommands() {
+        awaitTrue("actor:* and config:* commands registered",
+            () -> registered("actor") && registered("config"));
+    }
+
+    private boolean registered(final String scope) {
+        try {
+            return context.getServiceReferences((String) null, "(osgi.command.scope=" + scope + ")") != null;
+        } catch (final InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
     public void shouldSpawnAskListAndStopFromTheShell() throws Exception {
