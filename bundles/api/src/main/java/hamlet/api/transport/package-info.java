@@ -1,0 +1,18 @@
+/**
+ * The seam between the registry and the node-to-node transport. The transport bundle provides {@link
+ * hamlet.api.transport.Transport}; the registry provides {@link hamlet.api.transport.EnvelopeReceiver}. Neither knows
+ * the other's internals (the registry knows nothing of WebSockets; the transport nothing of actors or codecs): what
+ * crosses is a {@link hamlet.api.transport.WireEnvelope}, addresses as text and a body already encoded.
+ *
+ * <p>Delivery contract, per (sending node, receiving node) pair: envelopes accepted by {@code send} arrive in the
+ * order they were accepted, at most once per incarnation of the sender (duplicates after a reconnect are dropped by
+ * sequence number); while the peer is away they wait in a bounded buffer; what the transport gives up on (buffer
+ * full, too old, too many failed attempts, unknown node) is handed back to the registry through
+ * {@link hamlet.api.transport.EnvelopeReceiver#onUndeliverable}, so that it becomes a dead letter with a reason.
+ */
+@Export
+@Version("1.0.0")
+package hamlet.api.transport;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
