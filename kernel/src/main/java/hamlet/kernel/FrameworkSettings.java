@@ -53,6 +53,9 @@ public final class FrameworkSettings {
         // 3 = info: each install, start, update and uninstall of a deploy/ bundle is one line, and failures too.
         p.put("felix.fileinstall.log.level", "3");
 
+        // The shell reads <gosh.home>/etc/gosh_profile, where the distribution puts Felix's scope before the others
+        // so that `stop 0` is the framework's stop, not actor:stop.
+        p.put("gosh.home", options.home().toString());
         if (!interactive) {
             p.put("gosh.args", "--nointeractive");
         }
