@@ -7,13 +7,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +23,7 @@ class BrokenBundleIT {
 
     @Test
     void shouldExitNonZeroWithOneLineNamingTheBundleAndWhatItMisses() throws Exception {
-        final Path home = copyOf(NodeProcess.distribution(), dir.resolve("hamlet"));
+        final Path home = NodeProcess.copyOf(NodeProcess.distribution(), dir.resolve("hamlet"));
         brokenBundle(home.resolve("bundles/3/broken.jar"));
         final int port = NodeProcess.freePort();
 
@@ -54,24 +52,5 @@ class BrokenBundleIT {
             manifest)) {
             // the manifest is the whole bundle
         }
-    }
-
-    /** Copies the distribution, keeping bin/hamlet executable, without the state of nodes run from it. */
-    private static Path copyOf(final Path from, final Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (final Path source : paths.toList()) {
-                final String relative = from.relativize(source).toString();
-                if (relative.equals("data") || relative.startsWith("data/") || relative.startsWith("logs/")) {
-                    continue;
-                }
-                final Path target = to.resolve(relative);
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return to;
     }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
@@ -196,5 +198,24 @@ final class NodeProcess implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Copies the distribution, keeping bin/hamlet executable, without the state of nodes run from it. */
+    static Path copyOf(final Path from, final Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (final Path source : paths.toList()) {
+                final String relative = from.relativize(source).toString();
+                if (relative.equals("data") || relative.startsWith("data/") || relative.startsWith("logs/")) {
+                    continue;
+                }
+                final Path target = to.resolve(relative);
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return to;
     }
 }
