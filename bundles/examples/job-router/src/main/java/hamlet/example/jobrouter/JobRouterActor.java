@@ -8,7 +8,9 @@ import hamlet.api.ActorInfo;
 import hamlet.api.ActorRef;
 import hamlet.api.DeadLetter;
 import hamlet.api.Message;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,8 +24,14 @@ import java.util.TreeMap;
  * a job when the group is empty      -&gt; {"router":"r1","error":"no workers in group worker"}
  * </pre>
  *
+ * <p><b>Workers.</b> The local actors of the group, plus the workers listed by address in the spec's config key
+ * {@code workers} (e.g. {@code ["node2:worker-a-1","node3:worker-b-1"]}), which may live on other nodes: the
+ * router cannot list another node's actors, so it is told them. A listed worker that is gone answers with a
+ * {@link DeadLetter}, which fails that one job (see below).
+ *
  * <p>In stats, {@code routed} counts jobs handed to workers, {@code completed} the worker replies passed back, and
- * {@code workers} the jobs handed to each worker (a worker of the group not used yet shows 0).
+ * {@code workers} the jobs handed to each worker (a worker not used yet shows 0), local ones by name, listed ones by
+ * their address.
  *
  * <p><b>Matching replies to jobs.</b> The router sends the worker a copy of the job whose {@code "id"} is the
  * router's own job number, with the router as sender; a worker puts the {@code "id"} of a job into its reply (see the
@@ -41,6 +49,8 @@ import java.util.TreeMap;
 final class JobRouterActor implements Actor {
     private final String name;
     private final String group;
+    /** Workers named by address in the config, maybe on other nodes. */
+    private final List<String> listed;
     /** Jobs sent to a worker and not yet answered, by the router's job number. */
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     /** Per worker ever used, by name; sorted so that stats read well. */
@@ -50,8 +60,13 @@ final class JobRouterActor implements Actor {
     private long completed;
 
     JobRouterActor(final String name, final String group) {
+        this(name, group, List.of());
+    }
+
+    JobRouterActor(final String name, final String group, final List<String> listed) {
         this.name = name;
         this.group = group;
+        this.listed = List.copyOf(listed);
     }
 
     @Override
@@ -84,7 +99,7 @@ final class JobRouterActor implements Actor {
     }
 
     private void route(final JsonObject job, final ActorContext context) {
-        final ActorInfo worker = leastLoaded(context);
+        final Target worker = leastLoaded(context);
         if (worker == null) {
             replyError(context, job.get("id"), "no workers in group " + group);
             return;
@@ -93,33 +108,44 @@ final class JobRouterActor implements Actor {
         // A copy: the body we got may be shared with its sender, and must be treated as read-only.
         final JsonObject forwarded = job.deepCopy();
         forwarded.addProperty("id", id);
-        inFlight.put(id, new InFlight(context.sender(), job.get("id"), worker.name(), forwarded));
-        final Load load = loads.computeIfAbsent(worker.name(), k -> new Load());
+        inFlight.put(id, new InFlight(context.sender(), job.get("id"), worker.key(), forwarded));
+        final Load load = loads.computeIfAbsent(worker.key(), k -> new Load());
         load.inFlight++;
         load.routed++;
         routed++;
-        context.tell(worker.address().toString(), forwarded);
+        context.tell(worker.address(), forwarded);
     }
 
     /**
      * Asks the system on every job, so that workers spawned or stopped since are seen at once. Fine for an example;
      * a router for thousands of workers would keep the group's members in a field and refresh it now and then.
      */
-    private ActorInfo leastLoaded(final ActorContext context) {
-        ActorInfo best = null;
+    private Target leastLoaded(final ActorContext context) {
+        Target best = null;
         Load bestLoad = null;
-        for (final ActorInfo actor : context.system().actors()) {
-            if (!group.equals(actor.group()) || actor.state() == ActorInfo.State.STOPPED
-                    || actor.name().equals(name)) {
-                continue;
-            }
-            final Load load = loads.getOrDefault(actor.name(), Load.NONE);
+        for (final Target candidate : candidates(context)) {
+            final Load load = loads.getOrDefault(candidate.key(), Load.NONE);
             if (best == null || load.isLighterThan(bestLoad)) {
-                best = actor;
+                best = candidate;
                 bestLoad = load;
             }
         }
         return best;
+    }
+
+    /** @return the local members of the group that run, then the listed workers */
+    private List<Target> candidates(final ActorContext context) {
+        final List<Target> candidates = new ArrayList<>();
+        for (final ActorInfo actor : context.system().actors()) {
+            if (group.equals(actor.group()) && actor.state() != ActorInfo.State.STOPPED
+                    && !actor.name().equals(name)) {
+                candidates.add(new Target(actor.name(), actor.address().toString()));
+            }
+        }
+        for (final String address : listed) {
+            candidates.add(new Target(address, address));
+        }
+        return candidates;
     }
 
     private void onResult(final JsonObject reply, final ActorRef worker, final ActorContext context) {
@@ -159,10 +185,8 @@ final class JobRouterActor implements Actor {
     private void replyStats(final ActorContext context, final JsonElement submitterId) {
         final Map<String, Long> perWorker = new TreeMap<>();
         loads.forEach((worker, load) -> perWorker.put(worker, load.routed));
-        for (final ActorInfo actor : context.system().actors()) {
-            if (group.equals(actor.group()) && !actor.name().equals(name)) {
-                perWorker.putIfAbsent(actor.name(), 0L);
-            }
+        for (final Target candidate : candidates(context)) {
+            perWorker.putIfAbsent(candidate.key(), 0L);
         }
         final JsonObject workers = new JsonObject();
         perWorker.forEach(workers::addProperty);
@@ -241,6 +265,15 @@ final class JobRouterActor implements Actor {
      * @param forwarded the copy sent to the worker, carrying the router's id
      */
     private record InFlight(ActorRef submitter, JsonElement submitterId, String worker, JsonObject forwarded) {
+    }
+
+    /**
+     * A worker a job can go to.
+     *
+     * @param key how loads and stats name it: a local worker's name, a listed worker's address
+     * @param address where to send
+     */
+    private record Target(String key, String address) {
     }
 
     /** What this router has given one worker. */

@@ -5,6 +5,8 @@ import hamlet.api.Actor;
 import hamlet.api.ActorBehavior;
 import hamlet.api.ActorSpec;
 import hamlet.api.Address;
+import java.util.ArrayList;
+import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -21,7 +23,38 @@ public final class JobRouterBehavior implements ActorBehavior {
 
     @Override
     public Actor create(final ActorSpec spec) {
-        return new JobRouterActor(spec.name(), group(spec));
+        return new JobRouterActor(spec.name(), group(spec), workers(spec));
+    }
+
+    /** Fails the spawn when config key workers is not a list of node:name addresses. */
+    private static List<String> workers(final ActorSpec spec) {
+        final JsonElement workers = spec.config().get("workers");
+        if (workers == null || workers.isJsonNull()) {
+            return List.of();
+        }
+        final String expected = "job-router '" + spec.name() + "': config workers must be a list of worker"
+                + " addresses like [\"node2:worker-a-1\"], got ";
+        if (!workers.isJsonArray()) {
+            throw new IllegalArgumentException(expected + workers);
+        }
+        final List<String> addresses = new ArrayList<>();
+        for (final JsonElement worker : workers.getAsJsonArray()) {
+            if (!worker.isJsonPrimitive() || !worker.getAsJsonPrimitive().isString()) {
+                throw new IllegalArgumentException(expected + workers);
+            }
+            final Address address;
+            try {
+                address = Address.parse(worker.getAsString());
+            } catch (final IllegalArgumentException e) {
+                throw new IllegalArgumentException(expected + workers + ": " + e.getMessage(), e);
+            }
+            if (address.node() == null || address.isGroup()) {
+                throw new IllegalArgumentException(expected + workers + ": '" + worker.getAsString()
+                        + "' names no node");
+            }
+            addresses.add(address.toString());
+        }
+        return addresses;
     }
 
     /** Fails the spawn, rather than routing to nobody forever, when the config names no valid group. */

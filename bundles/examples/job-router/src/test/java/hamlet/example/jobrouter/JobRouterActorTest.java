@@ -130,6 +130,36 @@ class JobRouterActorTest {
     }
 
     @Test
+    void shouldShareJobsBetweenLocalMembersAndWorkersListedByAddress() throws Exception {
+        spec = new ActorSpec("r1", "job-router", null,
+                json("{\"workers\":[\"node2:worker-a-1\",\"node3:worker-b-1\"]}").getAsJsonObject());
+        router = new JobRouterBehavior().create(spec);
+        final RecordingRef local = addWorkers("w1").get(0);
+
+        for (int i = 0; i < 6; i++) {
+            submit(alice, FIB);
+        }
+
+        assertEquals(2, local.received.size());
+        assertEquals(2, node.recorder("worker-a-1").received.size(), "sent to node2:worker-a-1");
+        assertEquals(2, node.recorder("worker-b-1").received.size(), "sent to node3:worker-b-1");
+        submit(bob, "{\"task\":\"stats\"}");
+        assertEquals(json("{\"node2:worker-a-1\":2,\"node3:worker-b-1\":2,\"w1\":2}"),
+                ((JsonObject) bob.last()).get("workers"));
+    }
+
+    @Test
+    void shouldRefuseToBeCreatedWhenItsWorkersAreNotAddressesOnANode() {
+        for (final String bad : List.of("{\"workers\":\"node2:w\"}", "{\"workers\":[\"w\"]}",
+                "{\"workers\":[\"node2:a b\"]}", "{\"workers\":[1]}")) {
+            final ActorSpec spec = new ActorSpec("r1", "job-router", null, json(bad).getAsJsonObject());
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> new JobRouterBehavior().create(spec), bad);
+            assertTrue(refused.getMessage().contains("config workers"), refused.getMessage());
+        }
+    }
+
+    @Test
     void shouldRefuseToBeCreatedWhenItsConfigNamesNoValidGroup() {
         final ActorSpec bad = new ActorSpec("r1", "job-router", null, json("{\"group\":\"a b\"}").getAsJsonObject());
 
