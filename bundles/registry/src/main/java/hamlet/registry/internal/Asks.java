@@ -8,7 +8,7 @@ import hamlet.api.DeadLetterException;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,12 +29,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: any thread.
  */
 final class Asks {
-    /** Temporary refs are named temp-ask-N: they are not actors and are not in the registry. */
-    private static final String TEMP_PREFIX = "temp-ask-";
+    /**
+     * Temporary refs are named temp-ask-N: they are not actors and are not in the registry of actors, but an envelope
+     * from another node addressed to one finds it through {@link #find}.
+     */
+    static final String TEMP_PREFIX = "temp-ask-";
 
     private final LocalActorSystem system;
     private final ScheduledThreadPoolExecutor timer;
-    private final Set<AskRef> pending = ConcurrentHashMap.newKeySet();
+    /** The asks waiting, by their temporary name. */
+    private final Map<String, AskRef> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
@@ -62,7 +66,7 @@ final class Asks {
     CompletionStage<Object> ask(final ActorRef target, final String shown, final Object body, final long timeoutNs) {
         final AskRef ask = new AskRef(this, Address.of(system.nodeId(), TEMP_PREFIX + ids.incrementAndGet()), shown,
             timeoutNs);
-        pending.add(ask);
+        pending.put(ask.address().name(), ask);
         try {
             ask.timeout = timer.schedule(ask, timeoutNs, TimeUnit.NANOSECONDS);
         } catch (final RejectedExecutionException e) {
@@ -87,13 +91,21 @@ final class Asks {
         return pending.size();
     }
 
+    /**
+     * @param name a temporary ref's name, temp-ask-N
+     * @return the ask still waiting under that name, or {@code null} when it ended (or never was)
+     */
+    AskRef find(final String name) {
+        return pending.get(name);
+    }
+
     LocalActorSystem system() {
         return system;
     }
 
     /** The ask is about to end (answer, timeout or node stop): forget it and cancel its timeout. Idempotent. */
     void done(final AskRef ask) {
-        pending.remove(ask);
+        pending.remove(ask.address().name(), ask);
         final ScheduledFuture<?> timeout = ask.timeout;
         if (timeout != null) {
             timeout.cancel(false);
@@ -119,7 +131,7 @@ final class Asks {
     void close() {
         closed = true;
         timer.shutdownNow();
-        for (final AskRef ask : pending) {
+        for (final AskRef ask : pending.values()) {
             fail(ask);
         }
     }

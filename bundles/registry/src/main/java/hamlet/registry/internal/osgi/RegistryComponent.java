@@ -6,10 +6,15 @@ import hamlet.api.ActorRef;
 import hamlet.api.ActorSpec;
 import hamlet.api.ActorSystem;
 import hamlet.api.Address;
+import hamlet.api.Codec;
 import hamlet.api.DeadLetter;
+import hamlet.api.transport.EnvelopeReceiver;
+import hamlet.api.transport.Transport;
+import hamlet.api.transport.WireEnvelope;
 import hamlet.config.Sections;
 import hamlet.registry.internal.LocalActorSystem;
 import hamlet.registry.internal.RegistrySettings;
+import hamlet.registry.internal.Remoting;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -38,23 +43,25 @@ import java.util.Set;
  * different threads; they are serialized on one lock. The ActorSystem methods, from any thread, read a volatile.
  */
 @Component(
-    service = ActorSystem.class,
+    service = {ActorSystem.class, EnvelopeReceiver.class},
     configurationPid = {"hamlet.node", "hamlet.registry"},
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true)
-public final class RegistryComponent implements ActorSystem {
+public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryComponent.class);
 
     private final Object lock = new Object();
     /** Every bound behaviour and the name it was registered under. Guarded by lock. */
     private final Map<ActorBehavior, String> bound = new IdentityHashMap<>();
     private volatile LocalActorSystem system;
+    /** Codec services and the Transport service, kept across activations. Thread-safe on its own. */
+    private final Remoting remoting = new Remoting();
 
     @Activate
     void activate(final Map<String, Object> properties) {
         final RegistrySettings settings = settingsFrom(properties);
         synchronized (lock) {
-            final LocalActorSystem started = new LocalActorSystem(settings);
+            final LocalActorSystem started = new LocalActorSystem(settings, remoting);
             bound.forEach((behavior, name) -> started.registerBehavior(name, behavior));
             system = started;
         }
@@ -135,6 +142,46 @@ public final class RegistryComponent implements ActorSystem {
         }
     }
 
+    /** The transport, when a transport bundle runs; without one, remote sends are dead letters (NO_TRANSPORT). */
+    @Reference(
+        name = "transport",
+        service = Transport.class,
+        cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY,
+        unbind = "unbindTransport")
+    void bindTransport(final Transport transport) {
+        remoting.bind(transport);
+        LOG.info("[{}] transport {} bound: messages for other nodes go through it", nodeIdOrUnknown(),
+            transport.getClass().getName());
+    }
+
+    void unbindTransport(final Transport transport) {
+        remoting.unbind(transport);
+        LOG.info("[{}] transport {} unbound", nodeIdOrUnknown(), transport.getClass().getName());
+    }
+
+    /** User codecs: a binary codec for a type, replacing JSON for bodies of it that leave the node. */
+    @Reference(
+        name = "codecs",
+        service = Codec.class,
+        cardinality = ReferenceCardinality.MULTIPLE,
+        policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY,
+        unbind = "unbindCodec")
+    void bindCodec(final Codec<?> codec) {
+        remoting.codecs().register(codec);
+    }
+
+    void unbindCodec(final Codec<?> codec) {
+        remoting.codecs().unregister(codec);
+    }
+
+    private String nodeIdOrUnknown() {
+        final LocalActorSystem running = system;
+        return running == null ? "-" : running.nodeId();
+    }
+
     private static RegistrySettings settingsFrom(final Map<String, Object> properties) {
         return RegistrySettings.from(Sections.fromProperties(properties, RegistryComponent.class.getClassLoader()));
     }
@@ -156,6 +203,30 @@ public final class RegistryComponent implements ActorSystem {
             throw new IllegalStateException("the actor runtime of this node is stopped");
         }
         return running;
+    }
+
+    // ---- EnvelopeReceiver, by delegation: the transport's I/O threads ----
+
+    @Override
+    public void onEnvelope(final String fromNode, final WireEnvelope envelope) {
+        final LocalActorSystem running = system;
+        if (running == null) {
+            LOG.warn("[-] message from node {} to {} dropped: the actor runtime of this node is stopped", fromNode,
+                envelope.to());
+            return;
+        }
+        running.inbox().onEnvelope(fromNode, envelope);
+    }
+
+    @Override
+    public void onUndeliverable(final String toNode, final WireEnvelope envelope, final String reason) {
+        final LocalActorSystem running = system;
+        if (running == null) {
+            LOG.warn("[-] message to {} given up ({}) while the actor runtime of this node is stopped",
+                envelope.to(), reason);
+            return;
+        }
+        running.inbox().onUndeliverable(toNode, envelope, reason);
     }
 
     // ---- ActorSystem, by delegation ----
