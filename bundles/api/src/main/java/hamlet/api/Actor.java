@@ -1,6 +1,7 @@
 package hamlet.api;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 
 /**
  * One actor's behaviour and private state, made by an {@link ActorBehavior}.
@@ -54,5 +55,17 @@ public interface Actor {
      * @param state what an earlier instance's {@code snapshot()} returned, never {@code null}
      */
     default void restore(final JsonElement state) {
+    }
+
+    /**
+     * Takes a new {@link ActorSpec#config()} without a restart: an actor declared in {@code hamlet.actors} whose
+     * {@code config { }} block was edited live. Called on the actor's turn, between messages. The default does
+     * nothing, so the instance keeps the config it was created with.
+     *
+     * @param config the new config block, never {@code null}; treat as read-only
+     * @param context this actor's context; its {@link ActorContext#spec()} already carries the new config
+     * @since 1.1
+     */
+    default void onConfig(final JsonObject config, final ActorContext context) {
     }
 }

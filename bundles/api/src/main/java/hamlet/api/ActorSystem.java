@@ -70,4 +70,19 @@ public interface ActorSystem {
 
     /** @return how many dead letters there have been since the node started */
     long deadLetterCount();
+
+    /**
+     * The behaviours of this node in detail: for each name, the version spawns use, the versions registered, the
+     * actors running it or waiting for it, and the last hot swap with its result. The default, for an actor system
+     * that does not track versions, knows only the names.
+     *
+     * @return one entry per behaviour name, sorted by name, including names no version is registered for while
+     *     actors still wait for one
+     * @since 1.1
+     */
+    default List<BehaviorInfo> behaviorDetails() {
+        return behaviors().stream().sorted()
+            .map(name -> new BehaviorInfo(name, null, null, BehaviorInfo.State.AVAILABLE, List.of(), 0, 0, null))
+            .toList();
+    }
 }

@@ -1,7 +1,9 @@
 package hamlet.registry.internal;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import hamlet.api.Actor;
-import hamlet.api.ActorBehavior;
 import hamlet.api.ActorInfo;
 import hamlet.api.ActorSpec;
 import hamlet.api.Address;
@@ -25,6 +27,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading. {@link #enqueue}, {@link #requestStop}, {@link #info} and the flags: any thread. Everything else,
  * and the actor instance, belongs to the thread running the turn; the {@code scheduled} flag makes sure there is
  * one at a time, and the flag's release and acquire (plus the pool's own queue) order one turn before the next.
+ *
+ * <p>Hot swap. When the versions of its behaviour change, the system asks the cell to look again
+ * ({@link #requestSwapCheck}); its next turn, before any message, brings the instance in line with the best
+ * registered version (see {@link #converge}): swapped to it with its snapshot restored, or suspended with the
+ * snapshot held when no version is left. A suspended cell keeps taking messages into its bounded mailbox and handles
+ * none. The instance and its registration change only on the turn, so each message sees one version, whole.
  */
 final class ActorCell extends ForkJoinTask<Void> {
     private static final VarHandle PROCESSED;
@@ -33,7 +41,8 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     // Set at spawn, never changed.
     private final LocalActorSystem system;
-    private final ActorSpec spec;
+    /** Changed only on the turn (a new config block); read by any thread. */
+    private volatile ActorSpec spec;
     private final Address address;
     private final Mailbox<Envelope> mailbox;
     private final AddressRef self;
@@ -45,14 +54,25 @@ final class ActorCell extends ForkJoinTask<Void> {
     /** Out of the registry: refs holding this cell look the name up again. */
     private volatile boolean retired;
     private volatile boolean stopRequested;
+    private volatile String stopReason = "stopped on request";
     private volatile ActorInfo.State state = ActorInfo.State.RUNNING;
     private volatile String stoppedBecause;
     /** Counters written by the turn with release stores (no fence per message), read by operators. */
     private volatile long processed;
     private volatile int restarts;
+    /** Set by the system when the versions of this actor's behaviour changed; cleared by the turn. */
+    private volatile boolean swapCheck;
+    /** A config block to hand to the instance on its next turn, or null. */
+    private volatile JsonObject pendingConfig;
+    /** The registration the instance comes from, for waiters and operators; null while suspended. */
+    private volatile Registration runningView;
 
     // Owned by the thread running the turn.
     private Actor actor;
+    /** The registration {@link #actor} comes from; null while suspended. */
+    private Registration running;
+    /** The state kept while suspended: plain JSON from the gson bundle, never an object of a behaviour's class. */
+    private JsonElement held;
     private boolean started;
     private final RestartWindow restartWindow = new RestartWindow();
 
@@ -66,9 +86,12 @@ final class ActorCell extends ForkJoinTask<Void> {
         }
     }
 
-    ActorCell(final LocalActorSystem system, final ActorSpec spec, final Actor actor, final int mailboxCapacity) {
+    ActorCell(final LocalActorSystem system, final ActorSpec spec, final Actor actor, final Registration registration,
+              final int mailboxCapacity) {
         this.system = system;
         this.spec = spec;
+        this.running = registration;
+        this.runningView = registration;
         this.address = Address.of(system.nodeId(), spec.name());
         this.mailbox = new Mailbox<>(mailboxCapacity);
         this.actor = actor;
@@ -104,8 +127,44 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     /** Stops the actor on its next turn: onStop, then its waiting messages to dead letters. Any thread. */
     void requestStop() {
+        requestStop(null);
+    }
+
+    /**
+     * As {@link #requestStop()}, saying why.
+     *
+     * @param because why, or null for "stopped on request"
+     */
+    void requestStop(final String because) {
+        if (because != null) {
+            stopReason = because;
+        }
         stopRequested = true;
         schedule();
+    }
+
+    /** The versions of this actor's behaviour changed: bring the instance in line on the next turn. Any thread. */
+    void requestSwapCheck() {
+        swapCheck = true;
+        schedule();
+    }
+
+    /**
+     * Hands a new config block to the instance on its next turn ({@link Actor#onConfig}). Any thread.
+     *
+     * @param config the new block
+     */
+    void requestConfig(final JsonObject config) {
+        pendingConfig = config;
+        schedule();
+    }
+
+    /**
+     * @param registration a registration
+     * @return whether the instance comes from it now
+     */
+    boolean runs(final Registration registration) {
+        return runningView == registration;
     }
 
     /** Marks the cell as out of the registry. Called by the system, which removed it. */
@@ -119,7 +178,9 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     /** @return a snapshot for operators. Any thread. */
     ActorInfo info() {
-        return new ActorInfo(address, spec.behavior(), spec.group(), state, mailbox.size(), processed, restarts);
+        final Registration shown = runningView;
+        return new ActorInfo(address, spec.behavior(), spec.group(), state, mailbox.size(), processed, restarts,
+            shown == null ? null : shown.version());
     }
 
     String name() {
@@ -181,7 +242,12 @@ final class ActorCell extends ForkJoinTask<Void> {
     }
 
     private boolean hasWork() {
-        return !mailbox.isEmpty() || (stopRequested && state != ActorInfo.State.STOPPED);
+        if (state == ActorInfo.State.SUSPENDED) {
+            // Messages wait; only a stop, a swap or a config wakes a suspended actor.
+            return swapCheck || pendingConfig != null || stopRequested;
+        }
+        return !mailbox.isEmpty() || swapCheck || pendingConfig != null
+            || (stopRequested && state != ActorInfo.State.STOPPED);
     }
 
     private void turn() {
@@ -192,6 +258,20 @@ final class ActorCell extends ForkJoinTask<Void> {
         final Thread thread = Thread.currentThread();
         final ClassLoader loader = thread.getContextClassLoader();
         try {
+            if (!started && running != null && !system.isRegistered(running)) {
+                // Spawned from a version that went away before the system could tell this cell.
+                swapCheck = true;
+            }
+            if (swapCheck && !stopRequested) {
+                swapCheck = false;
+                converge();
+            }
+            if (pendingConfig != null && !stopRequested) {
+                applyConfig();
+            }
+            if (state == ActorInfo.State.SUSPENDED && !stopRequested) {
+                return;
+            }
             if (!stopRequested && !started) {
                 started = true;
                 start();
@@ -208,7 +288,7 @@ final class ActorCell extends ForkJoinTask<Void> {
                 }
             }
             if (stopRequested && state != ActorInfo.State.STOPPED) {
-                stop("stopped on request");
+                stop(stopReason);
             }
         } finally {
             thread.setContextClassLoader(loader);
@@ -255,15 +335,15 @@ final class ActorCell extends ForkJoinTask<Void> {
                 giveUp(failure, settings);
                 return;
             }
-            final ActorBehavior behavior = system.behavior(spec.behavior());
-            if (behavior == null) {
+            final Registration registration = system.registration(spec.behavior());
+            if (registration == null) {
                 LOG.error("[{}] actor {} cannot restart: behaviour {} is not registered", system.nodeId(),
                     spec.name(), spec.behavior());
                 stop("cannot restart: behaviour " + spec.behavior() + " is not registered");
                 return;
             }
             RESTARTS.setRelease(this, (int) RESTARTS.getOpaque(this) + 1);
-            failure = restart(behavior);
+            failure = restart(registration);
             if (failure == null) {
                 LOG.info("[{}] restarted {} ({} of at most {} within {} ms)", system.nodeId(), spec.name(),
                     restartWindow.inWindow(), settings.maxRestarts(), millis(settings.restartWindowNs()));
@@ -275,9 +355,11 @@ final class ActorCell extends ForkJoinTask<Void> {
     }
 
     /** @return null when the new instance is running; else what failed */
-    private Throwable restart(final ActorBehavior behavior) {
+    private Throwable restart(final Registration registration) {
         final Actor old = actor;
         actor = null;
+        running = null;
+        runningView = null;
         if (old != null) {
             try {
                 old.onStop(context);
@@ -287,12 +369,14 @@ final class ActorCell extends ForkJoinTask<Void> {
             }
         }
         try {
-            final Actor fresh = behavior.create(spec);
+            final Actor fresh = registration.behavior().create(spec);
             if (fresh == null) {
                 return new IllegalStateException("behaviour " + spec.behavior() + " made no actor (create returned"
                     + " null)");
             }
             actor = fresh;
+            running = registration;
+            runningView = registration;
             fresh.onStart(context);
             return null;
         } catch (final Throwable t) {
@@ -315,6 +399,9 @@ final class ActorCell extends ForkJoinTask<Void> {
         system.retire(this);
         final Actor last = actor;
         actor = null;
+        running = null;
+        runningView = null;
+        held = null;
         if (last != null && started) {
             try {
                 last.onStop(context);
@@ -325,6 +412,164 @@ final class ActorCell extends ForkJoinTask<Void> {
         final int dropped = drainToDeadLetters();
         LOG.info("[{}] stopped {} ({}); {} waiting messages to dead letters", system.nodeId(), spec.name(), because,
             dropped);
+    }
+
+    // ---- hot swap and config: on the turn ----
+
+    /**
+     * Brings the instance in line with the best registered version of the behaviour. Each outcome is counted in
+     * the behaviour's swap tally.
+     *
+     * <ul>
+     * <li>No version left: the old instance's snapshot is taken and held, the instance dropped (onStop), and the
+     * actor suspended.</li>
+     * <li>Another version is best: the state (the running instance's snapshot, or the one held) goes to a new
+     * instance (create, restore, onStart, bounded by {@code hamlet.registry.swap.timeout}); then the old instance's
+     * onStop. If the new version fails or times out, the old instance keeps serving when its version is still
+     * registered; else the actor stays suspended with its state held.</li>
+     * </ul>
+     */
+    private void converge() {
+        final Registration target = system.registration(spec.behavior());
+        final Registration from = running;
+        final boolean fromAlive = from != null && system.isRegistered(from);
+        if (target == from && (from == null || fromAlive)) {
+            return;
+        }
+        final String name = spec.behavior();
+        if (target == null) {
+            suspend(takeSnapshot());
+            system.swapOutcome(name, spec.name(), null);
+            return;
+        }
+        final JsonElement kept;
+        if (actor != null) {
+            try {
+                kept = copyOf(actor.snapshot());
+            } catch (final Throwable t) {
+                refuse(from, fromAlive, null, "snapshot of version " + from.version() + " failed: " + oneLine(t));
+                return;
+            }
+        } else {
+            kept = held;
+        }
+        final ActorSpec current = spec;
+        final Actor fresh;
+        try {
+            fresh = system.hotSwap().bounded(() -> {
+                final Actor made = target.behavior().create(current);
+                if (made == null) {
+                    throw new IllegalStateException("create returned null");
+                }
+                if (kept != null) {
+                    made.restore(kept.deepCopy());
+                }
+                made.onStart(context);
+                return made;
+            }, system.settings().swapTimeoutNs());
+        } catch (final Throwable t) {
+            refuse(from, fromAlive, kept, "version " + target.version() + " failed: " + oneLine(t));
+            return;
+        }
+        final Actor old = actor;
+        final boolean oldStarted = started;
+        actor = fresh;
+        running = target;
+        runningView = target;
+        held = null;
+        started = true;
+        state(ActorInfo.State.RUNNING);
+        if (old != null && oldStarted) {
+            try {
+                old.onStop(context);
+            } catch (final Throwable t) {
+                LOG.warn("[{}] actor {} failed in onStop of version {} after its swap: {}", system.nodeId(),
+                    spec.name(), from.version(), oneLine(t));
+            }
+        }
+        LOG.debug("[{}] actor {} now runs {} {}", system.nodeId(), spec.name(), name, target.version());
+        system.swapOutcome(name, spec.name(), null);
+    }
+
+    /** The swap failed: keep the old instance if its version is still there, else wait suspended. */
+    private void refuse(final Registration from, final boolean fromAlive, final JsonElement state,
+                        final String why) {
+        if (actor != null && !fromAlive) {
+            suspend(state);
+        }
+        LOG.warn("[{}] actor {} swap refused, {}: {}", system.nodeId(), spec.name(),
+            actor != null ? "it keeps version " + from.version() : "it waits suspended", why);
+        system.swapOutcome(spec.behavior(), spec.name(), why);
+    }
+
+    /** @return the running instance's state, or what is held; null when there is none */
+    private JsonElement takeSnapshot() {
+        if (actor == null) {
+            return held;
+        }
+        try {
+            return copyOf(actor.snapshot());
+        } catch (final Throwable t) {
+            LOG.warn("[{}] actor {} failed in snapshot; it waits without state: {}", system.nodeId(), spec.name(),
+                oneLine(t));
+            return null;
+        }
+    }
+
+    /** Drops the instance and waits for a version, holding {@code state}. */
+    private void suspend(final JsonElement state) {
+        final Actor old = actor;
+        actor = null;
+        running = null;
+        runningView = null;
+        held = state;
+        state(ActorInfo.State.SUSPENDED);
+        if (old != null && started) {
+            try {
+                old.onStop(context);
+            } catch (final Throwable t) {
+                LOG.warn("[{}] actor {} failed in onStop before being suspended: {}", system.nodeId(), spec.name(),
+                    oneLine(t));
+            }
+        }
+        LOG.info("[{}] actor {} suspended: no version of behaviour {} is registered; {} messages wait",
+            system.nodeId(), spec.name(), spec.behavior(), mailbox.size());
+    }
+
+    private void state(final ActorInfo.State next) {
+        if (state != ActorInfo.State.STOPPED) {
+            state = next;
+        }
+    }
+
+    /** Takes the pending config block: a new spec, and the instance's onConfig. */
+    private void applyConfig() {
+        final JsonObject config = pendingConfig;
+        pendingConfig = null;
+        if (config == null || config.equals(spec.config())) {
+            return;
+        }
+        spec = new ActorSpec(spec.name(), spec.behavior(), spec.group(), config);
+        if (actor == null) {
+            return;
+        }
+        Throwable failure = null;
+        try {
+            actor.onConfig(config, context);
+        } catch (final Throwable t) {
+            failure = t;
+        }
+        if (failure != null) {
+            failed(failure, "in onConfig");
+        }
+    }
+
+    /**
+     * A snapshot copied into plain gson values: an actor may return its own subclass of nothing but gson's, yet a
+     * copy makes sure the held state keeps no reference into the old version (and cannot change under us).
+     */
+    private static JsonElement copyOf(final JsonElement snapshot) {
+        return snapshot == null ? null : JsonParser.parseString(snapshot.toString());
     }
 
     private int drainToDeadLetters() {

@@ -7,6 +7,7 @@ import hamlet.api.ActorRef;
 import hamlet.api.ActorSpec;
 import hamlet.api.ActorSystem;
 import hamlet.api.Address;
+import hamlet.api.BehaviorInfo;
 import hamlet.api.DeadLetter;
 import hamlet.api.SpawnException;
 import org.slf4j.Logger;
@@ -22,7 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import com.google.gson.JsonObject;
 
 /**
  * One node's local actor runtime: the registry of actors by name, their mailboxes and the dispatcher that runs them,
@@ -52,8 +56,13 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     private final RemoteInbox inbox;
     private final Dispatcher dispatcher;
     private final Asks asks;
+    private final HotSwap hotSwap;
+    /** Serializes changes of behaviour versions, so that each opens its swap tally after the one before. */
+    private final Object behaviorLock = new Object();
     private final Object settingsLock = new Object();
     private volatile RegistrySettings settings;
+    private final List<java.util.function.Consumer<String>> registeredListeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -95,6 +104,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         this.remote = new TransportRouter(nodeId, remoting, deadLetters);
         this.dispatcher = new Dispatcher(nodeId, settings.effectiveParallelism());
         this.asks = new Asks(this);
+        this.hotSwap = new HotSwap(nodeId, clock);
         this.inbox = new RemoteInbox(this, asks, remoting.codecs());
         LOG.info("[{}] actor runtime started: {} dispatcher threads, {} messages a turn, mailbox bound {}, at most "
                 + "{} restarts within {} ms", nodeId, settings.effectiveParallelism(), settings.throughput(),
@@ -112,13 +122,43 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
      * @throws IllegalArgumentException when the name is blank
      */
     public void registerBehavior(final String name, final ActorBehavior behavior) {
+        registerBehavior(name, behavior, null, null);
+    }
+
+    /**
+     * Makes a version of a behaviour spawnable by name. The highest version of a name is used for spawns (among
+     * equal versions, the one registered last); when this one becomes the highest, every actor of the behaviour
+     * is hot-swapped to it on its next turn (see {@link ActorCell}), and actors waiting suspended resume with it.
+     *
+     * @param name the behaviour's name ({@link ActorBehavior#NAME_PROPERTY})
+     * @param behavior the behaviour
+     * @param version the version of its bundle, or null when not known (it then counts as 0.0.0)
+     * @param bundle the symbolic name of its bundle, or null
+     * @throws IllegalArgumentException when the name is blank
+     */
+    public void registerBehavior(final String name, final ActorBehavior behavior, final String version,
+                                 final String bundle) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a behaviour's name (" + ActorBehavior.NAME_PROPERTY
                 + ") must not be empty");
         }
         Objects.requireNonNull(behavior, "behavior");
-        final boolean replaced = behaviors.add(name, behavior);
-        LOG.info("[{}] behaviour {} {}", nodeId, name, replaced ? "replaced by a newer registration" : "registered");
+        synchronized (behaviorLock) {
+            final Registration before = behaviors.current(name);
+            final Registration added = behaviors.add(name, behavior, version, bundle);
+            LOG.info("[{}] behaviour {} {} registered{}", nodeId, name, added.version(),
+                added.bundle() == null ? "" : " from " + added.bundle());
+            if (behaviors.current(name) == added) {
+                swapAll(name, before == null ? null : before.version(), added);
+            }
+        }
+        for (final java.util.function.Consumer<String> listener : registeredListeners) {
+            try {
+                listener.accept(name);
+            } catch (final RuntimeException e) {
+                LOG.warn("[{}] a listener of behaviour {} failed: {}", nodeId, name, e.toString());
+            }
+        }
     }
 
     /**
@@ -129,9 +169,138 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
      * @param behavior the behaviour
      */
     public void unregisterBehavior(final String name, final ActorBehavior behavior) {
-        if (name != null && behavior != null && behaviors.remove(name, behavior)) {
-            LOG.info("[{}] behaviour {} unregistered", nodeId, name);
+        if (name == null || behavior == null) {
+            return;
         }
+        final Registration removed;
+        final List<ActorCell> moving;
+        synchronized (behaviorLock) {
+            removed = behaviors.remove(name, behavior);
+            if (removed == null) {
+                return;
+            }
+            final Registration next = behaviors.current(name);
+            LOG.info("[{}] behaviour {} {} unregistered{}", nodeId, name, removed.version(),
+                next == null ? "" : "; " + next.version() + " takes over");
+            moving = cellsRunning(removed);
+            hotSwap.begin(name, removed.version(), next == null ? null : next.version(), moving.size());
+            moving.forEach(ActorCell::requestSwapCheck);
+        }
+        awaitMovedOff(removed, moving);
+    }
+
+    /**
+     * Tells every actor of a behaviour to move to {@code to} on its next turn.
+     *
+     * @param from the version they ran before, for the tally
+     */
+    private void swapAll(final String name, final String from, final Registration to) {
+        final List<ActorCell> moving = new ArrayList<>();
+        for (final ActorCell cell : cells.values()) {
+            if (name.equals(cell.spec().behavior()) && !cell.runs(to)) {
+                moving.add(cell);
+            }
+        }
+        if (moving.isEmpty()) {
+            return;
+        }
+        hotSwap.begin(name, from, to.version(), moving.size());
+        moving.forEach(ActorCell::requestSwapCheck);
+    }
+
+    private List<ActorCell> cellsRunning(final Registration registration) {
+        final List<ActorCell> running = new ArrayList<>();
+        for (final ActorCell cell : cells.values()) {
+            if (cell.runs(registration)) {
+                running.add(cell);
+            }
+        }
+        return running;
+    }
+
+    /**
+     * Waits, at most the swap timeout and one more per dispatcher thread's share of the actors, for the actors of a
+     * version going away to have taken their snapshot on their turn: the bundle is still whole until this returns.
+     * Not from a dispatcher thread (an actor's turn would then wait for itself).
+     */
+    private void awaitMovedOff(final Registration removed, final List<ActorCell> moving) {
+        if (moving.isEmpty() || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+            return;
+        }
+        final long budget = settings.swapTimeoutNs() * (1 + moving.size() / Math.max(1, dispatcher.parallelism()));
+        final long deadline = System.nanoTime() + Math.max(budget, settings.swapTimeoutNs());
+        for (final ActorCell cell : moving) {
+            while (cell.runs(removed) && !cell.isRetired()) {
+                if (System.nanoTime() - deadline > 0) {
+                    LOG.warn("[{}] behaviour {} {} went away before all its actors took their snapshot", nodeId,
+                        removed.name(), removed.version());
+                    return;
+                }
+                LockSupport.parkNanos(100_000L);
+            }
+        }
+    }
+
+    @Override
+    public List<BehaviorInfo> behaviorDetails() {
+        final java.util.Map<String, int[]> counts = new java.util.TreeMap<>();
+        for (final String name : behaviors.names()) {
+            counts.put(name, new int[2]);
+        }
+        for (final ActorCell cell : cells.values()) {
+            final int[] count = counts.computeIfAbsent(cell.spec().behavior(), key -> new int[2]);
+            count[0]++;
+            if (cell.info().state() == ActorInfo.State.SUSPENDED) {
+                count[1]++;
+            }
+        }
+        final List<BehaviorInfo> details = new ArrayList<>(counts.size());
+        counts.forEach((name, count) -> {
+            final List<Registration> registered = behaviors.all(name);
+            final Registration best = registered.isEmpty() ? null : registered.get(0);
+            details.add(new BehaviorInfo(name, best == null ? null : best.version(),
+                best == null ? null : best.bundle(),
+                best == null ? BehaviorInfo.State.MISSING : BehaviorInfo.State.AVAILABLE,
+                registered.stream().map(Registration::version).toList(), count[0], count[1], hotSwap.last(name)));
+        });
+        return details;
+    }
+
+    /**
+     * Hands a new config block to a running actor ({@link hamlet.api.Actor#onConfig}) on its next turn, without
+     * restarting it.
+     *
+     * @param name the actor's name
+     * @param config the new block
+     * @return whether there is such an actor
+     */
+    public boolean reconfigure(final String name, final JsonObject config) {
+        final ActorCell cell = name == null ? null : cells.get(name);
+        if (cell == null) {
+            return false;
+        }
+        cell.requestConfig(config == null ? new JsonObject() : config.deepCopy());
+        return true;
+    }
+
+    /**
+     * @param name an actor's name
+     * @return its spec in force (with its latest config block), if it runs here
+     */
+    public Optional<ActorSpec> spec(final String name) {
+        final ActorCell cell = name == null ? null : cells.get(name);
+        return cell == null ? Optional.empty() : Optional.of(cell.spec());
+    }
+
+    /**
+     * Listens for behaviours being registered (for actors declared in config whose behaviour comes later).
+     *
+     * @param listener called with the behaviour's name, on the registering thread, outside any lock of this system
+     * @return what ends the listening
+     */
+    public Runnable onBehaviorRegistered(final java.util.function.Consumer<String> listener) {
+        registeredListeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> registeredListeners.remove(listener);
     }
 
     @Override
@@ -165,8 +334,8 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         if (closed) {
             throw new SpawnException("cannot spawn actor '" + name + "': node " + nodeId + " is stopping");
         }
-        final ActorBehavior behavior = behaviors.get(spec.behavior());
-        if (behavior == null) {
+        final Registration registration = behaviors.current(spec.behavior());
+        if (registration == null) {
             throw new SpawnException("cannot spawn actor '" + name + "': unknown behaviour '" + spec.behavior()
                 + "' on " + nodeId + " (known: " + String.join(", ", behaviors.names()) + ")");
         }
@@ -175,7 +344,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         }
         final Actor actor;
         try {
-            actor = behavior.create(spec);
+            actor = registration.behavior().create(spec);
         } catch (final Throwable e) {
             throw new SpawnException("cannot spawn actor '" + name + "': behaviour '" + spec.behavior()
                 + "' failed to create it: " + e, e);
@@ -184,12 +353,12 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
             throw new SpawnException("cannot spawn actor '" + name + "': behaviour '" + spec.behavior()
                 + "' made no actor (create returned null)");
         }
-        final ActorCell cell = new ActorCell(this, spec, actor, settings.mailboxCapacity());
+        final ActorCell cell = new ActorCell(this, spec, actor, registration, settings.mailboxCapacity());
         if (cells.putIfAbsent(name, cell) != null) {
             throw taken(name);
         }
         groups.join(cell);
-        LOG.info("[{}] spawned {} ({}{})", nodeId, name, spec.behavior(),
+        LOG.info("[{}] spawned {} ({} {}{})", nodeId, name, spec.behavior(), registration.version(),
             spec.group() == null ? "" : ", group " + spec.group());
         // onStart runs on the actor's first turn, now.
         cell.schedule();
@@ -198,12 +367,23 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
 
     @Override
     public boolean stop(final String name) {
+        return stop(name, null);
+    }
+
+    /**
+     * Stops an actor of this node, saying why in the dead letters of its waiting messages.
+     *
+     * @param name the actor's name
+     * @param because why, or null for "stopped on request"
+     * @return whether there was such an actor
+     */
+    public boolean stop(final String name, final String because) {
         final ActorCell cell = name == null ? null : cells.get(name);
         if (cell == null || !cells.remove(name, cell)) {
             return false;
         }
         retire(cell);
-        cell.requestStop();
+        cell.requestStop(because);
         return true;
     }
 
@@ -293,6 +473,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         }
         final boolean ended = dispatcher.close(CLOSE_WAIT_MS);
         asks.close();
+        hotSwap.close();
         if (ended) {
             LOG.info("[{}] actor runtime stopped", nodeId);
         } else {
@@ -322,6 +503,23 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
 
     ActorBehavior behavior(final String name) {
         return behaviors.get(name);
+    }
+
+    Registration registration(final String name) {
+        return behaviors.current(name);
+    }
+
+    boolean isRegistered(final Registration registration) {
+        return behaviors.isRegistered(registration);
+    }
+
+    HotSwap hotSwap() {
+        return hotSwap;
+    }
+
+    /** Counts one actor's swap outcome: null when it moved, else why not. Any thread. */
+    void swapOutcome(final String behavior, final String actor, final String failure) {
+        hotSwap.outcome(behavior, actor, failure);
     }
 
     /** @return dead letters, for tests of the log budget */

@@ -29,10 +29,11 @@ import java.util.concurrent.TimeUnit;
  * @param deadLettersKeep {@code hamlet.registry.dead-letters.keep}
  * @param deadLettersLogPerSecond {@code hamlet.registry.dead-letters.log-per-second}
  * @param askDefaultTimeoutNs {@code hamlet.registry.ask.default-timeout}
+ * @param swapTimeoutNs {@code hamlet.registry.swap.timeout}
  */
 public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int parallelism, int throughput,
                                int mailboxCapacity, int maxRestarts, long restartWindowNs, int deadLettersKeep,
-                               int deadLettersLogPerSecond, long askDefaultTimeoutNs) {
+                               int deadLettersLogPerSecond, long askDefaultTimeoutNs, long swapTimeoutNs) {
     static final String NODE_ID = "hamlet.node.id";
     static final String NODE_HOST = "hamlet.node.host";
     static final String NODE_PORT = "hamlet.node.port";
@@ -44,6 +45,9 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
     static final String DEAD_LETTERS_KEEP = "hamlet.registry.dead-letters.keep";
     static final String DEAD_LETTERS_LOG = "hamlet.registry.dead-letters.log-per-second";
     static final String ASK_TIMEOUT = "hamlet.registry.ask.default-timeout";
+    static final String SWAP_TIMEOUT = "hamlet.registry.swap.timeout";
+    /** The swap timeout of settings made without one (the reference default). */
+    static final long DEFAULT_SWAP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
     /** ForkJoinPool's own limit on parallelism. */
     static final int MAX_PARALLELISM = 0x7fff;
@@ -54,7 +58,7 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
 
     private static final Set<String> NODE_KEYS = Set.of(NODE_ID, NODE_HOST, NODE_PORT);
     private static final Set<String> REGISTRY_KEYS = Set.of(PARALLELISM, THROUGHPUT, MAILBOX_CAPACITY, MAX_RESTARTS,
-        RESTART_WINDOW, DEAD_LETTERS_KEEP, DEAD_LETTERS_LOG, ASK_TIMEOUT);
+        RESTART_WINDOW, DEAD_LETTERS_KEEP, DEAD_LETTERS_LOG, ASK_TIMEOUT, SWAP_TIMEOUT);
 
     /**
      * Checks every field.
@@ -80,6 +84,20 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
         if (askDefaultTimeoutNs <= 0) {
             throw new IllegalArgumentException(ASK_TIMEOUT + " must be > 0, got " + askDefaultTimeoutNs + " ns");
         }
+        if (swapTimeoutNs <= 0) {
+            throw new IllegalArgumentException(SWAP_TIMEOUT + " must be > 0, got " + swapTimeoutNs + " ns");
+        }
+    }
+
+    /**
+     * Settings with the default swap timeout, as before hot swap had one.
+     */
+    public RegistrySettings(final String nodeId, final String nodeHost, final int nodePort, final int parallelism,
+                            final int throughput, final int mailboxCapacity, final int maxRestarts,
+                            final long restartWindowNs, final int deadLettersKeep, final int deadLettersLogPerSecond,
+                            final long askDefaultTimeoutNs) {
+        this(nodeId, nodeHost, nodePort, parallelism, throughput, mailboxCapacity, maxRestarts, restartWindowNs,
+            deadLettersKeep, deadLettersLogPerSecond, askDefaultTimeoutNs, DEFAULT_SWAP_TIMEOUT_NS);
     }
 
     /**
@@ -106,7 +124,8 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
             nanos(config, RESTART_WINDOW),
             integer(config, DEAD_LETTERS_KEEP),
             integer(config, DEAD_LETTERS_LOG),
-            nanos(config, ASK_TIMEOUT));
+            nanos(config, ASK_TIMEOUT),
+            nanos(config, SWAP_TIMEOUT));
     }
 
     /** @return the settings of the bundle's {@code reference.conf} alone */
@@ -144,6 +163,7 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
         change(changes, DEAD_LETTERS_KEEP, previous.deadLettersKeep, deadLettersKeep);
         change(changes, DEAD_LETTERS_LOG, previous.deadLettersLogPerSecond, deadLettersLogPerSecond);
         change(changes, ASK_TIMEOUT, millis(previous.askDefaultTimeoutNs), millis(askDefaultTimeoutNs));
+        change(changes, SWAP_TIMEOUT, millis(previous.swapTimeoutNs), millis(swapTimeoutNs));
         return changes.length() == 0 ? "nothing changed" : changes.toString();
     }
 

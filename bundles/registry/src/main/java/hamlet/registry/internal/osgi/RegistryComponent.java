@@ -6,6 +6,7 @@ import hamlet.api.ActorRef;
 import hamlet.api.ActorSpec;
 import hamlet.api.ActorSystem;
 import hamlet.api.Address;
+import hamlet.api.BehaviorInfo;
 import hamlet.api.Codec;
 import hamlet.api.DeadLetter;
 import hamlet.api.transport.EnvelopeReceiver;
@@ -53,6 +54,8 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     private final Object lock = new Object();
     /** Every bound behaviour and the name it was registered under. Guarded by lock. */
     private final Map<ActorBehavior, String> bound = new IdentityHashMap<>();
+    /** The bundle and version of each bound behaviour (hot swap picks the highest). Guarded by lock. */
+    private final Map<ActorBehavior, BehaviorOrigin> origins = new IdentityHashMap<>();
     private volatile LocalActorSystem system;
     /** Codec services and the Transport service, kept across activations. Thread-safe on its own. */
     private final Remoting remoting = new Remoting();
@@ -62,7 +65,9 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
         final RegistrySettings settings = settingsFrom(properties);
         synchronized (lock) {
             final LocalActorSystem started = new LocalActorSystem(settings, remoting);
-            bound.forEach((behavior, name) -> started.registerBehavior(name, behavior));
+            bound.forEach((behavior, name) -> started.registerBehavior(name, behavior,
+                origins.getOrDefault(behavior, BehaviorOrigin.UNKNOWN).version(),
+                origins.getOrDefault(behavior, BehaviorOrigin.UNKNOWN).bundle()));
             system = started;
         }
     }
@@ -109,11 +114,13 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
         if (name == null) {
             return;
         }
+        final BehaviorOrigin origin = BehaviorOrigin.of(properties);
         synchronized (lock) {
             bound.put(behavior, name);
+            origins.put(behavior, origin);
             final LocalActorSystem running = system;
             if (running != null) {
-                running.registerBehavior(name, behavior);
+                running.registerBehavior(name, behavior, origin.version(), origin.bundle());
             }
         }
     }
@@ -135,6 +142,7 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     void unbindBehavior(final ActorBehavior behavior, final Map<String, Object> properties) {
         synchronized (lock) {
             final String name = bound.remove(behavior);
+            origins.remove(behavior);
             final LocalActorSystem running = system;
             if (name != null && running != null) {
                 running.unregisterBehavior(name, behavior);
@@ -195,6 +203,11 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
             return null;
         }
         return (String) name;
+    }
+
+    /** @return the runtime in force, for the other components of this bundle */
+    LocalActorSystem runtime() {
+        return running();
     }
 
     private LocalActorSystem running() {
@@ -274,6 +287,11 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     @Override
     public Set<String> behaviors() {
         return running().behaviors();
+    }
+
+    @Override
+    public List<BehaviorInfo> behaviorDetails() {
+        return running().behaviorDetails();
     }
 
     @Override
