@@ -1,0 +1,206 @@
+package hamlet.transport.internal;
+
+import static hamlet.transport.internal.FrameLayout.ACK_LENGTH;
+import static hamlet.transport.internal.FrameLayout.CURRENT_VERSION;
+import static hamlet.transport.internal.FrameLayout.DATA_PREFIX_LENGTH;
+import static hamlet.transport.internal.FrameLayout.HEADER_LENGTH;
+import static hamlet.transport.internal.FrameLayout.MAGIC;
+import static hamlet.transport.internal.FrameLayout.MAX_HANDSHAKE_STRING;
+import static hamlet.transport.internal.FrameLayout.TYPE_ACK;
+import static hamlet.transport.internal.FrameLayout.TYPE_DATA;
+import static hamlet.transport.internal.FrameLayout.TYPE_HANDSHAKE;
+import static hamlet.transport.internal.FrameLayout.TYPE_HEARTBEAT;
+
+import hamlet.transport.internal.EnvelopeCodec.Sequenced;
+import hamlet.transport.internal.ProtocolException.Reason;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns frames into bytes and back, enforcing the layout of {@link FrameLayout} and the size limits. Immutable and
+ * thread-safe.
+ */
+public final class FrameCodec {
+    /** A decoded frame. */
+    public sealed interface Frame permits HandshakeFrame, DataFrame, AckFrame, HeartbeatFrame {
+    }
+
+    /** @param handshake what the peer said */
+    public record HandshakeFrame(Handshake handshake) implements Frame {
+    }
+
+    /** @param envelopes the batch, in sequence order as written */
+    public record DataFrame(List<Sequenced> envelopes) implements Frame {
+    }
+
+    /** @param seq the highest sequence the peer delivered */
+    public record AckFrame(long seq) implements Frame {
+    }
+
+    /** A heartbeat. */
+    public record HeartbeatFrame() implements Frame {
+    }
+
+    private static final HeartbeatFrame HEARTBEAT = new HeartbeatFrame();
+
+    private final int maxFrameBytes;
+    private final EnvelopeCodec envelopes;
+
+    /**
+     * @param maxFrameBytes the largest frame accepted or written
+     * @param maxEnvelopeBytes the largest encoded envelope accepted or written
+     */
+    public FrameCodec(final int maxFrameBytes, final int maxEnvelopeBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+        this.envelopes = new EnvelopeCodec(maxEnvelopeBytes);
+    }
+
+    /** @return the envelope codec with this codec's limit */
+    public EnvelopeCodec envelopes() {
+        return envelopes;
+    }
+
+    /** @return the largest frame */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /**
+     * Decodes one frame; the whole buffer must be exactly one frame.
+     *
+     * @param in the frame's bytes (position to limit); read, not kept
+     * @return the frame
+     * @throws ProtocolException naming the rule the bytes break
+     */
+    public Frame decode(final ByteBuffer in) throws ProtocolException {
+        if (in.remaining() > maxFrameBytes) {
+            throw new ProtocolException(Reason.FRAME_TOO_LARGE, "frame of " + in.remaining()
+                + " bytes, more than " + maxFrameBytes + " (hamlet.transport.max-frame)");
+        }
+        EnvelopeCodec.need(in, HEADER_LENGTH, "frame header");
+        final short magic = in.getShort();
+        if (magic != MAGIC) {
+            throw new ProtocolException(Reason.BAD_MAGIC,
+                String.format("frame starts with 0x%04X, not the magic 0x%04X: not a Hamlet peer", magic, MAGIC));
+        }
+        final byte version = in.get();
+        if (version != CURRENT_VERSION) {
+            throw new ProtocolException(Reason.BAD_VERSION,
+                "protocol version " + version + ", this node speaks " + CURRENT_VERSION);
+        }
+        final byte type = in.get();
+        final Frame frame;
+        switch (type) {
+            case TYPE_HANDSHAKE:
+                frame = new HandshakeFrame(new Handshake(handshakeString(in, "cluster name"),
+                    handshakeString(in, "node id"), readLong(in, "incarnation"), handshakeString(in, "url")));
+                break;
+            case TYPE_DATA:
+                frame = new DataFrame(decodeData(in));
+                break;
+            case TYPE_ACK:
+                frame = new AckFrame(readLong(in, "ack"));
+                break;
+            case TYPE_HEARTBEAT:
+                frame = HEARTBEAT;
+                break;
+            default:
+                throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown frame type " + type);
+        }
+        if (in.hasRemaining()) {
+            throw new ProtocolException(Reason.MALFORMED,
+                in.remaining() + " bytes left over after a frame of type " + type);
+        }
+        return frame;
+    }
+
+    private List<Sequenced> decodeData(final ByteBuffer in) throws ProtocolException {
+        EnvelopeCodec.need(in, 4, "envelope count");
+        final int count = in.getInt();
+        // Bound the list by what the bytes can hold before allocating it.
+        if (count < 1 || count > in.remaining() / EnvelopeCodec.MIN_LENGTH) {
+            throw new ProtocolException(Reason.MALFORMED,
+                "envelope count " + count + " is impossible in " + in.remaining() + " bytes");
+        }
+        final List<Sequenced> batch = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            batch.add(envelopes.decode(in));
+        }
+        return batch;
+    }
+
+    private static long readLong(final ByteBuffer in, final String what) throws ProtocolException {
+        EnvelopeCodec.need(in, 8, what);
+        return in.getLong();
+    }
+
+    private static String handshakeString(final ByteBuffer in, final String what) throws ProtocolException {
+        EnvelopeCodec.need(in, 2, what + " length");
+        final int length = in.getShort() & 0xFFFF;
+        if (length > MAX_HANDSHAKE_STRING) {
+            throw new ProtocolException(Reason.MALFORMED,
+                what + " of " + length + " bytes, more than " + MAX_HANDSHAKE_STRING);
+        }
+        return EnvelopeCodec.string(in, length, what);
+    }
+
+    /**
+     * @param handshake what to say
+     * @return the frame
+     */
+    public ByteBuffer encodeHandshake(final Handshake handshake) {
+        final byte[] cluster = bounded(handshake.cluster());
+        final byte[] node = bounded(handshake.nodeId());
+        final byte[] url = bounded(handshake.url());
+        final ByteBuffer out = header(HEADER_LENGTH + 2 + cluster.length + 2 + node.length + 8 + 2 + url.length,
+            TYPE_HANDSHAKE);
+        out.putShort((short) cluster.length).put(cluster).putShort((short) node.length).put(node)
+            .putLong(handshake.incarnation()).putShort((short) url.length).put(url);
+        return out.flip();
+    }
+
+    private static byte[] bounded(final String text) {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_HANDSHAKE_STRING) {
+            throw new IllegalArgumentException("'" + text + "' is longer than " + MAX_HANDSHAKE_STRING + " bytes");
+        }
+        return bytes;
+    }
+
+    /**
+     * @param seq the highest sequence delivered
+     * @return the frame
+     */
+    public ByteBuffer encodeAck(final long seq) {
+        return header(ACK_LENGTH, TYPE_ACK).putLong(seq).flip();
+    }
+
+    /** @return a heartbeat frame */
+    public ByteBuffer encodeHeartbeat() {
+        return header(HEADER_LENGTH, TYPE_HEARTBEAT).flip();
+    }
+
+    /**
+     * Builds a DATA frame from envelopes already encoded by {@link EnvelopeCodec#encode}.
+     *
+     * @param encoded the envelopes, in order; at least one; their total plus {@link FrameLayout#DATA_PREFIX_LENGTH}
+     *     must fit {@link #maxFrameBytes()}
+     * @param totalBytes their total length
+     * @return the frame
+     */
+    public ByteBuffer encodeData(final List<byte[]> encoded, final int totalBytes) {
+        final ByteBuffer out = header(DATA_PREFIX_LENGTH + totalBytes, TYPE_DATA);
+        out.putInt(encoded.size());
+        for (final byte[] envelope : encoded) {
+            out.put(envelope);
+        }
+        return out.flip();
+    }
+
+    private static ByteBuffer header(final int length, final byte type) {
+        return ByteBuffer.allocate(length).putShort(MAGIC).put(CURRENT_VERSION).put(type);
+    }
+}

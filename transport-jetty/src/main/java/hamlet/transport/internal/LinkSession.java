@@ -1,0 +1,33 @@
+package hamlet.transport.internal;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One connection as a {@link PeerLink} sees it: write frames, close. Implemented over a Jetty WebSocket session in
+ * production and by a fake in tests, so that links are tested with no sockets.
+ */
+public interface LinkSession {
+    /**
+     * Writes frames in order, asynchronously. Must not block and must not call {@code done} from inside this call's
+     * lock-holding caller (the link never holds its lock while calling this).
+     *
+     * @param frames the frames, each one WebSocket binary message
+     * @param done called once, with {@code null} when all were written or the first failure
+     */
+    void write(List<ByteBuffer> frames, Consumer<Throwable> done);
+
+    /**
+     * Closes the connection with a reason for the peer.
+     *
+     * @param reason why, a short sentence
+     */
+    void close(String reason);
+
+    /** @return the node id of the side that dialed this connection */
+    String dialer();
+
+    /** @return the remote address, for log lines */
+    String remote();
+}

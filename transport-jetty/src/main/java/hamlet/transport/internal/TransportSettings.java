@@ -1,0 +1,216 @@
+package hamlet.transport.internal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The transport's settings, one immutable value checked as a whole when built: this node's identity and listener
+ * ({@code hamlet.node}, owned by the registry and only read here), the cluster ({@code hamlet.cluster}) and the
+ * transport's own knobs ({@code hamlet.transport}). Defaults and the meaning of each key are in this bundle's
+ * {@code reference.conf}.
+ *
+ * @param nodeId this node's id
+ * @param host where the WebSocket endpoint listens, and what the handshake advertises
+ * @param port its TCP port, 0 for any free one (tests)
+ * @param cluster the cluster name every peer must share
+ * @param seeds the peers to dial, as {@code ws://host:port/hamlet} URLs
+ * @param maxFrameBytes the largest frame
+ * @param maxEnvelopeBytes the largest encoded envelope
+ * @param outboxLimit the most envelopes waiting or unacknowledged per peer
+ * @param bufferMaxAgeNs how long an envelope may wait for a peer before it is given up
+ * @param retryMax how many times one envelope is written without being acknowledged before it is given up
+ * @param heartbeatIntervalNs how long a link may go without writing before it sends a heartbeat
+ * @param silenceTimeoutNs how long a link may go without reading before it is closed as dead
+ * @param handshakeTimeoutNs how long a new connection has to complete its handshake
+ * @param backoffMinNs the first reconnect delay
+ * @param backoffMaxNs the largest reconnect delay
+ * @param dedupWindow sequences remembered exactly below the highest, per peer
+ */
+public record TransportSettings(String nodeId, String host, int port, String cluster, List<String> seeds,
+                                int maxFrameBytes, int maxEnvelopeBytes, int outboxLimit, long bufferMaxAgeNs,
+                                int retryMax, long heartbeatIntervalNs, long silenceTimeoutNs,
+                                long handshakeTimeoutNs, long backoffMinNs, long backoffMaxNs, int dedupWindow) {
+    /** The transport's own section and PID. */
+    public static final String SECTION = "hamlet.transport";
+    /** The cluster section and PID. */
+    public static final String CLUSTER = "hamlet.cluster";
+    /** The node section and PID (owned by the registry). */
+    public static final String NODE = "hamlet.node";
+    /** The path of the WebSocket endpoint. */
+    public static final String PATH = "/hamlet";
+
+    private static final List<String> TRANSPORT_KEYS = List.of("max-frame", "max-envelope", "outbox-limit",
+        "buffer-max-age", "retry-max", "heartbeat-interval", "silence-timeout", "handshake-timeout",
+        "reconnect-backoff-min", "reconnect-backoff-max", "dedup-window");
+    private static final List<String> CLUSTER_KEYS = List.of("name", "seeds");
+    private static final long MAX_FRAME_LIMIT = 64L * 1024 * 1024;
+    private static final int MIN_FRAME = 1024;
+
+    /**
+     * Checks every field and the rules across them.
+     *
+     * @throws IllegalArgumentException naming the key that is wrong and the value it had
+     */
+    public TransportSettings {
+        seeds = List.copyOf(seeds);
+        if (nodeId == null || nodeId.isBlank()) {
+            throw new IllegalArgumentException(NODE + ".id is missing");
+        }
+        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:%_\\-\\[\\]]+")) {
+            throw new IllegalArgumentException(NODE + ".host must be a host name or IP address, got '" + host + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(NODE + ".port must be between 0 and 65535, got " + port);
+        }
+        if (cluster == null || !cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw new IllegalArgumentException(CLUSTER + ".name must be 1 to 128 characters of [A-Za-z0-9_.-], "
+                + "starting with a letter or digit, got '" + cluster + "'");
+        }
+        for (final String seed : seeds) {
+            checkSeed(seed);
+        }
+        if (maxFrameBytes < MIN_FRAME || maxFrameBytes > MAX_FRAME_LIMIT) {
+            throw new IllegalArgumentException(SECTION + ".max-frame must be between " + MIN_FRAME + " and "
+                + MAX_FRAME_LIMIT + " bytes, got " + maxFrameBytes);
+        }
+        if (maxEnvelopeBytes < EnvelopeCodec.MIN_LENGTH
+            || maxEnvelopeBytes > maxFrameBytes - FrameLayout.DATA_PREFIX_LENGTH) {
+            throw new IllegalArgumentException(SECTION + ".max-envelope must be between " + EnvelopeCodec.MIN_LENGTH
+                + " and max-frame - " + FrameLayout.DATA_PREFIX_LENGTH + " (" + (maxFrameBytes
+                - FrameLayout.DATA_PREFIX_LENGTH) + ") bytes, got " + maxEnvelopeBytes);
+        }
+        positive(SECTION + ".outbox-limit", outboxLimit);
+        positive(SECTION + ".buffer-max-age", bufferMaxAgeNs);
+        if (retryMax < 1 || retryMax > 1000) {
+            throw new IllegalArgumentException(SECTION + ".retry-max must be between 1 and 1000, got " + retryMax);
+        }
+        positive(SECTION + ".heartbeat-interval", heartbeatIntervalNs);
+        positive(SECTION + ".handshake-timeout", handshakeTimeoutNs);
+        if (silenceTimeoutNs <= heartbeatIntervalNs) {
+            throw new IllegalArgumentException(SECTION + ".silence-timeout (" + Duration.ofNanos(silenceTimeoutNs)
+                + ") must be longer than heartbeat-interval (" + Duration.ofNanos(heartbeatIntervalNs) + ")");
+        }
+        positive(SECTION + ".reconnect-backoff-min", backoffMinNs);
+        if (backoffMaxNs < backoffMinNs) {
+            throw new IllegalArgumentException(SECTION + ".reconnect-backoff-max (" + Duration.ofNanos(backoffMaxNs)
+                + ") must be at least reconnect-backoff-min (" + Duration.ofNanos(backoffMinNs) + ")");
+        }
+        if (dedupWindow < 64 || dedupWindow % 64 != 0 || dedupWindow > 1 << 24) {
+            throw new IllegalArgumentException(SECTION + ".dedup-window must be a multiple of 64 between 64 and "
+                + (1 << 24) + ", got " + dedupWindow);
+        }
+    }
+
+    private static void positive(final String key, final long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " must be > 0, got " + value);
+        }
+    }
+
+    private static void checkSeed(final String seed) {
+        final String rule = CLUSTER + ".seeds entries must be ws://host:port" + PATH + " URLs, got '" + seed + "'";
+        try {
+            final URI uri = new URI(seed);
+            if (!"ws".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+                || !PATH.equals(uri.getPath())) {
+                throw new IllegalArgumentException(rule);
+            }
+        } catch (final URISyntaxException e) {
+            throw new IllegalArgumentException(rule, e);
+        }
+    }
+
+    /**
+     * Reads and checks sections {@code hamlet.node}, {@code hamlet.cluster} and {@code hamlet.transport}.
+     *
+     * @param config a resolved config with the sections in it (the bundles' reference.conf beneath)
+     * @return the settings
+     * @throws IllegalArgumentException naming the key that is missing, unknown, of the wrong type or out of range
+     */
+    public static TransportSettings from(final Config config) {
+        noUnknownKeys(config, SECTION, TRANSPORT_KEYS);
+        noUnknownKeys(config, CLUSTER, CLUSTER_KEYS);
+        final String nodeId = read(NODE + ".id", () -> config.getString(NODE + ".id"));
+        final String host = read(NODE + ".host", () -> config.getString(NODE + ".host"));
+        final int port = read(NODE + ".port", () -> config.getInt(NODE + ".port"));
+        final String cluster = read(CLUSTER + ".name", () -> config.getString(CLUSTER + ".name"));
+        final List<String> seeds = new ArrayList<>(read(CLUSTER + ".seeds",
+            () -> config.getStringList(CLUSTER + ".seeds")));
+        return new TransportSettings(nodeId, host, port, cluster, seeds,
+            bytes(config, "max-frame"), bytes(config, "max-envelope"),
+            read(SECTION + ".outbox-limit", () -> config.getInt(SECTION + ".outbox-limit")),
+            nanos(config, "buffer-max-age"),
+            read(SECTION + ".retry-max", () -> config.getInt(SECTION + ".retry-max")),
+            nanos(config, "heartbeat-interval"), nanos(config, "silence-timeout"), nanos(config, "handshake-timeout"),
+            nanos(config, "reconnect-backoff-min"), nanos(config, "reconnect-backoff-max"),
+            read(SECTION + ".dedup-window", () -> config.getInt(SECTION + ".dedup-window")));
+    }
+
+    /**
+     * Settings for tests: loopback, any free port, short timeouts.
+     *
+     * @param nodeId the node's id
+     * @param seeds the peers to dial
+     * @return the settings
+     */
+    static TransportSettings localTest(final String nodeId, final List<String> seeds) {
+        return new TransportSettings(nodeId, "127.0.0.1", 0, "test", seeds, 1024 * 1024, 64 * 1024, 200_000,
+            Duration.ofSeconds(30).toNanos(), 3, Duration.ofMillis(200).toNanos(), Duration.ofSeconds(2).toNanos(),
+            Duration.ofSeconds(2).toNanos(), Duration.ofMillis(20).toNanos(), Duration.ofMillis(200).toNanos(), 4096);
+    }
+
+    /** @return this node's own URL, as the handshake advertises it */
+    public String ownUrl(final int boundPort) {
+        final String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "ws://" + h + ":" + boundPort + PATH;
+    }
+
+    private static void noUnknownKeys(final Config config, final String section, final List<String> known) {
+        if (!config.hasPath(section)) {
+            throw new IllegalArgumentException(section + " is missing");
+        }
+        final Set<String> unknown = new TreeSet<>(read(section, () -> config.getConfig(section)).root().keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(section + "." + unknown.iterator().next()
+                + " is not a known key; known keys of " + section + ": " + String.join(", ", known));
+        }
+    }
+
+    private static int bytes(final Config config, final String key) {
+        final String path = SECTION + "." + key;
+        final long value = read(path, () -> config.getBytes(path));
+        if (value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(path + " must be at most " + MAX_FRAME_LIMIT + " bytes, got " + value);
+        }
+        return (int) value;
+    }
+
+    private static long nanos(final Config config, final String key) {
+        final String path = SECTION + "." + key;
+        return read(path, () -> config.getDuration(path).toNanos());
+    }
+
+    private interface Read<T> {
+        T get();
+    }
+
+    /** Turns Typesafe Config's exceptions into ours, keeping its text, which names the origin and the key. */
+    private static <T> T read(final String key, final Read<T> read) {
+        try {
+            return read.get();
+        } catch (final ConfigException.Missing e) {
+            throw new IllegalArgumentException(key + " is missing", e);
+        } catch (final ConfigException e) {
+            throw new IllegalArgumentException(key + " is invalid: " + e.getMessage(), e);
+        }
+    }
+}
