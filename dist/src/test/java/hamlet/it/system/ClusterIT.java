@@ -1,0 +1,173 @@
+package hamlet.it.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.google.gson.JsonElement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Three real nodes on loopback, linked by the transport (node1 dials node2 and node3, node2 dials node3), driven
+ * through node1's admin API: remote asks, a DeadLetter from a remote unknown actor, and the job flow of the demo
+ * (a job-router on node1 handing jobs to workers on node2 and node3).
+ *
+ * <p>Runs only when the distribution carries the transport bundle: without it, a message for another node is a
+ * dead letter by design (NO_TRANSPORT), which the registry's unit tests cover.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    private static final int NODES = 3;
+
+    private final List<NodeProcess> nodes = new ArrayList<>();
+
+    @RegisterExtension
+    final TestWatcher dumpOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(final ExtensionContext context, final Throwable cause) {
+            for (int i = 0; i < nodes.size(); i++) {
+                System.err.println(context.getDisplayName() + " failed; node" + (i + 1) + "'s output:\n"
+                    + nodes.get(i).dump());
+            }
+        }
+    };
+
+    @BeforeAll
+    void startNodes() throws IOException, InterruptedException {
+        final Path home = NodeProcess.distribution();
+        Assumptions.assumeTrue(Files.exists(home.resolve("bundles/3/hamlet-transport-jetty.jar")),
+            "the distribution has no transport bundle yet");
+        final Path dir = Files.createTempDirectory("hamlet-cluster-");
+        final int[] transportPorts = new int[NODES];
+        final int[] adminPorts = new int[NODES];
+        for (int i = 0; i < NODES; i++) {
+            transportPorts[i] = NodeProcess.freePort();
+            adminPorts[i] = NodeProcess.freePort();
+        }
+        for (int i = 0; i < NODES; i++) {
+            final StringBuilder seeds = new StringBuilder();
+            for (int j = i + 1; j < NODES; j++) {
+                seeds.append(seeds.length() == 0 ? "" : ", ").append("\"ws://127.0.0.1:").append(transportPorts[j])
+                    .append("/hamlet\"");
+            }
+            final Path nodeDir = Files.createDirectories(dir.resolve("node" + (i + 1)));
+            final Path conf = nodeDir.resolve("node.conf");
+            Files.writeString(conf, "hamlet {\n"
+                + "  node { id = node" + (i + 1) + ", host = \"127.0.0.1\", port = " + transportPorts[i] + " }\n"
+                + "  admin { host = \"127.0.0.1\", port = " + adminPorts[i] + " }\n"
+                + "  cluster.seeds = [" + seeds + "]\n"
+                + "}\n");
+            nodes.add(NodeProcess.start(home, adminPorts[i], nodeDir, "--conf", conf.toString(),
+                "--data", nodeDir.resolve("data").toString(), "--deploy", nodeDir.resolve("deploy").toString()));
+        }
+        for (final NodeProcess node : nodes) {
+            node.awaitGet("/api/node", "the node's API with the example behaviours", r -> r.status() == 200
+                && r.at("behaviors") != null && r.at("behaviors").toString().contains("job-router"));
+        }
+    }
+
+    @AfterAll
+    void stopNodes() {
+        nodes.forEach(NodeProcess::close);
+    }
+
+    @Test
+    @Order(1)
+    void shouldAnswerAnAskOfAnActorOnAnotherNode() throws Exception {
+        spawn(2, "{\"behavior\":\"echo\",\"name\":\"echo\"}");
+        spawn(3, "{\"behavior\":\"echo\",\"name\":\"echo\"}");
+
+        for (final String target : List.of("node2:echo", "node3:echo")) {
+            final NodeProcess.Reply reply = awaitAsk(target, "\"hello " + target + "\"");
+            assertEquals("hello " + target, reply.at("reply").getAsString());
+        }
+        final NodeProcess.Reply json = node(1).post("/api/ask",
+            "{\"to\":\"node2:echo\",\"body\":{\"n\":[1,2,3]}}");
+        assertEquals(200, json.status(), json.body());
+        assertEquals("{\"n\":[1,2,3]}", json.at("reply").toString(), "a JSON body crosses as JSON");
+    }
+
+    @Test
+    @Order(2)
+    void shouldGiveTheSenderADeadLetterFromTheOtherNodeForAnUnknownActor() throws Exception {
+        final NodeProcess.Reply reply = node(1).post("/api/ask", "{\"to\":\"node2:nobody\",\"body\":\"hello?\"}");
+
+        assertEquals(404, reply.status(), reply.body());
+        assertEquals("UNKNOWN_ACTOR", reply.at("deadLetter", "reason").getAsString(), reply.body());
+        assertTrue(reply.at("deadLetter", "detail").getAsString().contains("node2"), reply.body());
+        node(2).awaitGet("/api/deadletters", "the dead letter kept on node2",
+            r -> r.status() == 200 && r.body().contains("node2:nobody"));
+    }
+
+    @Test
+    @Order(3)
+    void shouldRouteJobsFromNode1ToWorkersOnNode2AndNode3AndBringEveryResultBack() throws Exception {
+        final List<String> workers = new ArrayList<>();
+        for (int w = 1; w <= 2; w++) {
+            spawn(2, "{\"behavior\":\"worker\",\"name\":\"worker-a-" + w + "\"}");
+            spawn(3, "{\"behavior\":\"worker\",\"name\":\"worker-b-" + w + "\"}");
+            workers.add("\"node2:worker-a-" + w + "\"");
+            workers.add("\"node3:worker-b-" + w + "\"");
+        }
+        spawn(1, "{\"behavior\":\"job-router\",\"name\":\"job-router\",\"config\":{\"workers\":" + workers + "}}");
+
+        final Map<String, Integer> perWorker = new TreeMap<>();
+        final int jobs = 40;
+        for (int i = 1; i <= jobs; i++) {
+            final NodeProcess.Reply reply = node(1).post("/api/ask",
+                "{\"to\":\"job-router\",\"body\":{\"task\":\"fib\",\"n\":" + (10 + i) + ",\"id\":" + i + "}}");
+            assertEquals(200, reply.status(), reply.body());
+            final JsonElement result = reply.at("reply");
+            assertEquals(i, result.getAsJsonObject().get("id").getAsInt(), reply.body());
+            perWorker.merge(result.getAsJsonObject().get("worker").getAsString(), 1, Integer::sum);
+        }
+
+        assertEquals(4, perWorker.size(), "every worker took jobs: " + perWorker);
+        assertEquals(jobs, perWorker.values().stream().mapToInt(Integer::intValue).sum());
+    }
+
+    private NodeProcess node(final int number) {
+        return nodes.get(number - 1);
+    }
+
+    private void spawn(final int number, final String body) throws IOException, InterruptedException {
+        final NodeProcess.Reply reply = node(number).post("/api/actors", body);
+        assertEquals(201, reply.status(), reply.body());
+    }
+
+    /** Asks from node1 until the link to the target's node is up (until then the transport knows no such node). */
+    private NodeProcess.Reply awaitAsk(final String to, final String body) throws InterruptedException {
+        final NodeProcess.Reply[] last = new NodeProcess.Reply[1];
+        node(1).await("an answer from " + to, () -> {
+            try {
+                last[0] = node(1).post("/api/ask", "{\"to\":\"" + to + "\",\"body\":" + body
+                    + ",\"timeoutMs\":2000}");
+                return last[0].status() == 200;
+            } catch (final IOException e) {
+                return false;
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, () -> last[0] == null ? "no answer" : last[0].status() + " " + last[0].body());
+        return last[0];
+    }
+}
