@@ -82,7 +82,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     private final ScheduledExecutorService timer;
     private volatile EnvelopeReceiver receiver;
     private volatile Handshake own;
+    private volatile boolean paused;
     private Server server;
+    private ServerConnector connector;
     private WebSocketClient client;
     private int boundPort;
 
@@ -129,7 +131,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         threads.setName("hamlet-transport");
         threads.setDaemon(true);
         server = new Server(threads);
-        final ServerConnector connector = new ServerConnector(server);
+        connector = new ServerConnector(server);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         server.addConnector(connector);
@@ -143,6 +145,8 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }));
         server.start();
         boundPort = connector.getLocalPort();
+        // A restart of the listener (tests) binds the same port again.
+        connector.setPort(boundPort);
         own = new Handshake(settings.cluster(), settings.nodeId(), incarnation, settings.ownUrl(boundPort));
         client = new WebSocketClient();
         client.setMaxBinaryMessageSize(settings.maxFrameBytes());
@@ -178,6 +182,33 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             LOG.warn("[{}] transport did not stop cleanly: {}", settings.nodeId(), e.toString());
         }
         writers.shutdownNow();
+    }
+
+    /**
+     * Simulates a network cut, for tests: stops accepting, drops every connection without a close handshake, and
+     * dials nothing until {@link #resumeListener}.
+     *
+     * @throws Exception when the connector does not stop
+     */
+    synchronized void pauseListener() throws Exception {
+        paused = true;
+        connector.stop();
+        for (final PeerLink link : links.values()) {
+            final LinkSession s = link.session();
+            if (s instanceof WebSocketEndpoint) {
+                ((WebSocketEndpoint) s).disconnect();
+            }
+        }
+    }
+
+    /**
+     * Ends a {@link #pauseListener}: listens on the same port again and redials.
+     *
+     * @throws Exception when the port cannot be bound again
+     */
+    synchronized void resumeListener() throws Exception {
+        connector.start();
+        paused = false;
     }
 
     /** @return the port the listener is bound to */
@@ -385,7 +416,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
                         + Duration.ofNanos(settings.handshakeTimeoutNs()).toMillis() + "ms"));
                 }
             }
-            if (receiver != null) {
+            if (receiver != null && !paused) {
                 for (final DialTarget target : targets.values()) {
                     maybeDial(target, nowNs);
                 }

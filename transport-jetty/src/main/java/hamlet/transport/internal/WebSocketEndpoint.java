@@ -165,6 +165,14 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
         }
     }
 
+    /** Drops the connection without a close handshake (tests simulate a network cut with it). */
+    void disconnect() {
+        final Session s = session;
+        if (s != null) {
+            s.disconnect();
+        }
+    }
+
     private static String truncate(final String reason) {
         final byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= MAX_REASON_BYTES) {

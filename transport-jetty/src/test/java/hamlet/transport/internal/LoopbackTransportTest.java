@@ -1,0 +1,114 @@
+package hamlet.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hamlet.api.transport.PeerInfo;
+import hamlet.api.transport.Transport.SendStatus;
+import hamlet.api.transport.WireEnvelope;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Two real transports on 127.0.0.1: bulk exchange, a network cut in the middle, peers and unknown nodes. */
+class LoopbackTransportTest {
+    private static final int COUNT = 100_000;
+
+    private static WireEnvelope numbered(final String to, final long n) {
+        return new WireEnvelope(to, "sender", 1, ByteBuffer.allocate(16).putLong(n).putLong(~n).array());
+    }
+
+    private static void sendAll(final TestNode from, final String toNode, final int first, final int count) {
+        for (int i = first; i < first + count; i++) {
+            assertEquals(SendStatus.ACCEPTED, from.transport.send(toNode, numbered(toNode + ":x", i)));
+        }
+    }
+
+    /** Every number from 0 to count - 1, once, in order. */
+    private static void assertExactlyOnceInOrder(final TestNode to, final String fromNode, final int count) {
+        final List<Long> got = new ArrayList<>();
+        for (final TestNode.Delivery d : to.delivered) {
+            assertEquals(fromNode, d.from());
+            got.add(ByteBuffer.wrap(d.envelope().payload()).getLong());
+        }
+        assertEquals(count, got.size(), "deliveries");
+        for (int i = 0; i < count; i++) {
+            if (got.get(i) != i) {
+                throw new AssertionError("delivery " + i + " was envelope " + got.get(i));
+            }
+        }
+    }
+
+    @Test
+    void shouldExchange100000EnvelopesEachWayWithNoneLostNoneDuplicatedInOrder() throws Exception {
+        try (TestNode a = TestNode.start("node-a"); TestNode b = TestNode.start("node-b", a.transport.url())) {
+            TestNode.await("the link", 10_000, () -> a.isUpWith("node-b") && b.isUpWith("node-a"));
+
+            final Thread aToB = new Thread(() -> sendAll(a, "node-b", 0, COUNT));
+            aToB.start();
+            sendAll(b, "node-a", 0, COUNT);
+            aToB.join();
+
+            TestNode.await(() -> "deliveries: a got " + a.delivered.size() + ", b got " + b.delivered.size(),
+                60_000, () -> a.delivered.size() >= COUNT && b.delivered.size() >= COUNT);
+            TestNode.await("the outboxes to drain", 10_000, () -> a.transport.peers().get(0).outbox() == 0
+                && b.transport.peers().get(0).outbox() == 0);
+            assertExactlyOnceInOrder(a, "node-b", COUNT);
+            assertExactlyOnceInOrder(b, "node-a", COUNT);
+            assertTrue(a.undeliverable.isEmpty() && b.undeliverable.isEmpty());
+            assertEquals(0, a.transport.rejectedTotal() + b.transport.rejectedTotal(), a.transport.rejections()
+                + " " + b.transport.rejections());
+        }
+    }
+
+    @Test
+    void shouldResendUnackedAfterACutAndDeliverEachExactlyOnceInOrder() throws Exception {
+        try (TestNode a = TestNode.start("node-a"); TestNode b = TestNode.start("node-b", a.transport.url())) {
+            TestNode.await("the link", 10_000, () -> a.isUpWith("node-b") && b.isUpWith("node-a"));
+            final long incarnation = a.transport.peers().get(0).incarnation();
+
+            sendAll(b, "node-a", 0, 20_000);
+            a.transport.pauseListener();
+            b.transport.pauseListener();
+            TestNode.await("the link to go down", 10_000, () -> !a.isUpWith("node-b") && !b.isUpWith("node-a"));
+            sendAll(b, "node-a", 20_000, 10_000);
+            assertTrue(b.transport.peers().get(0).outbox() >= 10_000, "envelopes wait while the peer is away");
+
+            a.transport.resumeListener();
+            b.transport.resumeListener();
+            TestNode.await(() -> "deliveries after the cut: " + a.delivered.size(), 30_000,
+                () -> a.delivered.size() >= 30_000 && b.transport.peers().get(0).outbox() == 0);
+
+            assertExactlyOnceInOrder(a, "node-b", 30_000);
+            assertTrue(b.undeliverable.isEmpty(), b.undeliverable.toString());
+            assertEquals(incarnation, a.transport.peers().get(0).incarnation(), "same incarnation: not a restart");
+        }
+    }
+
+    @Test
+    void shouldRefuseUnknownNodesAndShowSeedsNotYetReached() throws Exception {
+        try (TestNode a = TestNode.start("node-a", "ws://127.0.0.1:1/hamlet")) {
+            assertEquals(SendStatus.UNKNOWN_NODE, a.transport.send("nowhere", numbered("nowhere:x", 1)));
+            final PeerInfo seed = a.transport.peers().get(0);
+            assertEquals(null, seed.node());
+            assertEquals("ws://127.0.0.1:1/hamlet", seed.url());
+        }
+    }
+
+    @Test
+    void shouldKeepOneLinkWhenBothSidesDialEachOther() throws Exception {
+        try (TestNode a = TestNode.start("node-a"); TestNode b = TestNode.start("node-b", a.transport.url());
+             TestNode c = TestNode.start("node-c", a.transport.url(), b.transport.url())) {
+            TestNode.await("the links", 10_000, () -> c.isUpWith("node-a") && c.isUpWith("node-b")
+                && a.isUpWith("node-b"));
+            sendAll(c, "node-a", 0, 1000);
+            sendAll(c, "node-b", 0, 1000);
+            TestNode.await("deliveries", 10_000, () -> a.delivered.size() == 1000 && b.delivered.size() == 1000);
+            assertExactlyOnceInOrder(a, "node-c", 1000);
+            assertExactlyOnceInOrder(b, "node-c", 1000);
+            assertEquals(2, c.transport.peers().size(), c.transport.peers().toString());
+        }
+    }
+}

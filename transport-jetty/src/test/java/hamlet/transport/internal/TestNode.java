@@ -1,0 +1,68 @@
+package hamlet.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import hamlet.api.transport.EnvelopeReceiver;
+import hamlet.api.transport.PeerInfo;
+import hamlet.api.transport.WireEnvelope;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** A real transport on 127.0.0.1 with a recording receiver, for tests. */
+final class TestNode implements EnvelopeReceiver, AutoCloseable {
+    /** One delivery. */
+    record Delivery(String from, WireEnvelope envelope) {
+    }
+
+    final JettyTransport transport;
+    final Queue<Delivery> delivered = new ConcurrentLinkedQueue<>();
+    final Queue<String> undeliverable = new ConcurrentLinkedQueue<>();
+
+    TestNode(final TransportSettings settings) throws Exception {
+        transport = new JettyTransport(settings, System::nanoTime, System.currentTimeMillis());
+        transport.receiver(this);
+        transport.start();
+    }
+
+    static TestNode start(final String id, final String... seeds) throws Exception {
+        return new TestNode(TransportSettings.localTest(id, List.of(seeds)));
+    }
+
+    @Override
+    public void onEnvelope(final String fromNode, final WireEnvelope envelope) {
+        delivered.add(new Delivery(fromNode, envelope));
+    }
+
+    @Override
+    public void onUndeliverable(final String toNode, final WireEnvelope envelope, final String reason) {
+        undeliverable.add(toNode + ": " + reason);
+    }
+
+    boolean isUpWith(final String node) {
+        return transport.peers().stream().anyMatch(p -> node.equals(p.node()) && p.state() == PeerInfo.State.UP);
+    }
+
+    @Override
+    public void close() {
+        transport.stop();
+    }
+
+    static void await(final String what, final long timeoutMs, final BooleanSupplier condition) {
+        await(() -> what, timeoutMs, condition);
+    }
+
+    static void await(final Supplier<String> what, final long timeoutMs, final BooleanSupplier condition) {
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out waiting for " + what.get());
+            }
+            // Polling pause between checks of the condition, not a wait for time to pass.
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+        }
+    }
+}
