@@ -10,6 +10,7 @@ import hamlet.api.ActorSpec;
 import hamlet.api.ActorSystem;
 import hamlet.api.Address;
 import hamlet.api.AskTimeoutException;
+import hamlet.api.BehaviorInfo;
 import hamlet.api.DeadLetter;
 import hamlet.api.DeadLetterException;
 import hamlet.api.SpawnException;
@@ -48,7 +49,7 @@ public final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String PATHS = "the API has GET /api/node, GET|POST /api/actors, DELETE /api/actors/{name},"
-        + " POST /api/send, POST /api/ask, GET /api/deadletters, GET /api/config";
+        + " POST /api/send, POST /api/ask, GET /api/deadletters, GET /api/config, GET /api/behaviors";
     private static final String ACTORS_PREFIX = "/api/actors/";
 
     private final ActorSystem system;
@@ -109,6 +110,8 @@ public final class AdminApi {
                 return one(method, path, "GET", false, body -> deadLetters());
             case "/api/config":
                 return one(method, path, "GET", false, body -> config());
+            case "/api/behaviors":
+                return one(method, path, "GET", false, body -> behaviors());
             default:
                 break;
         }
@@ -319,6 +322,15 @@ public final class AdminApi {
         final JsonArray json = new JsonArray();
         for (final ActorInfo info : system.actors()) {
             json.add(Json.actor(info));
+        }
+        return done(ApiResponse.of(200, json));
+    }
+
+    /** Each behaviour: versions, actors using it, the last hot swap and its result. */
+    private CompletionStage<ApiResponse> behaviors() {
+        final JsonArray json = new JsonArray();
+        for (final BehaviorInfo info : system.behaviorDetails()) {
+            json.add(Json.behavior(info));
         }
         return done(ApiResponse.of(200, json));
     }

@@ -11,6 +11,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import hamlet.api.ActorInfo;
+import hamlet.api.BehaviorInfo;
 import hamlet.api.DeadLetter;
 
 import java.io.IOException;
@@ -98,18 +99,52 @@ final class Json {
 
     /**
      * @param info an actor
-     * @return {@code {"name","address","behavior","group","state","mailbox","processed","restarts"}}
+     * @return {@code {"name","address","behavior","version","group","state","mailbox","processed","restarts"}}
      */
     static JsonObject actor(final ActorInfo info) {
         final JsonObject json = new JsonObject();
         json.addProperty("name", info.name());
         json.addProperty("address", info.address().toString());
         json.addProperty("behavior", info.behavior());
+        json.addProperty("version", info.behaviorVersion());
         json.addProperty("group", info.group());
         json.addProperty("state", info.state() == null ? null : info.state().name());
         json.addProperty("mailbox", info.mailboxSize());
         json.addProperty("processed", info.processed());
         json.addProperty("restarts", info.restarts());
+        return json;
+    }
+
+    /**
+     * @param info a behaviour
+     * @return {@code {"name","version","bundle","state","versions":[...],"actors","suspended","lastSwap":
+     *     {"from","to","at","moved","failed","result","failure"}|null}}
+     */
+    static JsonObject behavior(final BehaviorInfo info) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("name", info.name());
+        json.addProperty("version", info.version());
+        json.addProperty("bundle", info.bundle());
+        json.addProperty("state", info.state() == null ? null : info.state().name());
+        final com.google.gson.JsonArray versions = new com.google.gson.JsonArray();
+        info.versions().forEach(versions::add);
+        json.add("versions", versions);
+        json.addProperty("actors", info.actors());
+        json.addProperty("suspended", info.suspended());
+        final BehaviorInfo.Swap swap = info.lastSwap();
+        if (swap == null) {
+            json.add("lastSwap", JsonNull.INSTANCE);
+        } else {
+            final JsonObject last = new JsonObject();
+            last.addProperty("from", swap.from());
+            last.addProperty("to", swap.to());
+            last.addProperty("at", instant(swap.at()));
+            last.addProperty("moved", swap.moved());
+            last.addProperty("failed", swap.failed());
+            last.addProperty("result", swap.succeeded() ? "ok" : "failed");
+            last.addProperty("failure", swap.failure());
+            json.add("lastSwap", last);
+        }
         return json;
     }
 

@@ -2,6 +2,7 @@ package hamlet.shell.internal;
 
 import com.google.gson.JsonElement;
 import hamlet.api.ActorInfo;
+import hamlet.api.BehaviorInfo;
 import hamlet.api.ActorRef;
 import hamlet.api.ActorSpec;
 import hamlet.api.ActorSystem;
@@ -60,13 +61,36 @@ final class ActorCommands {
         if (actors.isEmpty()) {
             return "no actors on node " + system.nodeId() + "\n";
         }
-        final Table table = new Table("NAME", "BEHAVIOR", "GROUP", "STATE", "MAILBOX", "PROCESSED", "RESTARTS",
-            "ADDRESS");
+        final Table table = new Table("NAME", "BEHAVIOR", "VERSION", "GROUP", "STATE", "MAILBOX", "PROCESSED",
+            "RESTARTS", "ADDRESS");
         for (final ActorInfo info : actors) {
-            table.row(info.name(), info.behavior(), info.group(), info.state(), info.mailboxSize(),
-                info.processed(), info.restarts(), info.address());
+            table.row(info.name(), info.behavior(), info.behaviorVersion(), info.group(), info.state(),
+                info.mailboxSize(), info.processed(), info.restarts(), info.address());
         }
         return table + plural(actors.size(), "actor") + " on node " + system.nodeId() + "\n";
+    }
+
+    /** @return a table of this node's behaviours: versions, actors, the last hot swap and its result */
+    String behaviors() {
+        final List<BehaviorInfo> behaviors = system.behaviorDetails();
+        if (behaviors.isEmpty()) {
+            return "no behaviours on node " + system.nodeId() + "\n";
+        }
+        final Table table = new Table("NAME", "VERSION", "BUNDLE", "STATE", "VERSIONS", "ACTORS", "SUSPENDED",
+            "LAST SWAP", "RESULT");
+        for (final BehaviorInfo info : behaviors) {
+            final BehaviorInfo.Swap swap = info.lastSwap();
+            table.row(info.name(), info.version(), info.bundle(), info.state(), String.join(",", info.versions()),
+                info.actors(), info.suspended(),
+                swap == null ? null : shownVersion(swap.from()) + " -> " + shownVersion(swap.to()) + " at " + swap.at(),
+                swap == null ? null : swap.succeeded() ? "ok, " + swap.moved() + " moved"
+                    : swap.failed() + " failed, " + swap.moved() + " moved: " + swap.failure());
+        }
+        return table + plural(behaviors.size(), "behaviour") + " on node " + system.nodeId() + "\n";
+    }
+
+    private static String shownVersion(final String version) {
+        return version == null ? "(none)" : version;
     }
 
     /**

@@ -19,7 +19,8 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=stop",
     "osgi.command.function=send",
     "osgi.command.function=ask",
-    "osgi.command.function=deadletters"})
+    "osgi.command.function=deadletters",
+    "osgi.command.function=behaviors"})
 public final class ActorShell {
     private static final String ADDRESS = "address: NAME, NODE:NAME or '*:GROUP' (quoted: Gogo expands a bare *)";
 
@@ -35,6 +36,12 @@ public final class ActorShell {
     @Descriptor("list the actors of this node: name, behaviour, group, state, mailbox, processed, restarts")
     public String list() {
         return Shell.run("actor:list", commands::list, System.err);
+    }
+
+    /** @return a table of this node's behaviours */
+    @Descriptor("list the behaviours of this node: version in use, versions registered, actors, last hot swap")
+    public String behaviors() {
+        return Shell.run("actor:behaviors", commands::behaviors, System.err);
     }
 
     /**

@@ -33,11 +33,19 @@ class ActorCommandsTest {
         system.spawn("echo", "echo-1");
         system.spawn(new ActorSpec("w1", "worker", "worker", null));
         assertEquals(""
-                + "NAME    BEHAVIOR  GROUP   STATE    MAILBOX  PROCESSED  RESTARTS  ADDRESS\n"
-                + "echo-1  echo      -       RUNNING  2        40         0         node1:echo-1\n"
-                + "w1      worker    worker  RUNNING  2        40         0         node1:w1\n"
+                + "NAME    BEHAVIOR  VERSION  GROUP   STATE    MAILBOX  PROCESSED  RESTARTS  ADDRESS\n"
+                + "echo-1  echo      -        -       RUNNING  2        40         0         node1:echo-1\n"
+                + "w1      worker    -        worker  RUNNING  2        40         0         node1:w1\n"
                 + "2 actors on node node1\n",
             commands.list());
+    }
+
+    @Test
+    void shouldListBehavioursByName() {
+        final String table = commands.behaviors();
+        assertTrue(table.startsWith("NAME "), table);
+        assertTrue(table.contains("echo"), table);
+        assertTrue(table.endsWith(" on node node1\n"), table);
     }
 
     @Test
