@@ -18,8 +18,8 @@ import java.util.TreeMap;
 
 /**
  * The actors declared in config, section {@code hamlet.actors}: each entry {@code NAME { behavior, group, instances,
- * config }} expanded into the specs of the actors it stands for ({@code NAME} alone, or {@code NAME-1} ..
- * {@code NAME-N}). Immutable; checked at construction with messages naming the key.
+ * config }} expanded into the specs of the actors it stands for: {@code NAME} alone when {@code instances} is not
+ * given, else {@code NAME-1} .. {@code NAME-N} (so that scaling a set never renames its first member). Immutable; checked at construction with messages naming the key.
  *
  * @param specs the actors to run, by name, sorted
  */
@@ -102,7 +102,7 @@ public record ActorsSettings(Map<String, ActorSpec> specs) {
         }
         final java.util.List<ActorSpec> specs = new java.util.ArrayList<>(instances);
         try {
-            if (instances == 1) {
+            if (!entry.hasPath("instances")) {
                 specs.add(new ActorSpec(name, behavior, group, config));
             } else {
                 for (int i = 1; i <= instances; i++) {
