@@ -70,7 +70,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
     }
 
-    private final TransportSettings settings;
+    private volatile TransportSettings settings;
     private final LongSupplier nanoClock;
     private final long incarnation;
     private final FrameCodec codec;
@@ -139,7 +139,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             container.setMaxBinaryMessageSize(settings.maxFrameBytes());
             container.setMaxFrameSize(settings.maxFrameBytes());
             container.setMaxTextMessageSize(MAX_TEXT_BYTES);
-            container.setIdleTimeout(Duration.ofNanos(settings.silenceTimeoutNs() * 2));
+            container.setIdleTimeout(jettyIdleTimeout());
             container.addMapping(TransportSettings.PATH,
                 (request, response, callback) -> new WebSocketEndpoint(this, null, nanoClock.getAsLong()));
         }));
@@ -152,13 +152,21 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         client.setMaxBinaryMessageSize(settings.maxFrameBytes());
         client.setMaxFrameSize(settings.maxFrameBytes());
         client.setMaxTextMessageSize(MAX_TEXT_BYTES);
-        client.setIdleTimeout(Duration.ofNanos(settings.silenceTimeoutNs() * 2));
+        client.setIdleTimeout(jettyIdleTimeout());
         client.start();
         final long tickNs = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
             Math.min(settings.heartbeatIntervalNs() / 4, TimeUnit.MILLISECONDS.toNanos(50)));
         timer.scheduleWithFixedDelay(this::tick, tickNs, tickNs, TimeUnit.NANOSECONDS);
         LOG.info("[{}] transport listening on {} in cluster {}, seeds {}", settings.nodeId(),
             settings.ownUrl(boundPort), settings.cluster(), settings.seeds());
+    }
+
+    /**
+     * Jetty's own idle timeout is only a backstop: the handshake timeout and the silence timeout, which a live
+     * edit can change, are what close quiet connections.
+     */
+    private Duration jettyIdleTimeout() {
+        return Duration.ofNanos(Math.max(settings.silenceTimeoutNs() * 2, TimeUnit.MINUTES.toNanos(5)));
     }
 
     /** Closes every connection and stops; envelopes still in outboxes are handed back as undeliverable. */
@@ -219,6 +227,28 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     /** @return this node's URL as advertised */
     public String url() {
         return settings.ownUrl(boundPort);
+    }
+
+    /**
+     * Applies a live edit in place when it changes nothing that is bound at start (node id, host, port, cluster,
+     * seeds, max-frame, max-envelope): the links take the new bounds, timeouts and retry count at once.
+     *
+     * @param next the edited settings
+     * @return whether it was applied; {@code false} means the transport must be replaced to apply it
+     */
+    public boolean applyInPlace(final TransportSettings next) {
+        final TransportSettings now = settings;
+        if (!now.nodeId().equals(next.nodeId()) || !now.host().equals(next.host()) || now.port() != next.port()
+            || !now.cluster().equals(next.cluster()) || !now.seeds().equals(next.seeds())
+            || now.maxFrameBytes() != next.maxFrameBytes() || now.maxEnvelopeBytes() != next.maxEnvelopeBytes()
+            || now.dedupWindow() != next.dedupWindow()) {
+            return false;
+        }
+        settings = next;
+        for (final PeerLink link : links.values()) {
+            link.apply(next);
+        }
+        return true;
     }
 
     /** @return the settings in force */

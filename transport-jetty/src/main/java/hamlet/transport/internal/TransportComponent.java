@@ -23,7 +23,8 @@ import java.util.Map;
  * Wires the transport: sections {@code hamlet.node}, {@code hamlet.cluster} and {@code hamlet.transport} from
  * Configuration Admin, the registry's {@link EnvelopeReceiver} when it is there, and the {@link Transport} service.
  *
- * <p>A live edit that changes nothing the transport uses is ignored. Any other edit replaces the running
+ * <p>A live edit that changes nothing the transport uses is ignored. One that changes only the links' bounds,
+ * timeouts or retry count is applied to the running links. Any other edit replaces the running
  * {@link JettyTransport} with one built from the new settings and a new incarnation (peers then reset their
  * de-duplication window for this node); envelopes still in the old outboxes are handed back to the registry as
  * undeliverable, naming the edit.
@@ -72,6 +73,10 @@ public final class TransportComponent implements Transport {
         }
         final JettyTransport old = transport;
         if (next.equals(old.settings())) {
+            return;
+        }
+        if (old.applyInPlace(next)) {
+            LOG.info("[{}] transport settings changed; applied to the running links", next.nodeId());
             return;
         }
         LOG.info("[{}] transport settings changed; restarting the listener and links", next.nodeId());

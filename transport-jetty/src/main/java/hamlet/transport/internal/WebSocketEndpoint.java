@@ -34,6 +34,7 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
     private final long openedAtNs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Session session;
+    private volatile String remote = "?";
     private volatile PeerLink link;
     private volatile String dialer;
 
@@ -63,6 +64,7 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
     @Override
     public void onWebSocketOpen(final Session opened) {
         this.session = opened;
+        this.remote = String.valueOf(opened.getRemoteSocketAddress());
         transport.opened(this);
         if (isDialed()) {
             opened.sendBinary(transport.ownHandshakeFrame(), Callback.NOOP);
@@ -188,10 +190,6 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
 
     @Override
     public String remote() {
-        final Session s = session;
-        if (target != null) {
-            return target.url();
-        }
-        return s == null ? "?" : String.valueOf(s.getRemoteSocketAddress());
+        return target != null ? target.url() : remote;
     }
 }
