@@ -129,7 +129,7 @@ public final class PeerLink {
                     final Handshake own, final Context context, final java.util.function.LongSupplier nanoClock) {
         this.selfId = selfId;
         this.nodeId = nodeId;
-        this.url = url;
+        this.url = url == null || url.isEmpty() ? null : url;
         this.context = context;
         this.nanoClock = nanoClock;
         this.own = own;
