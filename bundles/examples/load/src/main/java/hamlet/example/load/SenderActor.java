@@ -27,7 +27,8 @@ import org.HdrHistogram.Histogram;
  * <p>Tasks (JSON bodies): {@code {"task":"send","to":ADDRESS,"count":N,"rate":PER_SECOND,"window":W,
  * "bodyBytes":B,"durationMs":D}} (count 0 = until durationMs; rate 0 = as fast as the window allows) replies
  * {@code {"sender","started":true}}; {@code {"task":"stats"}} replies {@code {"sender","running","to","sent","acked",
- * "deadLetters":{REASON:N},"rtt":"<HdrHistogram, compressed, Base64>"}}; {@code {"task":"stop"}} stops sending and
+ * "deadLetters":{REASON:N},"deadLetterMin","deadLetterMax","rtt":"<HdrHistogram, compressed, Base64>"}}
+ * (the lowest and highest sequence that came back as a dead letter, 0 when none); {@code {"task":"stop"}} stops sending and
  * replies the stats; {@code {"task":"reset"}} clears the round-trip histogram.
  */
 final class SenderActor implements Actor {
@@ -55,6 +56,10 @@ final class SenderActor implements Actor {
     private boolean running;
     private long sent;
     private long acked;
+    /** Highest sequence acknowledged or come back as a dead letter: nothing more will come of it. */
+    private long settled;
+    private long deadLetterMin;
+    private long deadLetterMax;
     private ScheduledFuture<?> ticks;
 
     SenderActor(final String name, final ScheduledExecutorService timer) {
@@ -69,10 +74,11 @@ final class SenderActor implements Actor {
             pump(context);
         } else if (body instanceof byte[] ack && LoadBody.fits(ack)) {
             acked = Math.max(acked, LoadBody.seq(ack));
+            settled = Math.max(settled, acked);
             rtt.recordValue(Math.max(0, System.nanoTime() - LoadBody.sentNanos(ack)));
             pump(context);
         } else if (body instanceof DeadLetter letter) {
-            deadLetters.merge(letter.reason().name(), 1L, Long::sum);
+            deadLetter(letter, context);
         } else if (body instanceof JsonObject command && command.has("task")) {
             command(command, context);
         } else {
@@ -126,6 +132,9 @@ final class SenderActor implements Actor {
         }
         sent = 0;
         acked = 0;
+        settled = 0;
+        deadLetterMin = 0;
+        deadLetterMax = 0;
         deadLetters.clear();
         rtt = Histograms.create();
         running = true;
@@ -149,7 +158,7 @@ final class SenderActor implements Actor {
             finish();
             return;
         }
-        long allowed = Math.min(CHUNK, window - (sent - acked));
+        long allowed = Math.min(CHUNK, window - (sent - settled));
         if (count > 0) {
             allowed = Math.min(allowed, count - sent);
         }
@@ -166,6 +175,42 @@ final class SenderActor implements Actor {
         } else if (allowed == CHUNK) {
             self.tell(CONTINUE, self);
         }
+    }
+
+    /**
+     * One of ours could not be delivered. Its body is the very bytes when refused on this node, or their JSON
+     * form (an array of numbers) when it comes back from another node: either way its sequence is settled, so that
+     * a receiver that lost messages does not stall the window.
+     */
+    private void deadLetter(final DeadLetter letter, final ActorContext context) {
+        deadLetters.merge(letter.reason().name(), 1L, Long::sum);
+        final byte[] bytes = bytesOf(letter.body());
+        if (bytes == null || !LoadBody.fits(bytes)) {
+            return;
+        }
+        final long seq = LoadBody.seq(bytes);
+        deadLetterMin = deadLetterMin == 0 ? seq : Math.min(deadLetterMin, seq);
+        deadLetterMax = Math.max(deadLetterMax, seq);
+        settled = Math.max(settled, seq);
+        pump(context);
+    }
+
+    private static byte[] bytesOf(final Object body) {
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof com.google.gson.JsonArray array) {
+            final byte[] bytes = new byte[array.size()];
+            try {
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = array.get(i).getAsByte();
+                }
+            } catch (final RuntimeException notBytes) {
+                return null;
+            }
+            return bytes;
+        }
+        return null;
     }
 
     private void finish() {
@@ -190,6 +235,8 @@ final class SenderActor implements Actor {
         final JsonObject letters = new JsonObject();
         deadLetters.forEach(letters::addProperty);
         out.add("deadLetters", letters);
+        out.addProperty("deadLetterMin", deadLetterMin);
+        out.addProperty("deadLetterMax", deadLetterMax);
         out.addProperty("rtt", Histograms.encode(rtt));
         return out;
     }
