@@ -1,0 +1,392 @@
+package hamlet.tools;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.DataFormatException;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code bin/hamlet bench}: starts N real node processes on loopback, each with M {@code sender} and M
+ * {@code recorder} actors (the load bundle from bench/, dropped into each node's deploy/), makes the senders of the
+ * sending nodes send numbered messages round the ring (sender k of node i to recorder k of node i+1) at a fixed rate
+ * or as fast as their window allows, and reports throughput, latency percentiles and CPU per process.
+ *
+ * <p>How it measures: after the warm-up, every recorder and sender is reset and each node's CPU time read from
+ * /proc/PID/stat; after the measured time the CPU is read again and the senders stopped. Throughput is what the
+ * recorders received after the reset, over the time from the first to the last of those messages. One-way latency
+ * is taken by the recorder for every message: its System.nanoTime() at receipt minus the sender's, carried in the
+ * body (CLOCK_MONOTONIC, one clock for all processes of a Linux machine). Round trip is taken by the sender for each
+ * acknowledged message (every ackEvery-th): from its send to the acknowledgement's arrival. Both go into
+ * HdrHistograms (3 significant digits) that the actors send back compressed and that are merged here.
+ */
+public final class ClusterBench {
+    private static final long READY_DEADLINE_NS = TimeUnit.SECONDS.toNanos(90);
+    private static final double NS_PER_US = 1000.0;
+
+    private final BenchOptions o;
+    private final List<BenchNode> nodes = new ArrayList<>();
+
+    private ClusterBench(final BenchOptions o) {
+        this.o = o;
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final List<String> rest = new ArrayList<>(Arrays.asList(args));
+        Path home = Path.of(".").toAbsolutePath();
+        if (rest.size() >= 2 && rest.get(0).equals("--home")) {
+            home = Path.of(rest.get(1));
+            rest.subList(0, 2).clear();
+        }
+        if (rest.contains("--help") || rest.contains("-h")) {
+            System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        final BenchOptions options;
+        try {
+            options = BenchOptions.parse(rest, home);
+        } catch (final IllegalArgumentException e) {
+            System.err.println("hamlet bench: " + e.getMessage());
+            System.err.print(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        final ClusterBench bench = new ClusterBench(options);
+        final Thread stopper = new Thread(bench::stopNodes, "bench-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        final boolean ok = bench.run();
+        bench.stopNodes();
+        System.exit(ok ? 0 : 1);
+    }
+
+    private boolean run() throws Exception {
+        final Path root = Files.createTempDirectory("hamlet-bench-");
+        System.out.printf("bench %s: %d nodes x %d sender/recorder pairs, %d sending, %s, %d-byte bodies, window %d,"
+                + " ack every %d; %d s warm-up, %d s measured (nodes in %s)%n", o.scenario(), o.nodes(), o.actors(),
+            o.sendingNodes(), o.ratePerNode() == 0 ? "as fast as flow control allows"
+                : o.ratePerNode() + " msgs/s per sending node", o.bodyBytes(), o.window(), o.ackEvery(),
+            o.warmupSeconds(), o.durationSeconds(), root);
+        try {
+            startNodes(root);
+            final Map<String, Object> result = measure();
+            print(result);
+            if (o.json() != null) {
+                Files.writeString(o.json(), Json.write(result) + "\n");
+                System.out.println("JSON written to " + o.json().toAbsolutePath());
+            }
+            stopNodes();
+            deleteTree(root);
+            return true;
+        } catch (final RuntimeException | IOException e) {
+            System.err.println("bench failed: " + e.getMessage() + "\nthe nodes' logs are in " + root);
+            return false;
+        }
+    }
+
+    private void startNodes(final Path root) throws IOException, InterruptedException {
+        for (int i = 1; i <= o.nodes(); i++) {
+            nodes.add(BenchNode.prepare(i, root));
+        }
+        final String actors = "    sender { behavior = sender, instances = " + o.actors() + " }\n"
+            + "    recorder { behavior = recorder, instances = " + o.actors() + ", config { ackEvery = "
+            + o.ackEvery() + " } }";
+        for (final BenchNode node : nodes) {
+            final List<String> seeds = nodes.stream().filter(n -> n.number > node.number).map(BenchNode::url)
+                .toList();
+            node.start(o, seeds, actors);
+        }
+        for (final BenchNode node : nodes) {
+            await(node, "its " + o.actors() + " recorders and senders", () -> {
+                final AdminClient.Response r = node.admin.get("/api/actors");
+                return r.status() == 200 && occurrences(r.body(), "\"behavior\":\"recorder\"") >= o.actors()
+                    && occurrences(r.body(), "\"behavior\":\"sender\"") >= o.actors();
+            });
+        }
+        for (final BenchNode node : sending()) {
+            final String target = target(node).id + ":recorder-1";
+            await(node, "a link to " + target, () -> ask(node, target,
+                Map.of("task", "stats")).join().status() == 200);
+        }
+        System.out.println("bench: " + o.nodes() + " nodes up and linked");
+    }
+
+    private Map<String, Object> measure() throws IOException, InterruptedException {
+        final long durationMs = TimeUnit.SECONDS.toMillis(o.warmupSeconds() + o.durationSeconds() + 60L);
+        final List<CompletableFuture<AdminClient.Response>> started = new ArrayList<>();
+        for (final BenchNode node : sending()) {
+            for (int k = 1; k <= o.actors(); k++) {
+                final Map<String, Object> task = new LinkedHashMap<>();
+                task.put("task", "send");
+                task.put("to", target(node).id + ":recorder-" + k);
+                task.put("count", 0);
+                task.put("durationMs", durationMs);
+                task.put("rate", o.ratePerSender());
+                task.put("window", o.window());
+                task.put("bodyBytes", o.bodyBytes());
+                started.add(ask(node, "sender-" + k, task));
+            }
+        }
+        expectReplies(started, "start");
+        TimeUnit.SECONDS.sleep(o.warmupSeconds());
+        expectReplies(everyActor("recorder", "reset", nodes), "reset");
+        expectReplies(everyActor("sender", "reset", sending()), "reset");
+        final double[] cpu0 = cpu();
+        final long t0 = System.nanoTime();
+        for (int s = 0; s < o.durationSeconds(); s++) {
+            TimeUnit.SECONDS.sleep(1);
+            System.out.print(s % 10 == 9 ? (s + 1) + "s\n" : ".");
+        }
+        final double[] cpu1 = cpu();
+        final long t1 = System.nanoTime();
+        expectReplies(everyActor("sender", "stop", sending()), "stop");
+        awaitQuiet();
+        final List<Map<?, ?>> recorders = expectReplies(everyActor("recorder", "stats", nodes), "stats");
+        final List<Map<?, ?>> senders = expectReplies(everyActor("sender", "stats", sending()), "stats");
+        return result(recorders, senders, cpu0, cpu1, t1 - t0);
+    }
+
+    private Map<String, Object> result(final List<Map<?, ?>> recorders, final List<Map<?, ?>> senders,
+                                       final double[] cpu0, final double[] cpu1, final long wallNs) {
+        final Histogram oneWay = new Histogram(3);
+        final Histogram roundTrip = new Histogram(3);
+        long received = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long duplicates = 0;
+        long gaps = 0;
+        long outOfOrder = 0;
+        for (final Map<?, ?> r : recorders) {
+            final long n = number(Json.at(r, "window", "received"));
+            received += n;
+            if (n > 0) {
+                first = Math.min(first, number(Json.at(r, "window", "firstNanos")));
+                last = Math.max(last, number(Json.at(r, "window", "lastNanos")));
+            }
+            duplicates += number(r.get("duplicates"));
+            gaps += number(r.get("gaps"));
+            outOfOrder += number(r.get("outOfOrder"));
+            oneWay.add(decode((String) r.get("latency")));
+        }
+        long sent = 0;
+        long deadLetters = 0;
+        for (final Map<?, ?> s : senders) {
+            sent += number(s.get("sent"));
+            for (final Object n : ((Map<?, ?>) s.get("deadLetters")).values()) {
+                deadLetters += number(n);
+            }
+            roundTrip.add(decode((String) s.get("rtt")));
+        }
+        final double spanSeconds = received > 1 ? (last - first) / 1e9 : 0;
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scenario", o.scenario());
+        out.put("nodes", o.nodes());
+        out.put("pairsPerNode", o.actors());
+        out.put("sendingNodes", o.sendingNodes());
+        out.put("ratePerSendingNode", o.ratePerNode());
+        out.put("bodyBytes", o.bodyBytes());
+        out.put("window", o.window());
+        out.put("ackEvery", o.ackEvery());
+        out.put("warmupSeconds", o.warmupSeconds());
+        out.put("measuredSeconds", Math.round(wallNs / 1e7) / 100.0);
+        out.put("messages", received);
+        out.put("messagesPerSecond", spanSeconds > 0 ? Math.round(received / spanSeconds) : 0);
+        out.put("oneWayLatencyUs", percentiles(oneWay));
+        out.put("roundTripLatencyUs", percentiles(roundTrip));
+        final Map<String, Object> cpu = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            cpu.put(nodes.get(i).id, Math.round((cpu1[i] - cpu0[i]) / (wallNs / 1e9) * 1000) / 10.0);
+        }
+        out.put("cpuPercent", cpu);
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        final Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("sentWholeRun", sent);
+        checks.put("duplicates", duplicates);
+        checks.put("gaps", gaps);
+        checks.put("outOfOrder", outOfOrder);
+        checks.put("deadLetters", deadLetters);
+        out.put("checks", checks);
+        return out;
+    }
+
+    private static Map<String, Object> percentiles(final Histogram h) {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", h.getTotalCount());
+        if (h.getTotalCount() == 0) {
+            return out;
+        }
+        out.put("p50", us(h.getValueAtPercentile(50)));
+        out.put("p90", us(h.getValueAtPercentile(90)));
+        out.put("p99", us(h.getValueAtPercentile(99)));
+        out.put("p99.9", us(h.getValueAtPercentile(99.9)));
+        out.put("max", us(h.getMaxValue()));
+        return out;
+    }
+
+    private static double us(final long ns) {
+        return Math.round(ns / NS_PER_US * 10) / 10.0;
+    }
+
+    private void print(final Map<String, Object> r) {
+        System.out.println();
+        System.out.println("| scenario | messages | msgs/s | latency (µs) | p50 | p90 | p99 | p99.9 | max | CPU% per node |"
+            + " dup / gap / reorder / dead |");
+        System.out.println("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
+        final Map<?, ?> checks = (Map<?, ?>) r.get("checks");
+        final String cpu = ((Map<?, ?>) r.get("cpuPercent")).entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("");
+        final String check = checks.get("duplicates") + " / " + checks.get("gaps") + " / " + checks.get("outOfOrder")
+            + " / " + checks.get("deadLetters");
+        row(r, "one-way", (Map<?, ?>) r.get("oneWayLatencyUs"), cpu, check);
+        row(r, "round trip", (Map<?, ?>) r.get("roundTripLatencyUs"), "", "");
+        System.out.println();
+    }
+
+    private static void row(final Map<String, Object> r, final String kind, final Map<?, ?> p, final String cpu,
+                            final String check) {
+        if (number(p.get("count")) == 0) {
+            return;
+        }
+        System.out.printf("| %s | %s | %s | %s (%s samples) | %s | %s | %s | %s | %s | %s | %s |%n",
+            cpu.isEmpty() ? "" : r.get("scenario"), cpu.isEmpty() ? "" : r.get("messages"),
+            cpu.isEmpty() ? "" : r.get("messagesPerSecond"), kind, p.get("count"), p.get("p50"), p.get("p90"),
+            p.get("p99"), p.get("p99.9"), p.get("max"), cpu, check);
+    }
+
+    private List<BenchNode> sending() {
+        return nodes.subList(0, o.sendingNodes());
+    }
+
+    private BenchNode target(final BenchNode from) {
+        return nodes.get(from.number % nodes.size());
+    }
+
+    private List<CompletableFuture<AdminClient.Response>> everyActor(final String behavior, final String task,
+                                                                     final List<BenchNode> on) {
+        final List<CompletableFuture<AdminClient.Response>> replies = new ArrayList<>();
+        for (final BenchNode node : on) {
+            for (int k = 1; k <= o.actors(); k++) {
+                replies.add(ask(node, behavior + "-" + k, Map.of("task", task)));
+            }
+        }
+        return replies;
+    }
+
+    private static CompletableFuture<AdminClient.Response> ask(final BenchNode node, final String to,
+                                                              final Object body) {
+        final Map<String, Object> request = new LinkedHashMap<>();
+        request.put("to", to);
+        request.put("body", body);
+        request.put("timeoutMs", 10_000);
+        return node.admin.postAsync("/api/ask", request);
+    }
+
+    /** Waits for every reply; each must be a 200 without an error. */
+    private static List<Map<?, ?>> expectReplies(final List<CompletableFuture<AdminClient.Response>> replies,
+                                                 final String what) {
+        final List<Map<?, ?>> out = new ArrayList<>();
+        for (final CompletableFuture<AdminClient.Response> f : replies) {
+            final AdminClient.Response r = f.join();
+            final Object reply = Json.at(r.json(), "reply");
+            if (r.status() != 200 || !(reply instanceof Map<?, ?> map) || map.containsKey("error")) {
+                throw new IllegalStateException(what + " failed: " + r.status() + " " + r.body());
+            }
+            out.add(map);
+        }
+        return out;
+    }
+
+    /** Waits until the recorders' total stops growing: what was in flight when the senders stopped has arrived. */
+    private void awaitQuiet() throws InterruptedException {
+        long before = -1;
+        for (int i = 0; i < 40; i++) {
+            long total = 0;
+            for (final Map<?, ?> r : expectReplies(everyActor("recorder", "stats", nodes), "stats")) {
+                total += number(r.get("received"));
+            }
+            if (total == before) {
+                return;
+            }
+            before = total;
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    private double[] cpu() throws IOException {
+        final double[] out = new double[nodes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = nodes.get(i).cpuSeconds();
+        }
+        return out;
+    }
+
+    private interface Check {
+        boolean holds() throws IOException, InterruptedException;
+    }
+
+    private static void await(final BenchNode node, final String what, final Check check)
+        throws InterruptedException {
+        final long deadline = System.nanoTime() + READY_DEADLINE_NS;
+        while (true) {
+            try {
+                if (check.holds()) {
+                    return;
+                }
+            } catch (final IOException | RuntimeException notYet) {
+                // The node is still starting: its API or the link is not there yet.
+            }
+            if (!node.alive()) {
+                throw new IllegalStateException(node.id + " exited while waiting for " + what + "; see "
+                    + node.dir.resolve("node.log"));
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(node.id + ": no " + what + " within 90 s; see "
+                    + node.dir.resolve("node.log"));
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    private void stopNodes() {
+        nodes.forEach(BenchNode::close);
+    }
+
+    private static Histogram decode(final String base64) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+        } catch (final DataFormatException e) {
+            throw new IllegalStateException("a histogram that does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    private static long number(final Object n) {
+        return n == null ? 0 : ((Number) n).longValue();
+    }
+
+    private static int occurrences(final String text, final String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static void deleteTree(final Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
