@@ -83,6 +83,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     private volatile EnvelopeReceiver receiver;
     private volatile Handshake own;
     private volatile boolean paused;
+    private volatile boolean stopped;
+    /** The writer pool, refusing quietly once stopped: whatever was still queued was handed back by stop(). */
+    private final java.util.concurrent.Executor safeWriter;
     private Server server;
     private ServerConnector connector;
     private WebSocketClient client;
@@ -104,6 +107,13 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         final AtomicInteger n = new AtomicInteger();
         this.writers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors() / 2),
             r -> daemon(r, "hamlet-transport-writer-" + n.incrementAndGet()));
+        this.safeWriter = task -> {
+            try {
+                writers.execute(task);
+            } catch (final java.util.concurrent.RejectedExecutionException stopping) {
+                LOG.debug("[{}] writer refused: the transport is stopping", selfId());
+            }
+        };
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hamlet-transport-timer"));
         for (final String seed : settings.seeds()) {
             targets.put(seed, newTarget(seed));
@@ -171,6 +181,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
 
     /** Closes every connection and stops; envelopes still in outboxes are handed back as undeliverable. */
     public synchronized void stop() {
+        stopped = true;
         timer.shutdownNow();
         for (final PeerLink link : links.values()) {
             final LinkSession s = link.session();
@@ -285,7 +296,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     @Override
     public SendStatus send(final String node, final WireEnvelope envelope) {
         final PeerLink link = links.get(node);
-        if (link == null) {
+        if (link == null || stopped) {
             return SendStatus.UNKNOWN_NODE;
         }
         return link.offer(envelope);
@@ -312,7 +323,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
 
     @Override
     public java.util.concurrent.Executor writer() {
-        return writers;
+        return safeWriter;
     }
 
     @Override

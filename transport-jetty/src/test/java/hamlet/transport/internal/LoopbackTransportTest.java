@@ -111,4 +111,22 @@ class LoopbackTransportTest {
             assertEquals(2, c.transport.peers().size(), c.transport.peers().toString());
         }
     }
+
+    @Test
+    void shouldHandBackQueuedEnvelopesWhenStoppedAndRefuseSendsAfterwards() throws Exception {
+        try (TestNode b = TestNode.start("node-b")) {
+            final TestNode a = TestNode.start("node-a", b.transport.url());
+            TestNode.await("the link", 10_000, () -> a.isUpWith("node-b"));
+            a.transport.pauseListener();
+            b.transport.pauseListener();
+            TestNode.await("the link to go down", 10_000, () -> !a.isUpWith("node-b"));
+            sendAll(a, "node-b", 0, 10);
+
+            a.close();
+
+            assertEquals(10, a.undeliverable.size());
+            assertTrue(a.undeliverable.peek().contains("stopped"), a.undeliverable.peek());
+            assertEquals(SendStatus.UNKNOWN_NODE, a.transport.send("node-b", numbered("node-b:x", 1)));
+        }
+    }
 }
