@@ -54,7 +54,7 @@ class TransportSettingsTest {
         "hamlet.transport.heartbeat-interval = soon         | hamlet.transport.heartbeat-interval is invalid",
         "hamlet.transport.max-fram = 1MiB                   | hamlet.transport.max-fram is not a known key",
         "hamlet.cluster.name = \"bad name\"                 | hamlet.cluster.name must be",
-        "hamlet.cluster.seeds = [\"http://x:1/hamlet\"]     | hamlet.cluster.seeds entries must be ws://host:port/hamlet",
+        "hamlet.cluster.seeds = [\"http://x:1/hamlet\"]     | hamlet.cluster.seeds entries must be ws://host:port",
         "hamlet.cluster.seeds = [\"ws://x/hamlet\"]         | hamlet.cluster.seeds entries must be",
         "hamlet.cluster.seeds = [\"ws://x:1/other\"]        | hamlet.cluster.seeds entries must be",
         "hamlet.cluster.seedz = []                          | hamlet.cluster.seedz is not a known key",
