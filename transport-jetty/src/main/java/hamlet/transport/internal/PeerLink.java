@@ -473,8 +473,13 @@ public final class PeerLink {
             detach(silent, reason);
             context.connectionLost(this, reason);
         }
-        giveUp(expired, "waited more than " + Duration.ofNanos(settings.bufferMaxAgeNs()).toMillis()
-            + "ms for " + nodeId + " (hamlet.transport.buffer-max-age)");
+        final String aged = "waited more than " + Duration.ofNanos(settings.bufferMaxAgeNs()).toMillis()
+            + "ms for " + nodeId + " (hamlet.transport.buffer-max-age)";
+        for (final Outgoing o : expired) {
+            // One written before a connection failed may have arrived: say so rather than claim it did not.
+            context.undeliverable(nodeId, o.envelope, o.attempts == 0 ? aged
+                : aged + "; written " + o.attempts + " times without an acknowledgement, it may have been delivered");
+        }
         schedulePump();
         return expired.size() + (silent == null ? 0 : 1);
     }
