@@ -4,16 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.google.gson.JsonElement;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,8 +37,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * through node1's admin API: remote asks, a DeadLetter from a remote unknown actor, and the job flow of the demo
  * (a job-router on node1 handing jobs to workers on node2 and node3).
  *
- * <p>Runs only when the distribution carries the transport bundle: without it, a message for another node is a
- * dead letter by design (NO_TRANSPORT), which the registry's unit tests cover.
+ * <p>Last, a raw WebSocket client breaks the wire protocol against node1's transport port in several ways: each
+ * time that one connection is closed with a reason, and node1 goes on serving its real peers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -38,6 +46,7 @@ class ClusterIT {
     private static final int NODES = 3;
 
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final int[] transportPorts = new int[NODES];
 
     @RegisterExtension
     final TestWatcher dumpOnFailure = new TestWatcher() {
@@ -53,10 +62,7 @@ class ClusterIT {
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {
         final Path home = NodeProcess.distribution();
-        Assumptions.assumeTrue(Files.exists(home.resolve("bundles/3/hamlet-transport-jetty.jar")),
-            "the distribution has no transport bundle yet");
         final Path dir = Files.createTempDirectory("hamlet-cluster-");
-        final int[] transportPorts = new int[NODES];
         final int[] adminPorts = new int[NODES];
         for (int i = 0; i < NODES; i++) {
             transportPorts[i] = NodeProcess.freePort();
@@ -142,6 +148,62 @@ class ClusterIT {
 
         assertEquals(4, perWorker.size(), "every worker took jobs: " + perWorker);
         assertEquals(jobs, perWorker.values().stream().mapToInt(Integer::intValue).sum());
+    }
+
+    @Test
+    @Order(4)
+    void shouldCloseOnlyTheConnectionThatBreaksTheProtocolAndGoOnServingPeers() throws Exception {
+        final URI transport = URI.create("ws://127.0.0.1:" + transportPorts[0] + "/hamlet");
+        final byte[] noise = new byte[256];
+        new Random(7).nextBytes(noise);
+
+        assertClosedWithPolicyViolation(transport, ws -> ws.sendBinary(ByteBuffer.wrap(noise), true));
+        assertClosedWithPolicyViolation(transport, ws -> ws.sendText("{\"hello\": \"there\"}", true));
+        // The right magic and version, then a data frame where the handshake must come first.
+        assertClosedWithPolicyViolation(transport,
+            ws -> ws.sendBinary(ByteBuffer.wrap(new byte[] {0x48, 0x4D, 1, 2, 0, 0, 0, 0}), true));
+        // A well-formed header on a frame over hamlet.transport.max-frame (4 MiB by default): "message too big".
+        final ByteBuffer huge = ByteBuffer.allocate(5 * 1024 * 1024).put(new byte[] {0x48, 0x4D, 1, 2}).rewind();
+        final Closed oversize = closedAfter(transport, ws -> ws.sendBinary(huge, true));
+        assertEquals(1009, oversize.code(), oversize.toString());
+
+        assertEquals(200, node(1).get("/api/node").status(), "node1 goes on");
+        final NodeProcess.Reply reply = awaitAsk("node2:echo", "\"still linked\"");
+        assertEquals("still linked", reply.at("reply").getAsString(), "node1 still serves its peers");
+    }
+
+    /** What the node said when it closed the raw connection. */
+    private record Closed(int code, String reason) {
+    }
+
+    private static void assertClosedWithPolicyViolation(final URI transport, final Consumer<WebSocket> misbehave)
+        throws Exception {
+        final Closed closed = closedAfter(transport, misbehave);
+        assertEquals(1008, closed.code(), closed.toString());
+        assertTrue(!closed.reason().isBlank(), "a close gives its reason: " + closed);
+    }
+
+    private static Closed closedAfter(final URI transport, final Consumer<WebSocket> misbehave) throws Exception {
+        final CompletableFuture<Closed> closed = new CompletableFuture<>();
+        final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+            .buildAsync(transport, new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onClose(final WebSocket socket, final int code, final String reason) {
+                    closed.complete(new Closed(code, reason));
+                    return null;
+                }
+
+                @Override
+                public void onError(final WebSocket socket, final Throwable error) {
+                    closed.complete(new Closed(1006, String.valueOf(error)));
+                }
+            }).get(10, TimeUnit.SECONDS);
+        misbehave.accept(ws);
+        try {
+            return closed.get(20, TimeUnit.SECONDS);
+        } finally {
+            ws.abort();
+        }
     }
 
     private NodeProcess node(final int number) {
