@@ -85,4 +85,15 @@ public interface ActorSystem {
             .map(name -> new BehaviorInfo(name, null, null, BehaviorInfo.State.AVAILABLE, List.of(), 0, 0, null))
             .toList();
     }
+
+    /**
+     * The behaviour jars this node refused: a jar in {@code deploy/} that is not a bundle, a behaviour bundle that
+     * does not resolve. The versions that served before keep serving. The default knows of none.
+     *
+     * @return the refusals in force, oldest first
+     * @since 1.1
+     */
+    default List<RejectedBundle> rejectedBundles() {
+        return List.of();
+    }
 }

@@ -11,6 +11,7 @@ import hamlet.api.ActorSystem;
 import hamlet.api.Address;
 import hamlet.api.AskTimeoutException;
 import hamlet.api.BehaviorInfo;
+import hamlet.api.RejectedBundle;
 import hamlet.api.DeadLetter;
 import hamlet.api.DeadLetterException;
 import hamlet.api.SpawnException;
@@ -326,12 +327,22 @@ public final class AdminApi {
         return done(ApiResponse.of(200, json));
     }
 
-    /** Each behaviour: versions, actors using it, the last hot swap and its result. */
+    /**
+     * Each behaviour (versions, actors using it, the last hot swap and its result), and the behaviour jars refused
+     * (not a bundle, not resolving) with why: {@code {"behaviors":[...],"rejected":[...]}}.
+     */
     private CompletionStage<ApiResponse> behaviors() {
-        final JsonArray json = new JsonArray();
+        final JsonArray behaviors = new JsonArray();
         for (final BehaviorInfo info : system.behaviorDetails()) {
-            json.add(Json.behavior(info));
+            behaviors.add(Json.behavior(info));
         }
+        final JsonArray rejected = new JsonArray();
+        for (final RejectedBundle refused : system.rejectedBundles()) {
+            rejected.add(Json.rejected(refused));
+        }
+        final JsonObject json = new JsonObject();
+        json.add("behaviors", behaviors);
+        json.add("rejected", rejected);
         return done(ApiResponse.of(200, json));
     }
 

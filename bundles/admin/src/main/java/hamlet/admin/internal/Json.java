@@ -12,6 +12,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import hamlet.api.ActorInfo;
 import hamlet.api.BehaviorInfo;
+import hamlet.api.RejectedBundle;
 import hamlet.api.DeadLetter;
 
 import java.io.IOException;
@@ -75,11 +76,38 @@ final class Json {
             return wrapped;
         }
         try {
-            return GSON.toJsonTree(body);
+            return gsonFor(body.getClass()).toJsonTree(body);
         } catch (final RuntimeException | StackOverflowError e) {
             // An object Gson cannot walk (JDK internals, a cycle) is still shown rather than failing the request.
             return new JsonPrimitive(String.valueOf(body));
         }
+    }
+
+    /**
+     * A Gson caches an adapter per class for good: the shared one must never see a behaviour bundle's class, or it
+     * would keep that bundle revision's class loader alive after a hot swap.
+     */
+    private static Gson gsonFor(final Class<?> type) {
+        final ClassLoader loader = type.getClassLoader();
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return GSON;
+        }
+        return new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+    }
+
+    /**
+     * @param rejected a behaviour jar the node refused
+     * @return {@code {"location","behavior","bundle","version","reason","at"}}
+     */
+    static JsonObject rejected(final RejectedBundle rejected) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("location", rejected.location());
+        json.addProperty("behavior", rejected.behavior());
+        json.addProperty("bundle", rejected.bundle());
+        json.addProperty("version", rejected.version());
+        json.addProperty("reason", rejected.reason());
+        json.addProperty("at", instant(rejected.at()));
+        return json;
     }
 
     /**

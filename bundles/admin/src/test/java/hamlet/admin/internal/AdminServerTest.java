@@ -108,6 +108,52 @@ class AdminServerTest {
     // ------------------------------------------------------------------ actors
 
     @Test
+    void shouldListBehavioursWithVersionsLastSwapAndRejectedJarsWhenGetBehaviors() throws Exception {
+        final JsonObject json = get("/api/behaviors").json.getAsJsonObject();
+        final JsonArray behaviors = json.getAsJsonArray("behaviors");
+        assertEquals(2, behaviors.size());
+        final JsonObject counter = behaviors.get(0).getAsJsonObject();
+        assertEquals("counter", counter.get("name").getAsString());
+        assertEquals("2.0.0", counter.get("version").getAsString());
+        assertEquals("hamlet.example.counter", counter.get("bundle").getAsString());
+        assertEquals("AVAILABLE", counter.get("state").getAsString());
+        assertEquals("[\"2.0.0\",\"1.0.0\"]", counter.get("versions").toString());
+        assertEquals(3, counter.get("actors").getAsInt());
+        final JsonObject swap = counter.getAsJsonObject("lastSwap");
+        assertEquals("1.0.0", swap.get("from").getAsString());
+        assertEquals("3.0.0", swap.get("to").getAsString());
+        assertEquals("2026-01-02T03:04:05Z", swap.get("at").getAsString());
+        assertEquals(2, swap.get("moved").getAsInt());
+        assertEquals(1, swap.get("failed").getAsInt());
+        assertEquals("failed", swap.get("result").getAsString());
+        assertEquals("counter-3: restore failed: boom", swap.get("failure").getAsString());
+        final JsonObject gone = behaviors.get(1).getAsJsonObject();
+        assertEquals("MISSING", gone.get("state").getAsString());
+        assertTrue(gone.get("version").isJsonNull());
+        assertEquals(1, gone.get("suspended").getAsInt());
+        assertTrue(gone.get("lastSwap").isJsonNull(), "no swap yet is null, not dropped");
+
+        final JsonArray rejected = json.getAsJsonArray("rejected");
+        assertEquals(2, rejected.size());
+        final JsonObject notABundle = rejected.get(0).getAsJsonObject();
+        assertEquals("file:/deploy/notes.jar", notABundle.get("location").getAsString());
+        assertTrue(notABundle.get("behavior").isJsonNull());
+        assertTrue(notABundle.get("reason").getAsString().contains("not a zip file"));
+        final JsonObject unresolved = rejected.get(1).getAsJsonObject();
+        assertEquals("counter", unresolved.get("behavior").getAsString());
+        assertEquals("4.0.0", unresolved.get("version").getAsString());
+        assertTrue(unresolved.get("reason").getAsString().startsWith("does not resolve"));
+        assertEquals("2026-01-02T03:04:05Z", unresolved.get("at").getAsString());
+    }
+
+    @Test
+    void shouldRefuseOtherMethodsOnBehaviorsWith405() throws Exception {
+        final Reply post = post("/api/behaviors", "{}");
+        assertEquals(405, post.status);
+        assertEquals("GET", post.header("Allow"));
+    }
+
+    @Test
     void shouldListActorsWithAgreedFields() throws Exception {
         system.spawn(new hamlet.api.ActorSpec("w1", "worker", "worker", null));
         system.spawn("echo", "e1");

@@ -171,4 +171,26 @@ final class FakeActorSystem implements ActorSystem {
             }
         }
     }
+
+    /** Behaviour details: {@code counter} with two versions and a failed last swap, plus the plain names. */
+    @Override
+    public List<hamlet.api.BehaviorInfo> behaviorDetails() {
+        final List<hamlet.api.BehaviorInfo> details = new ArrayList<>();
+        details.add(new hamlet.api.BehaviorInfo("counter", "2.0.0", "hamlet.example.counter",
+            hamlet.api.BehaviorInfo.State.AVAILABLE, List.of("2.0.0", "1.0.0"), 3, 0,
+            new hamlet.api.BehaviorInfo.Swap("1.0.0", "3.0.0", AT, 2, 1, "counter-3: restore failed: boom")));
+        details.add(new hamlet.api.BehaviorInfo("gone", null, null, hamlet.api.BehaviorInfo.State.MISSING, List.of(),
+            1, 1, null));
+        return details;
+    }
+
+    /** One jar that is not a bundle, one bundle that does not resolve. */
+    @Override
+    public List<hamlet.api.RejectedBundle> rejectedBundles() {
+        return List.of(
+            new hamlet.api.RejectedBundle("file:/deploy/notes.jar", null, null, null,
+                "not a jar: not a zip file (zip END header not found)", AT),
+            new hamlet.api.RejectedBundle("file:/deploy/counter-4.jar", "counter", "hamlet.example.counter", "4.0.0",
+                "does not resolve: nothing provides osgi.wiring.package (osgi.wiring.package=no.such)", AT));
+    }
 }

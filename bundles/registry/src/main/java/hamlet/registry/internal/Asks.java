@@ -46,7 +46,9 @@ final class Asks {
         this.system = system;
         final ClassLoader loader = Asks.class.getClassLoader();
         this.timer = new ScheduledThreadPoolExecutor(1, job -> {
-            final Thread thread = new Thread(job, "hamlet-" + system.nodeId() + "-ask-timer");
+            // Started by the first ask, possibly from a behaviour's turn: keep nothing of that stack.
+            final Thread thread = CleanThreads.create(() -> new Thread(job,
+                "hamlet-" + system.nodeId() + "-ask-timer"));
             thread.setDaemon(true);
             thread.setContextClassLoader(loader);
             return thread;

@@ -1,7 +1,6 @@
 package hamlet.registry.internal;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 
 /**
@@ -9,7 +8,6 @@ import com.google.gson.JsonElement;
  * through JSON. Stateless and thread-safe; {@link Gson} is.
  */
 final class BodyConverter {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final int DESCRIBED_MAX = 200;
 
     private BodyConverter() {
@@ -37,12 +35,14 @@ final class BodyConverter {
         }
         final Object converted;
         try {
+            // Not one shared Gson for a behaviour's classes: its cache would pin them across hot swaps.
+            final Gson gson = Gsons.forTypes(body.getClass(), type);
             if (body instanceof String) {
-                converted = GSON.fromJson((String) body, type);
+                converted = gson.fromJson((String) body, type);
             } else if (body instanceof JsonElement) {
-                converted = GSON.fromJson((JsonElement) body, type);
+                converted = gson.fromJson((JsonElement) body, type);
             } else {
-                converted = GSON.fromJson(GSON.toJsonTree(body), type);
+                converted = gson.fromJson(gson.toJsonTree(body), type);
             }
         } catch (final RuntimeException e) {
             throw new IllegalArgumentException(cannot(body, type) + ": " + e.getMessage(), e);

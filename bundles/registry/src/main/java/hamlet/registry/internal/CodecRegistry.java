@@ -126,8 +126,9 @@ public final class CodecRegistry {
             if (codec != null) {
                 return new Encoded(codec.id(), Objects.requireNonNull(codec.encode(body), "encode returned null"));
             }
-            return new Encoded(JSON, GSON.toJson(body instanceof JsonElement ? body : GSON.toJsonTree(body))
-                .getBytes(StandardCharsets.UTF_8));
+            final Object tree = body instanceof JsonElement ? body
+                : Gsons.forTypes(body.getClass()).toJsonTree(body);
+            return new Encoded(JSON, GSON.toJson(tree).getBytes(StandardCharsets.UTF_8));
         } catch (final RuntimeException e) {
             throw new IllegalArgumentException("cannot encode a body of type " + body.getClass().getName()
                 + (codec == null ? " as JSON" : " with codec " + codec.id()) + ": " + e.getMessage(), e);
@@ -209,7 +210,8 @@ public final class CodecRegistry {
         final Object body = letter.body();
         JsonElement shown;
         try {
-            shown = body instanceof JsonElement ? (JsonElement) body : GSON.toJsonTree(body);
+            shown = body instanceof JsonElement ? (JsonElement) body
+                : Gsons.forTypes(body.getClass()).toJsonTree(body);
         } catch (final RuntimeException e) {
             shown = GSON.toJsonTree(String.valueOf(body));
         }

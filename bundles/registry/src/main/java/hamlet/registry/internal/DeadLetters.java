@@ -19,6 +19,10 @@ import java.util.function.LongSupplier;
  * in {@link #undeliveredNotices()} only), and a reply with no sender ({@link DeadLetter.Reason#NO_SENDER}) is not
  * sent back to the actor that replied.
  *
+ * <p>The ring keeps each body in a plain form ({@link PlainBody}): bodies of a behaviour bundle's classes become
+ * their JSON tree, so that dead letters never pin the class loader of a swapped-out bundle revision. The sender's
+ * notice carries the body as sent.
+ *
  * <p>Threading: {@link #record} is called from any thread (senders, dispatcher turns, the ask timer); the ring and
  * the log budget are guarded by one lock held for a few field writes, never while logging or sending.
  */
@@ -76,8 +80,10 @@ final class DeadLetters {
         final boolean log;
         final long omitted;
         final int budget;
+        // The ring outlives the swap of the behaviour that sent the body: it keeps a plain copy, not the object.
+        final DeadLetter kept = new DeadLetter(to, from, PlainBody.of(body), reason, detail, letter.at());
         synchronized (lock) {
-            keep(letter);
+            keep(kept);
             final long now = nanoClock.getAsLong();
             if (!windowOpen || now - windowStartNs >= SECOND_NS) {
                 omitted = notLogged;

@@ -146,7 +146,8 @@ final class Dispatcher {
         final int poolNumber = generation.incrementAndGet();
         final AtomicInteger threadNumber = new AtomicInteger();
         return new Pool(parallelism, forkJoinPool -> {
-            final ForkJoinWorkerThread thread = new Worker(forkJoinPool);
+            // The pool grows from whatever thread submits, a behaviour's turn among them: keep nothing of it.
+            final ForkJoinWorkerThread thread = CleanThreads.create(() -> new Worker(forkJoinPool));
             thread.setName("hamlet-" + nodeId + "-dispatcher-" + poolNumber + "-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             thread.setContextClassLoader(loader);

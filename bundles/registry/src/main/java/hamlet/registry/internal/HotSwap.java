@@ -45,7 +45,8 @@ final class HotSwap {
         final AtomicInteger number = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_S, TimeUnit.SECONDS,
             new SynchronousQueue<>(), job -> {
-                final Thread thread = new Thread(job, "hamlet-" + nodeId + "-swap-" + number.incrementAndGet());
+                final Thread thread = CleanThreads.create(() -> new Thread(job,
+                    "hamlet-" + nodeId + "-swap-" + number.incrementAndGet()));
                 thread.setDaemon(true);
                 thread.setContextClassLoader(loader);
                 return thread;

@@ -70,11 +70,15 @@ final class ActorCommands {
         return table + plural(actors.size(), "actor") + " on node " + system.nodeId() + "\n";
     }
 
-    /** @return a table of this node's behaviours: versions, actors, the last hot swap and its result */
+    /**
+     * @return a table of this node's behaviours (versions, actors, the last hot swap and its result), then the
+     *     behaviour jars it refused and why
+     */
     String behaviors() {
         final List<BehaviorInfo> behaviors = system.behaviorDetails();
+        final String refused = rejected();
         if (behaviors.isEmpty()) {
-            return "no behaviours on node " + system.nodeId() + "\n";
+            return "no behaviours on node " + system.nodeId() + "\n" + refused;
         }
         final Table table = new Table("NAME", "VERSION", "BUNDLE", "STATE", "VERSIONS", "ACTORS", "SUSPENDED",
             "LAST SWAP", "RESULT");
@@ -86,7 +90,20 @@ final class ActorCommands {
                 swap == null ? null : swap.succeeded() ? "ok, " + swap.moved() + " moved"
                     : swap.failed() + " failed, " + swap.moved() + " moved: " + swap.failure());
         }
-        return table + plural(behaviors.size(), "behaviour") + " on node " + system.nodeId() + "\n";
+        return table + plural(behaviors.size(), "behaviour") + " on node " + system.nodeId() + "\n" + refused;
+    }
+
+    /** @return the refused behaviour jars as a table after a blank line, or nothing when there are none */
+    private String rejected() {
+        final List<hamlet.api.RejectedBundle> rejected = system.rejectedBundles();
+        if (rejected.isEmpty()) {
+            return "";
+        }
+        final Table table = new Table("REFUSED JAR", "BEHAVIOR", "BUNDLE", "VERSION", "AT", "REASON");
+        for (final hamlet.api.RejectedBundle jar : rejected) {
+            table.row(jar.location(), jar.behavior(), jar.bundle(), jar.version(), jar.at(), jar.reason());
+        }
+        return "\n" + table + plural(rejected.size(), "behaviour jar") + " refused\n";
     }
 
     private static String shownVersion(final String version) {

@@ -49,6 +49,17 @@ class ActorCommandsTest {
     }
 
     @Test
+    void shouldListRefusedJarsWithTheirReasonAfterTheBehaviours() {
+        system.rejected.add(new hamlet.api.RejectedBundle("file:/deploy/notes.jar", null, null, null,
+            "not an OSGi bundle: its manifest has no Bundle-SymbolicName", java.time.Instant.EPOCH));
+        final String table = commands.behaviors();
+        assertTrue(table.contains("\nREFUSED JAR "), table);
+        assertTrue(table.contains("file:/deploy/notes.jar"), table);
+        assertTrue(table.contains("its manifest has no Bundle-SymbolicName"), table);
+        assertTrue(table.endsWith("1 behaviour jar refused\n"), table);
+    }
+
+    @Test
     void shouldSayNoActorsWhenNodeHasNone() {
         assertEquals("no actors on node node1\n", commands.list());
     }

@@ -42,6 +42,13 @@ class FakeActorSystem implements ActorSystem {
     private long deadLetterCount;
     final List<Sent> sent = new CopyOnWriteArrayList<>();
 
+    final List<hamlet.api.RejectedBundle> rejected = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<hamlet.api.RejectedBundle> rejectedBundles() {
+        return List.copyOf(rejected);
+    }
+
     synchronized void addBehavior(final String behavior) {
         behaviors.add(behavior);
     }

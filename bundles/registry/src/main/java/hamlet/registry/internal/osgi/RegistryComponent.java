@@ -9,11 +9,13 @@ import hamlet.api.Address;
 import hamlet.api.BehaviorInfo;
 import hamlet.api.Codec;
 import hamlet.api.DeadLetter;
+import hamlet.api.RejectedBundle;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.Transport;
 import hamlet.api.transport.WireEnvelope;
 import hamlet.config.Sections;
 import hamlet.registry.internal.LocalActorSystem;
+import hamlet.registry.internal.Rejections;
 import hamlet.registry.internal.RegistrySettings;
 import hamlet.registry.internal.Remoting;
 import org.osgi.service.component.annotations.Activate;
@@ -59,6 +61,8 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     private volatile LocalActorSystem system;
     /** Codec services and the Transport service, kept across activations. Thread-safe on its own. */
     private final Remoting remoting = new Remoting();
+    /** Behaviour jars refused (not bundles, not resolving), kept across activations. Thread-safe on its own. */
+    private final Rejections rejections = new Rejections(this::nodeIdOrUnknown);
 
     @Activate
     void activate(final Map<String, Object> properties) {
@@ -185,7 +189,7 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
         remoting.codecs().unregister(codec);
     }
 
-    private String nodeIdOrUnknown() {
+    String nodeIdOrUnknown() {
         final LocalActorSystem running = system;
         return running == null ? "-" : running.nodeId();
     }
@@ -203,6 +207,11 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
             return null;
         }
         return (String) name;
+    }
+
+    /** @return the refusals of behaviour jars, for the other components of this bundle */
+    Rejections rejections() {
+        return rejections;
     }
 
     /** @return the runtime in force, for the other components of this bundle */
@@ -292,6 +301,11 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     @Override
     public List<BehaviorInfo> behaviorDetails() {
         return running().behaviorDetails();
+    }
+
+    @Override
+    public List<RejectedBundle> rejectedBundles() {
+        return rejections.list();
     }
 
     @Override
