@@ -223,9 +223,9 @@ final class BehaviorBundles implements BundleListener, ServiceListener {
         }
     }
 
-    /** FileInstall's location of a file: its URI. */
+    /** FileInstall's location of a file ({@code file:/dir/x.jar}), so that both kinds of refusal read alike. */
     static String locationOf(final Path jar) {
-        return jar.toAbsolutePath().normalize().toUri().toString();
+        return jar.toAbsolutePath().toFile().toURI().normalize().toString();
     }
 
     private static String behaviorOf(final Bundle bundle) {
