@@ -50,6 +50,8 @@ import java.util.function.LongSupplier;
 public final class JettyTransport implements Transport, PeerLink.Context {
     private static final Logger LOG = LoggerFactory.getLogger(JettyTransport.class);
     private static final int MAX_TEXT_BYTES = 1024;
+    /** How often a port that was taken is tried again: often enough to notice soon, rarely enough to stay quiet. */
+    static final long BIND_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
 
     /** A URL this node dials: a seed, or where a known peer said it listens. */
     static final class DialTarget {
@@ -87,9 +89,14 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     /** The writer pool, refusing quietly once stopped: whatever was still queued was handed back by stop(). */
     private final java.util.concurrent.Executor safeWriter;
     private Server server;
+    /** The bound connector, or {@code null} while the port is taken; guarded by {@code this}. */
     private ServerConnector connector;
     private WebSocketClient client;
-    private int boundPort;
+    /** The port the handshake advertises: the configured one, or the one picked when configured as 0. */
+    private volatile int advertisedPort;
+    private volatile boolean listening;
+    /** When the timer next tries to bind, while {@link #listening} is false. */
+    private long nextBindNs;
 
     /**
      * @param settings the settings
@@ -132,19 +139,17 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     }
 
     /**
-     * Binds the listener, starts the client and the timer.
+     * Starts the server, the client and the timer, and binds the listener. A port that cannot be bound (another
+     * process holds it) does not fail the start: it is logged once and tried again by the timer every
+     * {@link #BIND_RETRY_NS}, while the links this node dials work without a listener.
      *
-     * @throws Exception when the port cannot be bound
+     * @throws Exception when Jetty itself cannot start (its threads)
      */
     public synchronized void start() throws Exception {
         final QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("hamlet-transport");
         threads.setDaemon(true);
         server = new Server(threads);
-        connector = new ServerConnector(server);
-        connector.setHost(settings.host());
-        connector.setPort(settings.port());
-        server.addConnector(connector);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxBinaryMessageSize(settings.maxFrameBytes());
             container.setMaxFrameSize(settings.maxFrameBytes());
@@ -153,11 +158,13 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             container.addMapping(TransportSettings.PATH,
                 (request, response, callback) -> new WebSocketEndpoint(this, null, nanoClock.getAsLong()));
         }));
+        // Without a connector: a connector that fails to bind inside Server.start() would leave the server FAILED,
+        // and it could not be retried. The connector is added and started on its own by bind().
         server.start();
-        boundPort = connector.getLocalPort();
-        // A restart of the listener (tests) binds the same port again.
-        connector.setPort(boundPort);
-        own = new Handshake(settings.cluster(), settings.nodeId(), incarnation, settings.ownUrl(boundPort));
+        advertisedPort = settings.port();
+        final String bindFailure = bind();
+        // Peers dial back the configured port, whether or not it is bound yet.
+        own = new Handshake(settings.cluster(), settings.nodeId(), incarnation, settings.ownUrl(advertisedPort));
         client = new WebSocketClient();
         client.setMaxBinaryMessageSize(settings.maxFrameBytes());
         client.setMaxFrameSize(settings.maxFrameBytes());
@@ -166,9 +173,84 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         client.start();
         final long tickNs = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
             Math.min(settings.heartbeatIntervalNs() / 4, TimeUnit.MILLISECONDS.toNanos(50)));
+        if (bindFailure == null) {
+            LOG.info("[{}] transport listening on {} in cluster {}, seeds {}", settings.nodeId(),
+                settings.ownUrl(advertisedPort), settings.cluster(), settings.seeds());
+        } else {
+            nextBindNs = nanoClock.getAsLong() + BIND_RETRY_NS;
+            LOG.warn("[{}] transport cannot listen on {}:{}: {}; retrying every {}s; links this node dials still work"
+                + " (cluster {}, seeds {})", settings.nodeId(), settings.host(), settings.port(), bindFailure,
+                TimeUnit.NANOSECONDS.toSeconds(BIND_RETRY_NS), settings.cluster(), settings.seeds());
+        }
         timer.scheduleWithFixedDelay(this::tick, tickNs, tickNs, TimeUnit.NANOSECONDS);
-        LOG.info("[{}] transport listening on {} in cluster {}, seeds {}", settings.nodeId(),
-            settings.ownUrl(boundPort), settings.cluster(), settings.seeds());
+    }
+
+    /**
+     * Binds a new connector to the advertised port, then adds it to the server, which starts it. The port is bound
+     * with {@link ServerConnector#open()} before the connector is started because a connector whose start fails
+     * stops itself and logs it, which every retry would repeat; a failed open leaves nothing to undo.
+     *
+     * @return {@code null} when bound, else why not
+     */
+    private synchronized String bind() {
+        final ServerConnector next = new ServerConnector(server);
+        next.setHost(settings.host());
+        next.setPort(advertisedPort);
+        try {
+            next.open();
+        } catch (final java.io.IOException e) {
+            return rootMessage(e);
+        }
+        try {
+            server.addConnector(next);
+            if (!next.isStarted()) {
+                next.start();
+            }
+        } catch (final Exception e) {
+            server.removeConnector(next);
+            try {
+                next.stop();
+            } catch (final Exception stopFailure) {
+                LOG.debug("[{}] a connector that failed to start did not stop: {}", settings.nodeId(),
+                    stopFailure.toString());
+            }
+            return rootMessage(e);
+        }
+        connector = next;
+        // Port 0 (tests) picks a port once; a later pause and resume binds that same port again.
+        advertisedPort = next.getLocalPort();
+        next.setPort(advertisedPort);
+        listening = true;
+        return null;
+    }
+
+    /** From the timer, while the port is taken: tries again every {@link #BIND_RETRY_NS}. */
+    private void retryBind(final long nowNs) {
+        if (listening || nowNs - nextBindNs < 0) {
+            return;
+        }
+        synchronized (this) {
+            if (stopped || listening) {
+                return;
+            }
+            final String failure = bind();
+            if (failure == null) {
+                LOG.info("[{}] transport now listening on {}", settings.nodeId(), settings.ownUrl(advertisedPort));
+            } else {
+                nextBindNs = nowNs + BIND_RETRY_NS;
+                LOG.debug("[{}] transport still cannot listen on {}:{}: {}", settings.nodeId(), settings.host(),
+                    advertisedPort, failure);
+            }
+        }
+    }
+
+    /** "Failed to bind to /127.0.0.1:7701" says less than its cause, "Address already in use". */
+    private static String rootMessage(final Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
     }
 
     /**
@@ -211,7 +293,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      */
     synchronized void pauseListener() throws Exception {
         paused = true;
-        connector.stop();
+        if (connector != null) {
+            connector.stop();
+        }
         for (final PeerLink link : links.values()) {
             final LinkSession s = link.session();
             if (s instanceof WebSocketEndpoint) {
@@ -226,18 +310,25 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      * @throws Exception when the port cannot be bound again
      */
     synchronized void resumeListener() throws Exception {
-        connector.start();
+        if (connector != null) {
+            connector.start();
+        }
         paused = false;
     }
 
-    /** @return the port the listener is bound to */
+    /** @return the port the handshake advertises (the listener's, once bound) */
     public int port() {
-        return boundPort;
+        return advertisedPort;
+    }
+
+    /** @return whether the listener is bound; {@code false} while the port is taken and being retried */
+    public boolean listening() {
+        return listening;
     }
 
     /** @return this node's URL as advertised */
     public String url() {
-        return settings.ownUrl(boundPort);
+        return settings.ownUrl(advertisedPort);
     }
 
     /**
@@ -448,6 +539,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     void tick() {
         try {
             final long nowNs = nanoClock.getAsLong();
+            retryBind(nowNs);
             for (final PeerLink link : links.values()) {
                 link.doWork(nowNs);
             }

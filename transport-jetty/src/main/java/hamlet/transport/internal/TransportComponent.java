@@ -28,6 +28,9 @@ import java.util.Map;
  * {@link JettyTransport} with one built from the new settings and a new incarnation (peers then reset their
  * de-duplication window for this node); envelopes still in the old outboxes are handed back to the registry as
  * undeliverable, naming the edit.
+ *
+ * <p>A port that cannot be bound fails neither the activation nor an edit: the transport runs and dials, and
+ * retries the bind on its timer (see {@link JettyTransport#start}), so the node is never left without a transport.
  */
 @Component(configurationPid = {TransportSettings.NODE, TransportSettings.CLUSTER, TransportSettings.SECTION},
     configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = Transport.class)

@@ -162,7 +162,19 @@ public record TransportSettings(String nodeId, String host, int port, String clu
      * @return the settings
      */
     static TransportSettings localTest(final String nodeId, final List<String> seeds) {
-        return new TransportSettings(nodeId, "127.0.0.1", 0, "test", seeds, 1024 * 1024, 64 * 1024, 200_000,
+        return localTest(nodeId, 0, seeds);
+    }
+
+    /**
+     * Settings for tests on a given port.
+     *
+     * @param nodeId the node's id
+     * @param port the port to listen on
+     * @param seeds the peers to dial
+     * @return the settings
+     */
+    static TransportSettings localTest(final String nodeId, final int port, final List<String> seeds) {
+        return new TransportSettings(nodeId, "127.0.0.1", port, "test", seeds, 1024 * 1024, 64 * 1024, 200_000,
             Duration.ofSeconds(30).toNanos(), 3, Duration.ofMillis(200).toNanos(), Duration.ofSeconds(2).toNanos(),
             Duration.ofSeconds(2).toNanos(), Duration.ofMillis(20).toNanos(), Duration.ofMillis(200).toNanos(), 4096);
     }

@@ -1,15 +1,19 @@
 package hamlet.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hamlet.api.transport.Transport.SendStatus;
 import hamlet.api.transport.WireEnvelope;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -50,6 +54,54 @@ class TransportComponentTest {
             assertEquals("other", running(c).settings().cluster());
         } finally {
             c.deactivate();
+        }
+    }
+
+    @Test
+    void shouldActivateAndRetryTheBindWhenThePortIsTaken() throws Exception {
+        final TransportComponent c = new TransportComponent();
+        try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            final int port = holder.getLocalPort();
+            c.activate(properties("hamlet.node.port", String.valueOf(port)));
+            try {
+                assertFalse(running(c).listening());
+                assertEquals("ws://127.0.0.1:" + port + "/hamlet", running(c).url());
+                holder.close();
+                TestNode.await("the bind to be retried", 10_000, () -> listening(c));
+            } finally {
+                c.deactivate();
+            }
+        }
+    }
+
+    @Test
+    void shouldRunANewTransportRetryingItsBindWhenALiveEditNamesATakenPort() throws Exception {
+        final TransportComponent c = new TransportComponent();
+        c.activate(properties());
+        try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            final JettyTransport first = running(c);
+            assertTrue(first.listening());
+            final int port = holder.getLocalPort();
+
+            c.modified(properties("hamlet.node.port", String.valueOf(port)));
+
+            final JettyTransport second = running(c);
+            assertNotSame(first, second);
+            assertEquals(port, second.settings().port());
+            assertFalse(second.listening());
+            assertEquals(SendStatus.UNKNOWN_NODE, c.send("node9", new WireEnvelope("node9:x", null, 0, new byte[0])));
+            holder.close();
+            TestNode.await("the bind to be retried", 10_000, second::listening);
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    private static boolean listening(final TransportComponent c) {
+        try {
+            return running(c).listening();
+        } catch (final ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
     }
 
