@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class NodeConfTest {
     private static final Path NODE_CONF = Path.of("src/main/dist/conf/node.conf");
-    private static final Path DEMO_CONF = Path.of("src/main/dist/conf/demo.conf");
+    private static final List<Path> DEMO_CONFS = List.of(Path.of("src/main/dist/conf/demo-node1.conf"),
+        Path.of("src/main/dist/conf/demo-node2.conf"), Path.of("src/main/dist/conf/demo-node3.conf"));
     /** "    # max-body = 1MiB": a commented-out setting, as opposed to a comment in words. */
     private static final Pattern COMMENTED_SETTING = Pattern.compile("^(\\s*)#\\s*([a-z][a-z0-9-]*\\s*=.*)$");
 
@@ -80,11 +81,13 @@ class NodeConfTest {
     }
 
     @Test
-    void shouldSetOnlyKnownKeysInTheDemoConf() throws IOException {
+    void shouldSetOnlyKnownKeysInTheDemoConfs() throws IOException {
         final Map<String, Object> defaults = referenceDefaults();
-        final Map<String, Object> set = leaves(ConfigFactory.parseString(Files.readString(DEMO_CONF)));
+        for (final Path demo : DEMO_CONFS) {
+            final Map<String, Object> set = leaves(ConfigFactory.parseString(Files.readString(demo)));
 
-        assertFalse(set.isEmpty());
-        assertTrue(defaults.keySet().containsAll(set.keySet()), "unknown keys in demo.conf: " + set.keySet());
+            assertFalse(set.isEmpty(), demo + " sets nothing");
+            assertTrue(defaults.keySet().containsAll(set.keySet()), "unknown keys in " + demo + ": " + set.keySet());
+        }
     }
 }
