@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import hamlet.config.ConfigStatus;
+import hamlet.testkit.FakeConfigStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AdminServerTest {
     private static final long GRACE_MS = 300;
 
-    private final FakeActorSystem system = new FakeActorSystem();
+    private final AdminFakeSystem system = new AdminFakeSystem();
     private final FakeConfigStatus configStatus = new FakeConfigStatus();
     private final AtomicReference<ConfigStatus> configService = new AtomicReference<>(configStatus);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -260,8 +261,8 @@ class AdminServerTest {
         final Reply reply = post("/api/send", "{\"to\":\"e1\",\"body\":\"hello\"}");
         assertEquals(202, reply.status);
         assertTrue(reply.object().get("sent").getAsBoolean());
-        assertEquals("hello", system.sent.get(0).body());
-        assertEquals("e1", system.sent.get(0).to().toString());
+        assertEquals("hello", system.sent().get(0).body());
+        assertEquals("e1", system.sent().get(0).to().toString());
     }
 
     @Test
@@ -269,11 +270,11 @@ class AdminServerTest {
         post("/api/send", "{\"to\":\"node1:e1\",\"body\":{\"task\":\"fib\",\"n\":10}}");
         post("/api/send", "{\"to\":\"*:worker\",\"body\":42}");
         post("/api/send", "{\"to\":\"e1\",\"body\":[true]}");
-        assertEquals(JsonParser.parseString("{\"task\":\"fib\",\"n\":10}"), system.sent.get(0).body());
-        assertEquals("*:worker", system.sent.get(1).to().toString());
-        assertInstanceOf(JsonElement.class, system.sent.get(1).body());
-        assertEquals(42, ((JsonElement) system.sent.get(1).body()).getAsInt());
-        assertInstanceOf(JsonArray.class, system.sent.get(2).body());
+        assertEquals(JsonParser.parseString("{\"task\":\"fib\",\"n\":10}"), system.sent().get(0).body());
+        assertEquals("*:worker", system.sent().get(1).to().toString());
+        assertInstanceOf(JsonElement.class, system.sent().get(1).body());
+        assertEquals(42, ((JsonElement) system.sent().get(1).body()).getAsInt());
+        assertInstanceOf(JsonArray.class, system.sent().get(2).body());
     }
 
     @Test
@@ -283,7 +284,7 @@ class AdminServerTest {
         assertEquals("address 'a:b:c' has more than one ':'; expected node:name, name or *:group", reply.error());
         assertEquals("address is empty; expected node:name, name or *:group",
             post("/api/send", "{\"to\":\"\",\"body\":\"x\"}").error());
-        assertTrue(system.sent.isEmpty());
+        assertTrue(system.sent().isEmpty());
     }
 
     @Test
@@ -294,7 +295,7 @@ class AdminServerTest {
             post("/api/send", "{\"to\":\"e1\",\"body\":null}").error());
         assertEquals("\"to\" is missing", post("/api/send", "{\"body\":1}").error());
         assertEquals("\"to\" must be a string, got an object", post("/api/send", "{\"to\":{},\"body\":1}").error());
-        assertTrue(system.sent.isEmpty());
+        assertTrue(system.sent().isEmpty());
     }
 
     // ------------------------------------------------------------------ ask
@@ -314,8 +315,8 @@ class AdminServerTest {
         system.spawn("echo", "e1");
         post("/api/ask", "{\"to\":\"e1\",\"body\":\"hi\",\"timeoutMs\":1234}");
         post("/api/ask", "{\"to\":\"e1\",\"body\":\"hi\"}");
-        assertEquals(Duration.ofMillis(1234), system.sent.get(0).timeout());
-        assertEquals(Duration.ofMillis(AdminSettings.localTest().askTimeoutMs()), system.sent.get(1).timeout());
+        assertEquals(Duration.ofMillis(1234), system.sent().get(0).timeout());
+        assertEquals(Duration.ofMillis(AdminSettings.localTest().askTimeoutMs()), system.sent().get(1).timeout());
     }
 
     @Test
@@ -345,7 +346,7 @@ class AdminServerTest {
                 "{\"to\":\"s1\",\"body\":" + i + ",\"timeoutMs\":1000}")).build(),
                 HttpResponse.BodyHandlers.ofString()));
         }
-        awaitTrue(() -> system.sent.size() == 40, "all 40 asks reach the runtime");
+        awaitTrue(() -> system.sent().size() == 40, "all 40 asks reach the runtime");
         // 40 asks waiting, more than the pool has threads: a GET is still answered at once.
         assertEquals(200, get("/api/node").status);
         assertFalse(asks.get(0).isDone());
@@ -377,7 +378,7 @@ class AdminServerTest {
         assertEquals(expected + "the string \"5s\"",
             post("/api/ask", "{\"to\":\"e1\",\"body\":1,\"timeoutMs\":\"5s\"}").error());
         assertEquals(400, post("/api/ask", "{\"to\":\"e1\",\"body\":1,\"timeoutMs\":-1}").status);
-        assertTrue(system.sent.isEmpty());
+        assertTrue(system.sent().isEmpty());
     }
 
     @Test
@@ -405,9 +406,9 @@ class AdminServerTest {
     @Test
     void shouldRenderADeadLetterBodyAsNestedDeadLetter() throws Exception {
         final hamlet.api.DeadLetter inner = new hamlet.api.DeadLetter("a", null, "x",
-            hamlet.api.DeadLetter.Reason.NO_SENDER, "reply with no sender", FakeActorSystem.AT);
+            hamlet.api.DeadLetter.Reason.NO_SENDER, "reply with no sender", AdminFakeSystem.AT);
         system.addDeadLetter(new hamlet.api.DeadLetter("b", "a", inner, hamlet.api.DeadLetter.Reason.ACTOR_STOPPED,
-            "stopped", FakeActorSystem.AT));
+            "stopped", AdminFakeSystem.AT));
         final JsonObject body = get("/api/deadletters").object().getAsJsonArray("recent").get(0).getAsJsonObject()
             .getAsJsonObject("body");
         assertEquals("NO_SENDER", body.getAsJsonObject("deadLetter").get("reason").getAsString());
@@ -428,8 +429,8 @@ class AdminServerTest {
 
     @Test
     void shouldShowLastRejectionWithFileAndLine() throws Exception {
-        configStatus.rejection = new ConfigStatus.Rejection("/opt/hamlet/conf/node.conf", 12,
-            "hamlet.admin.port must be between 0 and 65535, got 70000", Instant.parse("2026-01-02T03:05:00Z"));
+        configStatus.reject(new ConfigStatus.Rejection("/opt/hamlet/conf/node.conf", 12,
+            "hamlet.admin.port must be between 0 and 65535, got 70000", Instant.parse("2026-01-02T03:05:00Z")));
         final JsonObject rejection = get("/api/config").object().getAsJsonObject("lastRejection");
         assertEquals("/opt/hamlet/conf/node.conf", rejection.get("file").getAsString());
         assertEquals(12, rejection.get("line").getAsInt());
@@ -518,7 +519,7 @@ class AdminServerTest {
             HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(413, response.statusCode());
-        assertTrue(system.sent.isEmpty());
+        assertTrue(system.sent().isEmpty());
         assertEquals(202, post("/api/send", "{\"to\":\"e1\",\"body\":\"small\"}").status);
     }
 

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import hamlet.api.ActorSpec;
 import hamlet.api.DeadLetter;
+import hamlet.testkit.FakeActorSystem;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ActorCommandsTest {
     private static final long GRACE_MS = 200;
 
-    private final FakeActorSystem system = new FakeActorSystem();
+    private final FakeActorSystem system = new FakeActorSystem().stats(2, 40, 0);
     private final ActorCommands commands = new ActorCommands(system, GRACE_MS);
 
     private static String refused(final Runnable command) {
@@ -50,7 +51,7 @@ class ActorCommandsTest {
 
     @Test
     void shouldListRefusedJarsWithTheirReasonAfterTheBehaviours() {
-        system.rejected.add(new hamlet.api.RejectedBundle("file:/deploy/notes.jar", null, null, null,
+        system.addRejected(new hamlet.api.RejectedBundle("file:/deploy/notes.jar", null, null, null,
             "not an OSGi bundle: its manifest has no Bundle-SymbolicName", java.time.Instant.EPOCH));
         final String table = commands.behaviors();
         assertTrue(table.contains("\nREFUSED JAR "), table);
@@ -135,15 +136,15 @@ class ActorCommandsTest {
     @Test
     void shouldSendPlainTextAsString() {
         assertEquals("sent to e1 as text\n", commands.send("e1", "hello world"));
-        assertEquals("hello world", system.sent.get(0).body());
+        assertEquals("hello world", system.sent().get(0).body());
     }
 
     @Test
     void shouldSendJsonObjectOrArrayAsJsonElement() {
         assertEquals("sent to *:worker as JSON\n", commands.send("*:worker", "{\"task\":\"fib\",\"n\":20}"));
         commands.send("node1:e1", "[1,2]");
-        assertEquals(JsonParser.parseString("{\"task\":\"fib\",\"n\":20}"), system.sent.get(0).body());
-        assertInstanceOf(JsonArray.class, system.sent.get(1).body());
+        assertEquals(JsonParser.parseString("{\"task\":\"fib\",\"n\":20}"), system.sent().get(0).body());
+        assertInstanceOf(JsonArray.class, system.sent().get(1).body());
     }
 
     @Test
@@ -152,10 +153,10 @@ class ActorCommandsTest {
         commands.send("e1", "{not json");
         commands.send("e1", "\"quoted\"");
         commands.send("e1", "{\"a\":1} trailing");
-        assertEquals("42", system.sent.get(0).body());
-        assertEquals("{not json", system.sent.get(1).body());
-        assertEquals("\"quoted\"", system.sent.get(2).body());
-        assertEquals("{\"a\":1} trailing", system.sent.get(3).body());
+        assertEquals("42", system.sent().get(0).body());
+        assertEquals("{not json", system.sent().get(1).body());
+        assertEquals("\"quoted\"", system.sent().get(2).body());
+        assertEquals("{\"a\":1} trailing", system.sent().get(3).body());
     }
 
     @Test
@@ -163,7 +164,7 @@ class ActorCommandsTest {
         assertEquals("actor:send: address 'a:b:c' has more than one ':'; expected node:name, name or *:group",
             refused(() -> commands.send("a:b:c", "x")));
         assertTrue(refused(() -> commands.send("e1", "")).startsWith("actor:send: the message TEXT is empty"));
-        assertTrue(system.sent.isEmpty());
+        assertTrue(system.sent().isEmpty());
     }
 
     // ------------------------------------------------------------------ ask
@@ -184,10 +185,10 @@ class ActorCommandsTest {
         commands.ask("e1", "a", "2");
         commands.ask("e1", "a", "1m");
         commands.ask("e1", "a", ActorCommands.DEFAULT_ASK_TIMEOUT);
-        assertEquals(Duration.ofMillis(250), system.sent.get(0).timeout());
-        assertEquals(Duration.ofMillis(2), system.sent.get(1).timeout());
-        assertEquals(Duration.ofMinutes(1), system.sent.get(2).timeout());
-        assertEquals(Duration.ofSeconds(5), system.sent.get(3).timeout());
+        assertEquals(Duration.ofMillis(250), system.sent().get(0).timeout());
+        assertEquals(Duration.ofMillis(2), system.sent().get(1).timeout());
+        assertEquals(Duration.ofMinutes(1), system.sent().get(2).timeout());
+        assertEquals(Duration.ofSeconds(5), system.sent().get(3).timeout());
     }
 
     @Test
@@ -196,7 +197,7 @@ class ActorCommandsTest {
             refused(() -> commands.ask("e1", "a", "5x")));
         assertEquals("actor:ask: timeout '0s' must be from 1ms to 10m", refused(() -> commands.ask("e1", "a", "0s")));
         assertEquals("actor:ask: timeout '11m' must be from 1ms to 10m", refused(() -> commands.ask("e1", "a", "11m")));
-        assertTrue(system.sent.isEmpty());
+        assertTrue(system.sent().isEmpty());
     }
 
     @Test

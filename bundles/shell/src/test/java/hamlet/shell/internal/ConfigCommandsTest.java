@@ -1,52 +1,18 @@
 package hamlet.shell.internal;
 
 import hamlet.config.ConfigStatus;
+import hamlet.testkit.FakeConfigStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ConfigCommandsTest {
     private static ConfigStatus status(final ConfigStatus.Rejection rejection) {
-        return new ConfigStatus() {
-            @Override
-            public String file() {
-                return "/opt/hamlet/conf/node.conf";
-            }
-
-            @Override
-            public String effective() {
-                return "hamlet {\n    # node.conf: 3\n    admin { port = 7780 }\n}";
-            }
-
-            @Override
-            public String effectiveJson() {
-                return "{\"admin\":{\"port\":7780}}";
-            }
-
-            @Override
-            public Instant appliedAt() {
-                return Instant.parse("2026-01-02T03:04:05Z");
-            }
-
-            @Override
-            public long appliedCount() {
-                return 2;
-            }
-
-            @Override
-            public long rejectedCount() {
-                return rejection == null ? 0 : 1;
-            }
-
-            @Override
-            public Optional<Rejection> lastRejection() {
-                return Optional.ofNullable(rejection);
-            }
-        };
+        return new FakeConfigStatus("hamlet {\n    # node.conf: 3\n    admin { port = 7780 }\n}",
+            "{\"admin\":{\"port\":7780}}", 2).reject(rejection);
     }
 
     @Test

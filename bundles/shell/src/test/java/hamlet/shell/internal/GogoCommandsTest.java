@@ -1,5 +1,6 @@
 package hamlet.shell.internal;
 
+import hamlet.testkit.FakeActorSystem;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * defaults, and errors on the session's error stream.
  */
 class GogoCommandsTest {
-    private final FakeActorSystem system = new FakeActorSystem();
+    private final FakeActorSystem system = new FakeActorSystem().stats(2, 40, 0);
     private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -72,8 +73,8 @@ class GogoCommandsTest {
         system.spawn("echo", "e1");
         assertEquals("{\"task\":\"fib\",\"n\":3}\n", session.execute("actor:ask e1 '{\"task\":\"fib\",\"n\":3}'"));
         assertEquals("\"hello world\"\n", session.execute("actor:ask -t 250ms e1 'hello world'"));
-        assertEquals(Duration.ofSeconds(5), system.sent.get(0).timeout());
-        assertEquals(Duration.ofMillis(250), system.sent.get(1).timeout());
+        assertEquals(Duration.ofSeconds(5), system.sent().get(0).timeout());
+        assertEquals(Duration.ofMillis(250), system.sent().get(1).timeout());
     }
 
     /** Gogo expands an unquoted * as a file name pattern, so a group address is quoted. */

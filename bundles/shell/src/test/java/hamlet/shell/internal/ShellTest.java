@@ -1,5 +1,6 @@
 package hamlet.shell.internal;
 
+import hamlet.testkit.FakeActorSystem;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

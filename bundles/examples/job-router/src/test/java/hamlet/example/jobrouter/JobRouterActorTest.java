@@ -12,7 +12,7 @@ import com.google.gson.JsonParser;
 import hamlet.api.Actor;
 import hamlet.api.ActorSpec;
 import hamlet.api.DeadLetter;
-import hamlet.example.jobrouter.FakeNode.RecordingRef;
+import hamlet.testkit.FakeActorRef;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,8 +24,8 @@ class JobRouterActorTest {
     private static final String FIB = "{\"task\":\"fib\",\"n\":10}";
 
     private final FakeNode node = new FakeNode();
-    private final RecordingRef alice = node.recorder("alice");
-    private final RecordingRef bob = node.recorder("bob");
+    private final FakeActorRef alice = node.recorder("alice");
+    private final FakeActorRef bob = node.recorder("bob");
     /** Per worker, how many of its jobs {@link #answer} has answered. */
     private final Map<String, Integer> answered = new HashMap<>();
     private ActorSpec spec = ActorSpec.of("job-router", "r1");
@@ -33,34 +33,34 @@ class JobRouterActorTest {
 
     @Test
     void shouldSpreadJobsEvenlyWhenNoneIsAnsweredYet() throws Exception {
-        final List<RecordingRef> workers = addWorkers("w1", "w2", "w3");
+        final List<FakeActorRef> workers = addWorkers("w1", "w2", "w3");
         node.add("e1", "echo", null);
 
         for (int i = 0; i < 6; i++) {
             submit(alice, FIB);
         }
 
-        for (final RecordingRef worker : workers) {
-            assertEquals(2, worker.received.size(), worker.address().toString());
+        for (final FakeActorRef worker : workers) {
+            assertEquals(2, worker.received().size(), worker.address().toString());
         }
-        assertTrue(node.recorder("e1").received.isEmpty(), "only the group's actors get jobs");
+        assertTrue(node.recorder("e1").received().isEmpty(), "only the group's actors get jobs");
     }
 
     @Test
     void shouldTakeTurnsWhenEveryWorkerAnswersAtOnce() throws Exception {
-        final List<RecordingRef> workers = addWorkers("w1", "w2", "w3");
+        final List<FakeActorRef> workers = addWorkers("w1", "w2", "w3");
 
         for (int i = 0; i < 6; i++) {
             submit(alice, FIB);
-            final RecordingRef chosen = workers.get(i % 3);
-            assertEquals(1 + i / 3, chosen.received.size(), "job " + i + " goes to " + chosen.address());
+            final FakeActorRef chosen = workers.get(i % 3);
+            assertEquals(1 + i / 3, chosen.received().size(), "job " + i + " goes to " + chosen.address());
             answer(chosen, 55);
         }
     }
 
     @Test
     void shouldPickTheWorkerWithFewestJobsInFlight() throws Exception {
-        final List<RecordingRef> workers = addWorkers("w1", "w2");
+        final List<FakeActorRef> workers = addWorkers("w1", "w2");
         submit(alice, FIB);
         submit(alice, FIB);
         submit(alice, FIB);
@@ -69,29 +69,29 @@ class JobRouterActorTest {
 
         submit(alice, FIB);
 
-        assertEquals(3, workers.get(0).received.size(), "w1 had none in flight, w2 had one");
-        assertEquals(1, workers.get(1).received.size());
+        assertEquals(3, workers.get(0).received().size(), "w1 had none in flight, w2 had one");
+        assertEquals(1, workers.get(1).received().size());
     }
 
     @Test
     void shouldSendTheWorkerACopyOfTheJobWithTheRoutersIdAndItselfAsSender() throws Exception {
-        final RecordingRef w1 = addWorkers("w1").get(0);
+        final FakeActorRef w1 = addWorkers("w1").get(0);
         final JsonObject job = json("{\"task\":\"fib\",\"n\":10,\"id\":\"mine\"}").getAsJsonObject();
 
         router.onMessage(FakeNode.message(job, alice), node.context(spec, alice));
 
         assertEquals(json("{\"task\":\"fib\",\"n\":10,\"id\":1}"), w1.last());
-        assertEquals("r1", w1.received.get(0).sender().address().name());
+        assertEquals("r1", w1.received().get(0).sender().address().name());
         assertEquals("mine", job.get("id").getAsString(), "the submitter's job is left as it was");
     }
 
     @Test
     void shouldReturnEachResultToItsOwnSubmitterAsTheWorkerReplied() throws Exception {
-        final RecordingRef w1 = addWorkers("w1").get(0);
+        final FakeActorRef w1 = addWorkers("w1").get(0);
         submit(alice, "{\"task\":\"fib\",\"n\":10,\"id\":\"a-1\"}");
         submit(bob, "{\"task\":\"words\",\"text\":\"to be\"}");
-        final JsonObject toAlice = (JsonObject) w1.received.get(0).body();
-        final JsonObject toBob = (JsonObject) w1.received.get(1).body();
+        final JsonObject toAlice = (JsonObject) w1.received().get(0).body();
+        final JsonObject toBob = (JsonObject) w1.received().get(1).body();
 
         reply(w1, "{\"worker\":\"w1\",\"task\":\"words\",\"result\":2,\"done\":1,\"id\":" + toBob.get("id") + "}");
         reply(w1, "{\"worker\":\"w1\",\"task\":\"fib\",\"result\":55,\"done\":2,\"id\":" + toAlice.get("id") + "}");
@@ -99,9 +99,9 @@ class JobRouterActorTest {
         assertEquals(json("{\"worker\":\"w1\",\"task\":\"words\",\"result\":2,\"done\":1}"), bob.last());
         assertEquals(json("{\"worker\":\"w1\",\"task\":\"fib\",\"result\":55,\"done\":2,\"id\":\"a-1\"}"),
                 alice.last());
-        assertEquals(1, alice.received.size());
-        assertEquals(1, bob.received.size());
-        assertSame(w1, alice.received.get(0).sender(), "the result comes from the worker");
+        assertEquals(1, alice.received().size());
+        assertEquals(1, bob.received().size());
+        assertSame(w1, alice.received().get(0).sender(), "the result comes from the worker");
     }
 
     @Test
@@ -118,15 +118,15 @@ class JobRouterActorTest {
     void shouldRouteToTheGroupNamedInItsConfig() throws Exception {
         spec = new ActorSpec("r1", "job-router", null, json("{\"group\":\"crunchers\"}").getAsJsonObject());
         router = new JobRouterBehavior().create(spec);
-        final RecordingRef w1 = addWorkers("w1").get(0);
+        final FakeActorRef w1 = addWorkers("w1").get(0);
 
         submit(alice, FIB);
         assertEquals(json("{\"router\":\"r1\",\"error\":\"no workers in group crunchers\"}"), alice.last());
 
-        final RecordingRef c1 = node.add("c1", "worker", "crunchers");
+        final FakeActorRef c1 = node.add("c1", "worker", "crunchers");
         submit(alice, FIB);
-        assertEquals(1, c1.received.size());
-        assertTrue(w1.received.isEmpty());
+        assertEquals(1, c1.received().size());
+        assertTrue(w1.received().isEmpty());
     }
 
     @Test
@@ -134,15 +134,15 @@ class JobRouterActorTest {
         spec = new ActorSpec("r1", "job-router", null,
                 json("{\"workers\":[\"node2:worker-a-1\",\"node3:worker-b-1\"]}").getAsJsonObject());
         router = new JobRouterBehavior().create(spec);
-        final RecordingRef local = addWorkers("w1").get(0);
+        final FakeActorRef local = addWorkers("w1").get(0);
 
         for (int i = 0; i < 6; i++) {
             submit(alice, FIB);
         }
 
-        assertEquals(2, local.received.size());
-        assertEquals(2, node.recorder("worker-a-1").received.size(), "sent to node2:worker-a-1");
-        assertEquals(2, node.recorder("worker-b-1").received.size(), "sent to node3:worker-b-1");
+        assertEquals(2, local.received().size());
+        assertEquals(2, node.recorder("worker-a-1").received().size(), "sent to node2:worker-a-1");
+        assertEquals(2, node.recorder("worker-b-1").received().size(), "sent to node3:worker-b-1");
         submit(bob, "{\"task\":\"stats\"}");
         assertEquals(json("{\"node2:worker-a-1\":2,\"node3:worker-b-1\":2,\"w1\":2}"),
                 ((JsonObject) bob.last()).get("workers"));
@@ -171,7 +171,7 @@ class JobRouterActorTest {
 
     @Test
     void shouldReplyAnErrorAndFreeTheSlotWhenAWorkerCannotTakeTheJob() throws Exception {
-        final List<RecordingRef> workers = addWorkers("w1", "w2");
+        final List<FakeActorRef> workers = addWorkers("w1", "w2");
         submit(alice, "{\"task\":\"fib\",\"n\":1,\"id\":9}");
         submit(bob, FIB);
         node.remove("w1");
@@ -186,7 +186,7 @@ class JobRouterActorTest {
         assertTrue(error.get("error").getAsString().contains("w1 did not take the job: ACTOR_STOPPED"), error + "");
         node.add("w1", "worker", "worker");
         submit(bob, FIB);
-        assertEquals(2, workers.get(0).received.size(), "w1's slot was freed, so it is the lighter one again");
+        assertEquals(2, workers.get(0).received().size(), "w1's slot was freed, so it is the lighter one again");
     }
 
     @Test
@@ -198,25 +198,25 @@ class JobRouterActorTest {
 
         router.onMessage(FakeNode.message(lostReply, null), node.context(spec, null));
 
-        assertTrue(alice.received.isEmpty(), "alice's job is still in flight");
+        assertTrue(alice.received().isEmpty(), "alice's job is still in flight");
     }
 
     @Test
     void shouldDropAWorkerReplyToAnUnknownId() throws Exception {
-        final RecordingRef w1 = addWorkers("w1").get(0);
+        final FakeActorRef w1 = addWorkers("w1").get(0);
         submit(alice, FIB);
 
         reply(w1, "{\"worker\":\"w1\",\"task\":\"fib\",\"result\":55,\"done\":1,\"id\":999}");
         reply(w1, "{\"worker\":\"w1\",\"task\":\"fib\",\"result\":55,\"done\":1}");
 
-        assertTrue(alice.received.isEmpty());
+        assertTrue(alice.received().isEmpty());
         submit(bob, "{\"task\":\"stats\"}");
         assertEquals(0, ((JsonObject) bob.last()).get("completed").getAsInt());
     }
 
     @Test
     void shouldReplyStatsOfRoutedAndCompletedJobsPerWorker() throws Exception {
-        final List<RecordingRef> workers = addWorkers("w1", "w2", "w3");
+        final List<FakeActorRef> workers = addWorkers("w1", "w2", "w3");
         submit(alice, FIB);
         answer(workers.get(0), 55);
         submit(alice, FIB);
@@ -235,7 +235,7 @@ class JobRouterActorTest {
 
         final JsonObject error = (JsonObject) alice.last();
         assertTrue(error.get("error").getAsString().startsWith("a job must be a JSON object"), error + "");
-        assertTrue(node.recorder("w1").received.isEmpty());
+        assertTrue(node.recorder("w1").received().isEmpty());
     }
 
     @Test
@@ -251,23 +251,23 @@ class JobRouterActorTest {
         assertFalse(((JsonObject) bob.last()).has("id"));
     }
 
-    private List<RecordingRef> addWorkers(final String... names) {
+    private List<FakeActorRef> addWorkers(final String... names) {
         return Arrays.stream(names).map(name -> node.add(name, "worker", "worker")).toList();
     }
 
-    private void submit(final RecordingRef from, final String body) throws Exception {
+    private void submit(final FakeActorRef from, final String body) throws Exception {
         router.onMessage(FakeNode.message(json(body), from), node.context(spec, from));
     }
 
     /** Plays a worker answering the oldest job it has not answered yet, echoing its id as a worker does. */
-    private void answer(final RecordingRef worker, final long result) throws Exception {
+    private void answer(final FakeActorRef worker, final long result) throws Exception {
         final int oldest = answered.merge(worker.address().name(), 1, Integer::sum) - 1;
-        final JsonObject job = (JsonObject) worker.received.get(oldest).body();
+        final JsonObject job = (JsonObject) worker.received().get(oldest).body();
         reply(worker, "{\"worker\":\"" + worker.address().name() + "\",\"task\":\"fib\",\"result\":" + result
                 + ",\"done\":1,\"id\":" + job.get("id") + "}");
     }
 
-    private void reply(final RecordingRef worker, final String body) throws Exception {
+    private void reply(final FakeActorRef worker, final String body) throws Exception {
         router.onMessage(FakeNode.message(json(body), worker), node.context(spec, worker));
     }
 

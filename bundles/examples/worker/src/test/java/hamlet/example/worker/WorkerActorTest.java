@@ -7,17 +7,20 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import hamlet.api.Actor;
+import hamlet.api.ActorRef;
 import hamlet.api.ActorSpec;
 import hamlet.api.DeadLetter;
-import hamlet.example.worker.FakeActorContext.RecordingRef;
+import hamlet.testkit.FakeActorContext;
+import hamlet.testkit.FakeActorRef;
+import hamlet.testkit.FakeMessage;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class WorkerActorTest {
-    private final RecordingRef self = new RecordingRef("w1");
-    private final RecordingRef client = new RecordingRef("client");
+    private final FakeActorRef self = new FakeActorRef("w1");
+    private final FakeActorRef client = new FakeActorRef("client");
     private final Actor worker = new WorkerBehavior().create(ActorSpec.of("worker", "w1"));
 
     @Test
@@ -68,9 +71,9 @@ class WorkerActorTest {
 
     @Test
     void shouldReplyAnErrorWhenTheBodyIsPlainText() throws Exception {
-        worker.onMessage(FakeActorContext.message("fib 10", client), new FakeActorContext(self, client));
+        worker.onMessage(message("fib 10", client), context(client));
 
-        final JsonObject reply = (JsonObject) client.received.get(0).body();
+        final JsonObject reply = (JsonObject) client.received().get(0).body();
         assertTrue(reply.get("error").getAsString().startsWith("a job must be a JSON object"), reply.toString());
     }
 
@@ -83,8 +86,7 @@ class WorkerActorTest {
 
     @Test
     void shouldDoTheJobWithoutReplyingWhenThereIsNoSender() throws Exception {
-        worker.onMessage(FakeActorContext.message(json("{\"task\":\"fib\",\"n\":4}"), null),
-                new FakeActorContext(self, null));
+        worker.onMessage(message(json("{\"task\":\"fib\",\"n\":4}"), null), context(null));
 
         assertEquals(1, send("{\"task\":\"stats\"}").get("done").getAsLong());
     }
@@ -94,9 +96,9 @@ class WorkerActorTest {
         final DeadLetter lost = new DeadLetter("client", "w1", json("{\"worker\":\"w1\",\"done\":0}"),
                 DeadLetter.Reason.ACTOR_STOPPED, "client stopped", Instant.EPOCH);
 
-        worker.onMessage(FakeActorContext.message(lost, client), new FakeActorContext(self, client));
+        worker.onMessage(message(lost, client), context(client));
 
-        assertTrue(client.received.isEmpty());
+        assertTrue(client.received().isEmpty());
     }
 
     @Test
@@ -106,22 +108,29 @@ class WorkerActorTest {
         final Actor successor = new WorkerBehavior().create(ActorSpec.of("worker", "w1"));
 
         successor.restore(state);
-        successor.onMessage(FakeActorContext.message(json("{\"task\":\"stats\"}"), client),
-                new FakeActorContext(self, client));
+        successor.onMessage(message(json("{\"task\":\"stats\"}"), client), context(client));
 
-        assertEquals(1, ((JsonObject) client.received.get(1).body()).get("done").getAsLong());
+        assertEquals(1, ((JsonObject) client.received().get(1).body()).get("done").getAsLong());
     }
 
     /** Sends a JSON body from the client and returns the worker's one reply. */
     private JsonObject send(final String body) throws Exception {
-        final int before = client.received.size();
-        worker.onMessage(FakeActorContext.message(json(body), client), new FakeActorContext(self, client));
-        assertEquals(before + 1, client.received.size(), "one reply per job");
-        assertEquals(self, client.received.get(before).sender());
-        return (JsonObject) client.received.get(before).body();
+        final int before = client.received().size();
+        worker.onMessage(message(json(body), client), context(client));
+        assertEquals(before + 1, client.received().size(), "one reply per job");
+        assertEquals(self, client.received().get(before).sender());
+        return (JsonObject) client.received().get(before).body();
     }
 
     private static JsonElement json(final String text) {
         return JsonParser.parseString(text);
+    }
+
+    private FakeActorContext context(final ActorRef sender) {
+        return FakeActorContext.of(ActorSpec.of("worker", "w1"), self, sender);
+    }
+
+    private static FakeMessage message(final Object body, final ActorRef sender) {
+        return FakeMessage.to("w1", body, sender);
     }
 }
