@@ -73,8 +73,9 @@ public final class AdminServer {
 
     /**
      * Applies new settings: body and timeout limits at once, for the next request; a new host or port by replacing
-     * the connector (the old one is stopped first, so the same port on another interface works). When the new
-     * address cannot be bound, the old one is bound again so that the API stays reachable.
+     * the connector. The new address is bound while the old one still listens, so the API is never unreachable and
+     * an address that cannot be bound leaves the old one as it was. Only when the old connector itself holds the
+     * port (the same port on another interface) is it stopped first, and bound again if the new address fails.
      *
      * @param next the new settings
      */
@@ -83,15 +84,29 @@ public final class AdminServer {
         if (connector != null && !connectorSettings.bindsElsewhere(next)) {
             return;
         }
-        final AdminSettings previous = connectorSettings;
-        final InetSocketAddress previousAddress = bound;
-        unbind();
-        if (bind(next)) {
+        final ServerConnector old = connector;
+        if (old == null) {
+            if (!bind(next)) {
+                LOG.error("[{}] the node runs on without the admin API until hamlet.admin.host or port is edited",
+                    system.nodeId());
+            }
             return;
         }
-        if (previous == null) {
-            LOG.error("[{}] the node runs on without the admin API until hamlet.admin.host or port is edited",
-                system.nodeId());
+        final AdminSettings previous = connectorSettings;
+        final InetSocketAddress previousAddress = bound;
+        if (bind(next)) {
+            release(old);
+            return;
+        }
+        if (next.port() == 0 || next.port() != previousAddress.getPort()) {
+            // The old connector is untouched: it goes on serving.
+            LOG.warn("[{}] admin API stays on {}:{} until hamlet.admin.host or port is edited again",
+                system.nodeId(), previous.host(), previousAddress.getPort());
+            return;
+        }
+        // The same port on another interface: the old connector holds it, so let it go and try again.
+        unbind();
+        if (bind(next)) {
             return;
         }
         // Back to the very port it had, even when it was picked from port 0, so that clients can still reach it.
@@ -157,10 +172,15 @@ public final class AdminServer {
         if (old == null) {
             return;
         }
-        final int port = old.getLocalPort();
         connector = null;
         connectorSettings = null;
         bound = null;
+        release(old);
+    }
+
+    /** Stops a connector that is no longer the current one. */
+    private void release(final ServerConnector old) {
+        final int port = old.getLocalPort();
         server.removeConnector(old);
         stopQuietly(old);
         LOG.info("[{}] admin API stopped listening on {}:{}", system.nodeId(), old.getHost(), port);
