@@ -1,5 +1,6 @@
 package hamlet.bench;
 
+import hamlet.example.load.BenchReport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -93,10 +93,10 @@ public final class ArteryBench {
             system = ActorSystem.create("bench", ArteryNode.config(freePort()));
             startNodes(root);
             final Map<String, Object> result = measure();
-            print(result);
+            // The same table and JSON as hamlet.tools.ClusterBench, so the two print side by side.
+            BenchReport.print(result, "pekko " + o.scenario);
             if (o.json != null) {
-                Files.writeString(o.json, json(result) + "\n");
-                System.out.println("JSON written to " + o.json.toAbsolutePath());
+                BenchReport.writeJson(result, o.json);
             }
             return true;
         } catch (final RuntimeException | IOException e) {
@@ -181,111 +181,21 @@ public final class ArteryBench {
                                        final List<Map<String, String>> senders,
                                        final List<Map<String, String>> letters,
                                        final double[] cpu0, final double[] cpu1, final long wallNs) {
-        final Histogram oneWay = ArteryLoad.histogram();
-        final Histogram roundTrip = ArteryLoad.histogram();
-        long received = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        long duplicates = 0;
-        long gaps = 0;
-        long outOfOrder = 0;
+        final BenchReport report = new BenchReport();
         for (final Map<String, String> r : recorders) {
-            final long n = Long.parseLong(r.get("windowReceived"));
-            received += n;
-            if (n > 0) {
-                first = Math.min(first, Long.parseLong(r.get("firstNanos")));
-                last = Math.max(last, Long.parseLong(r.get("lastNanos")));
-            }
-            duplicates += Long.parseLong(r.get("duplicates"));
-            gaps += Long.parseLong(r.get("gaps"));
-            outOfOrder += Long.parseLong(r.get("outOfOrder"));
-            oneWay.add(ArteryLoad.decode(r.get("latency")));
+            report.recorder(Long.parseLong(r.get("windowReceived")), Long.parseLong(r.get("firstNanos")),
+                    Long.parseLong(r.get("lastNanos")), Long.parseLong(r.get("duplicates")),
+                    Long.parseLong(r.get("gaps")), Long.parseLong(r.get("outOfOrder")), r.get("latency"));
         }
-        long sent = 0;
         for (final Map<String, String> s : senders) {
-            sent += Long.parseLong(s.get("sent"));
-            roundTrip.add(ArteryLoad.decode(s.get("rtt")));
+            report.sender(Long.parseLong(s.get("sent")), s.get("rtt"));
         }
-        long deadLetters = 0;
         for (final Map<String, String> d : letters) {
-            deadLetters += Long.parseLong(d.get("load"));
+            report.deadLetters(Long.parseLong(d.get("load")));
         }
-        final double spanSeconds = received > 1 ? (last - first) / 1e9 : 0;
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("runtime", "pekko-artery-tcp");
-        out.put("scenario", o.scenario);
-        out.put("nodes", o.nodes);
-        out.put("pairsPerNode", o.actors);
-        out.put("sendingNodes", o.sendingNodes);
-        out.put("ratePerSendingNode", o.ratePerNode);
-        out.put("bodyBytes", o.bodyBytes);
-        out.put("window", o.window);
-        out.put("ackEvery", o.ackEvery);
-        out.put("warmupSeconds", o.warmupSeconds);
-        out.put("measuredSeconds", Math.round(wallNs / 1e7) / 100.0);
-        out.put("messages", received);
-        out.put("messagesPerSecond", spanSeconds > 0 ? Math.round(received / spanSeconds) : 0);
-        out.put("oneWayLatencyUs", percentiles(oneWay));
-        out.put("roundTripLatencyUs", percentiles(roundTrip));
-        final Map<String, Object> cpu = new LinkedHashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            cpu.put(nodes.get(i).id, Math.round((cpu1[i] - cpu0[i]) / (wallNs / 1e9) * 1000) / 10.0);
-        }
-        out.put("cpuPercent", cpu);
-        out.put("cores", Runtime.getRuntime().availableProcessors());
-        final Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("sentWholeRun", sent);
-        checks.put("duplicates", duplicates);
-        checks.put("gaps", gaps);
-        checks.put("outOfOrder", outOfOrder);
-        checks.put("deadLetters", deadLetters);
-        out.put("checks", checks);
-        return out;
-    }
-
-    private static Map<String, Object> percentiles(final Histogram h) {
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            return out;
-        }
-        out.put("p50", us(h.getValueAtPercentile(50)));
-        out.put("p90", us(h.getValueAtPercentile(90)));
-        out.put("p99", us(h.getValueAtPercentile(99)));
-        out.put("p99.9", us(h.getValueAtPercentile(99.9)));
-        out.put("max", us(h.getMaxValue()));
-        return out;
-    }
-
-    private static double us(final long ns) {
-        return Math.round(ns / 100.0) / 10.0;
-    }
-
-    /** The same table as hamlet.tools.ClusterBench, so the two print side by side. */
-    private static void print(final Map<String, Object> r) {
-        System.out.println();
-        System.out.println("| scenario | messages | msgs/s | latency (µs) | p50 | p90 | p99 | p99.9 | max | CPU% per node |"
-                + " dup / gap / reorder / dead |");
-        System.out.println("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
-        final Map<?, ?> checks = (Map<?, ?>) r.get("checks");
-        final String cpu = ((Map<?, ?>) r.get("cpuPercent")).entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("");
-        final String check = checks.get("duplicates") + " / " + checks.get("gaps") + " / " + checks.get("outOfOrder")
-                + " / " + checks.get("deadLetters");
-        row(r, "one-way", (Map<?, ?>) r.get("oneWayLatencyUs"), cpu, check);
-        row(r, "round trip", (Map<?, ?>) r.get("roundTripLatencyUs"), "", "");
-        System.out.println();
-    }
-
-    private static void row(final Map<String, Object> r, final String kind, final Map<?, ?> p, final String cpu,
-                            final String check) {
-        if (((Number) p.get("count")).longValue() == 0) {
-            return;
-        }
-        System.out.printf("| %s | %s | %s | %s (%s samples) | %s | %s | %s | %s | %s | %s | %s |%n",
-                cpu.isEmpty() ? "" : "pekko " + r.get("scenario"), cpu.isEmpty() ? "" : r.get("messages"),
-                cpu.isEmpty() ? "" : r.get("messagesPerSecond"), kind, p.get("count"), p.get("p50"), p.get("p90"),
-                p.get("p99"), p.get("p99.9"), p.get("max"), cpu, check);
+        return report.result(new BenchReport.Setup("pekko-artery-tcp", o.scenario, o.nodes, o.actors,
+                o.sendingNodes, o.ratePerNode, o.bodyBytes, o.window, o.ackEvery, o.warmupSeconds),
+                nodes.stream().map(Node::id).toList(), cpu0, cpu1, wallNs);
     }
 
     private List<Node> sending() {
@@ -398,20 +308,6 @@ public final class ArteryBench {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    /** A small JSON writer for the result (maps, numbers, strings, booleans): the bench jar has no JSON library. */
-    static String json(final Object value) {
-        if (value instanceof Map<?, ?> map) {
-            final StringBuilder out = new StringBuilder("{");
-            map.forEach((k, v) -> out.append(out.length() == 1 ? "" : ",").append(json(k.toString())).append(':')
-                    .append(json(v)));
-            return out.append('}').toString();
-        }
-        if (value instanceof String s) {
-            return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-        }
-        return String.valueOf(value);
     }
 
     private record Node(String id, int port, Process process, Path log) {

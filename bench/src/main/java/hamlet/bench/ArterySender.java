@@ -1,5 +1,7 @@
 package hamlet.bench;
 
+import hamlet.example.load.Histograms;
+import hamlet.example.load.LoadBody;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +31,7 @@ public final class ArterySender extends AbstractActor {
     private static final Object CONTINUE = new Object();
     private static final Object TICK = new Object();
 
-    private Histogram rtt = ArteryLoad.histogram();
+    private Histogram rtt = Histograms.create();
     private ActorRef target;
     private String to;
     private long rate;
@@ -60,11 +62,11 @@ public final class ArterySender extends AbstractActor {
     }
 
     private void ack(final byte[] ack) {
-        if (!ArteryLoad.fits(ack)) {
+        if (!LoadBody.fits(ack)) {
             return;
         }
-        acked = Math.max(acked, ArteryLoad.seq(ack));
-        rtt.recordValue(Math.max(0, System.nanoTime() - ArteryLoad.sentNanos(ack)));
+        acked = Math.max(acked, LoadBody.seq(ack));
+        rtt.recordValue(Math.max(0, System.nanoTime() - LoadBody.sentNanos(ack)));
         pump();
     }
 
@@ -82,7 +84,7 @@ public final class ArterySender extends AbstractActor {
                 getSender().tell(stats(), getSelf());
             }
             case "reset" -> {
-                rtt = ArteryLoad.histogram();
+                rtt = Histograms.create();
                 getSender().tell(stats(), getSelf());
             }
             default -> getSender().tell("error=unknown command " + f[0], getSelf());
@@ -112,7 +114,7 @@ public final class ArterySender extends AbstractActor {
         deadlineNanos = startNanos + durationMs * 1_000_000L;
         sent = 0;
         acked = 0;
-        rtt = ArteryLoad.histogram();
+        rtt = Histograms.create();
         running = true;
         ticks = getContext().getSystem().scheduler().scheduleAtFixedRate(Duration.ofMillis(TICK_MS),
                 Duration.ofMillis(TICK_MS), getSelf(), TICK, getContext().getDispatcher(), getSelf());
@@ -136,7 +138,7 @@ public final class ArterySender extends AbstractActor {
         }
         final ActorRef self = getSelf();
         for (long i = 0; i < allowed; i++) {
-            target.tell(ArteryLoad.encode(++sent, System.nanoTime(), bodyBytes), self);
+            target.tell(LoadBody.encode(++sent, System.nanoTime(), bodyBytes), self);
         }
         if (allowed == CHUNK) {
             self.tell(CONTINUE, self);
@@ -161,7 +163,7 @@ public final class ArterySender extends AbstractActor {
         out.put("to", to);
         out.put("sent", sent);
         out.put("acked", acked);
-        out.put("rtt", ArteryLoad.encode(rtt));
+        out.put("rtt", Histograms.encode(rtt));
         return ArteryLoad.reply(out);
     }
 }

@@ -1,12 +1,10 @@
 package hamlet.tools;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.DataFormatException;
 
-import org.HdrHistogram.Histogram;
+import hamlet.example.load.BenchReport;
 
 /**
  * {@code bin/hamlet bench}: starts N real node processes on loopback, each with M {@code sender} and M
@@ -34,7 +31,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class ClusterBench {
     private static final long READY_DEADLINE_NS = TimeUnit.SECONDS.toNanos(90);
-    private static final double NS_PER_US = 1000.0;
 
     private final BenchOptions o;
     private final List<BenchNode> nodes = new ArrayList<>();
@@ -81,10 +77,9 @@ public final class ClusterBench {
         try {
             startNodes(root);
             final Map<String, Object> result = measure();
-            print(result);
+            BenchReport.print(result, o.scenario());
             if (o.json() != null) {
-                Files.writeString(o.json(), Json.write(result) + "\n");
-                System.out.println("JSON written to " + o.json().toAbsolutePath());
+                BenchReport.writeJson(result, o.json());
             }
             stopNodes();
             deleteTree(root);
@@ -159,109 +154,21 @@ public final class ClusterBench {
 
     private Map<String, Object> result(final List<Map<?, ?>> recorders, final List<Map<?, ?>> senders,
                                        final double[] cpu0, final double[] cpu1, final long wallNs) {
-        final Histogram oneWay = new Histogram(3);
-        final Histogram roundTrip = new Histogram(3);
-        long received = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        long duplicates = 0;
-        long gaps = 0;
-        long outOfOrder = 0;
+        final BenchReport report = new BenchReport();
         for (final Map<?, ?> r : recorders) {
-            final long n = number(Json.at(r, "window", "received"));
-            received += n;
-            if (n > 0) {
-                first = Math.min(first, number(Json.at(r, "window", "firstNanos")));
-                last = Math.max(last, number(Json.at(r, "window", "lastNanos")));
-            }
-            duplicates += number(r.get("duplicates"));
-            gaps += number(r.get("gaps"));
-            outOfOrder += number(r.get("outOfOrder"));
-            oneWay.add(decode((String) r.get("latency")));
+            report.recorder(number(Json.at(r, "window", "received")), number(Json.at(r, "window", "firstNanos")),
+                number(Json.at(r, "window", "lastNanos")), number(r.get("duplicates")), number(r.get("gaps")),
+                number(r.get("outOfOrder")), (String) r.get("latency"));
         }
-        long sent = 0;
-        long deadLetters = 0;
         for (final Map<?, ?> s : senders) {
-            sent += number(s.get("sent"));
+            report.sender(number(s.get("sent")), (String) s.get("rtt"));
             for (final Object n : ((Map<?, ?>) s.get("deadLetters")).values()) {
-                deadLetters += number(n);
+                report.deadLetters(number(n));
             }
-            roundTrip.add(decode((String) s.get("rtt")));
         }
-        final double spanSeconds = received > 1 ? (last - first) / 1e9 : 0;
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("scenario", o.scenario());
-        out.put("nodes", o.nodes());
-        out.put("pairsPerNode", o.actors());
-        out.put("sendingNodes", o.sendingNodes());
-        out.put("ratePerSendingNode", o.ratePerNode());
-        out.put("bodyBytes", o.bodyBytes());
-        out.put("window", o.window());
-        out.put("ackEvery", o.ackEvery());
-        out.put("warmupSeconds", o.warmupSeconds());
-        out.put("measuredSeconds", Math.round(wallNs / 1e7) / 100.0);
-        out.put("messages", received);
-        out.put("messagesPerSecond", spanSeconds > 0 ? Math.round(received / spanSeconds) : 0);
-        out.put("oneWayLatencyUs", percentiles(oneWay));
-        out.put("roundTripLatencyUs", percentiles(roundTrip));
-        final Map<String, Object> cpu = new LinkedHashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            cpu.put(nodes.get(i).id, Math.round((cpu1[i] - cpu0[i]) / (wallNs / 1e9) * 1000) / 10.0);
-        }
-        out.put("cpuPercent", cpu);
-        out.put("cores", Runtime.getRuntime().availableProcessors());
-        final Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("sentWholeRun", sent);
-        checks.put("duplicates", duplicates);
-        checks.put("gaps", gaps);
-        checks.put("outOfOrder", outOfOrder);
-        checks.put("deadLetters", deadLetters);
-        out.put("checks", checks);
-        return out;
-    }
-
-    private static Map<String, Object> percentiles(final Histogram h) {
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            return out;
-        }
-        out.put("p50", us(h.getValueAtPercentile(50)));
-        out.put("p90", us(h.getValueAtPercentile(90)));
-        out.put("p99", us(h.getValueAtPercentile(99)));
-        out.put("p99.9", us(h.getValueAtPercentile(99.9)));
-        out.put("max", us(h.getMaxValue()));
-        return out;
-    }
-
-    private static double us(final long ns) {
-        return Math.round(ns / NS_PER_US * 10) / 10.0;
-    }
-
-    private void print(final Map<String, Object> r) {
-        System.out.println();
-        System.out.println("| scenario | messages | msgs/s | latency (µs) | p50 | p90 | p99 | p99.9 | max | CPU% per node |"
-            + " dup / gap / reorder / dead |");
-        System.out.println("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
-        final Map<?, ?> checks = (Map<?, ?>) r.get("checks");
-        final String cpu = ((Map<?, ?>) r.get("cpuPercent")).entrySet().stream()
-            .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("");
-        final String check = checks.get("duplicates") + " / " + checks.get("gaps") + " / " + checks.get("outOfOrder")
-            + " / " + checks.get("deadLetters");
-        row(r, "one-way", (Map<?, ?>) r.get("oneWayLatencyUs"), cpu, check);
-        row(r, "round trip", (Map<?, ?>) r.get("roundTripLatencyUs"), "", "");
-        System.out.println();
-    }
-
-    private static void row(final Map<String, Object> r, final String kind, final Map<?, ?> p, final String cpu,
-                            final String check) {
-        if (number(p.get("count")) == 0) {
-            return;
-        }
-        System.out.printf("| %s | %s | %s | %s (%s samples) | %s | %s | %s | %s | %s | %s | %s |%n",
-            cpu.isEmpty() ? "" : r.get("scenario"), cpu.isEmpty() ? "" : r.get("messages"),
-            cpu.isEmpty() ? "" : r.get("messagesPerSecond"), kind, p.get("count"), p.get("p50"), p.get("p90"),
-            p.get("p99"), p.get("p99.9"), p.get("max"), cpu, check);
+        return report.result(new BenchReport.Setup(null, o.scenario(), o.nodes(), o.actors(), o.sendingNodes(),
+                o.ratePerNode(), o.bodyBytes(), o.window(), o.ackEvery(), o.warmupSeconds()),
+            nodes.stream().map(n -> n.id).toList(), cpu0, cpu1, wallNs);
     }
 
     private List<BenchNode> sending() {
@@ -360,14 +267,6 @@ public final class ClusterBench {
 
     private void stopNodes() {
         nodes.forEach(BenchNode::close);
-    }
-
-    private static Histogram decode(final String base64) {
-        try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
-        } catch (final DataFormatException e) {
-            throw new IllegalStateException("a histogram that does not decode: " + e.getMessage(), e);
-        }
     }
 
     private static long number(final Object n) {

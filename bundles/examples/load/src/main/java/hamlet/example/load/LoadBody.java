@@ -9,30 +9,32 @@ import java.nio.ByteBuffer;
  *
  * <p>{@code System.nanoTime()} is CLOCK_MONOTONIC on Linux, one clock for every process of the machine, so a
  * receiver on the same machine may subtract it from its own reading: that is the one-way latency.
+ *
+ * <p>Public (the package is not exported) because the Pekko reference bench in bench/ sends the very same body.
  */
-final class LoadBody {
+public final class LoadBody {
     /** The smallest body: sequence and timestamp. */
-    static final int MIN_BYTES = 16;
+    public static final int MIN_BYTES = 16;
 
     private LoadBody() {
     }
 
-    static byte[] encode(final long seq, final long sentNanos, final int size) {
+    public static byte[] encode(final long seq, final long sentNanos, final int size) {
         final byte[] body = new byte[Math.max(MIN_BYTES, size)];
         ByteBuffer.wrap(body).putLong(seq).putLong(sentNanos);
         return body;
     }
 
     /** @return whether the bytes can be a load body */
-    static boolean fits(final byte[] body) {
+    public static boolean fits(final byte[] body) {
         return body.length >= MIN_BYTES;
     }
 
-    static long seq(final byte[] body) {
+    public static long seq(final byte[] body) {
         return ByteBuffer.wrap(body).getLong(0);
     }
 
-    static long sentNanos(final byte[] body) {
+    public static long sentNanos(final byte[] body) {
         return ByteBuffer.wrap(body).getLong(8);
     }
 }

@@ -10,7 +10,6 @@ import hamlet.api.ActorContext;
 import hamlet.api.ActorSpec;
 import hamlet.api.DeadLetter;
 import hamlet.api.Message;
-import org.HdrHistogram.Histogram;
 
 /**
  * Checks every sender's numbered messages ({@link SequenceCheck}), records their one-way latency (same machine:
@@ -25,18 +24,14 @@ final class RecorderActor implements Actor {
     static final int DEFAULT_ACK_EVERY = 500;
 
     private final String name;
-    private final int ackEvery;
-    private final Map<String, SequenceCheck> senders = new TreeMap<>();
-    private Histogram latency = Histograms.create();
-    private long windowReceived;
-    private long windowFirstNanos;
-    private long windowLastNanos;
+    /** Senders by address, sorted: the stats list them in that order. */
+    private final Recording<String> recording;
     private long malformed;
 
     RecorderActor(final ActorSpec spec) {
         this.name = spec.name();
         final JsonElement every = spec.config() == null ? null : spec.config().get("ackEvery");
-        this.ackEvery = every == null ? DEFAULT_ACK_EVERY : Math.max(1, every.getAsInt());
+        this.recording = new Recording<>(every == null ? DEFAULT_ACK_EVERY : every.getAsInt(), new TreeMap<>());
     }
 
     @Override
@@ -55,18 +50,10 @@ final class RecorderActor implements Actor {
 
     private void record(final byte[] body, final Message message, final ActorContext context) {
         final long now = System.nanoTime();
-        final long seq = LoadBody.seq(body);
-        final long sentNanos = LoadBody.sentNanos(body);
         final String from = message.sender() == null ? "(none)" : message.sender().address().toString();
-        final SequenceCheck check = senders.computeIfAbsent(from, k -> new SequenceCheck());
-        check.accept(seq);
-        latency.recordValue(Math.max(0, now - sentNanos));
-        if (windowReceived++ == 0) {
-            windowFirstNanos = now;
-        }
-        windowLastNanos = now;
-        if (message.sender() != null && check.received() % ackEvery == 0) {
-            message.sender().tell(LoadBody.encode(seq, sentNanos, LoadBody.MIN_BYTES), context.self());
+        if (recording.record(from, body, now) && message.sender() != null) {
+            message.sender().tell(LoadBody.encode(LoadBody.seq(body), LoadBody.sentNanos(body), LoadBody.MIN_BYTES),
+                context.self());
         }
     }
 
@@ -74,10 +61,7 @@ final class RecorderActor implements Actor {
         switch (task) {
             case "stats" -> context.reply(stats());
             case "reset" -> {
-                latency = Histograms.create();
-                windowReceived = 0;
-                windowFirstNanos = 0;
-                windowLastNanos = 0;
+                recording.reset();
                 context.reply(stats());
             }
             default -> {
@@ -92,17 +76,9 @@ final class RecorderActor implements Actor {
     private JsonObject stats() {
         final JsonObject out = new JsonObject();
         out.addProperty("recorder", name);
-        long received = 0;
-        long duplicates = 0;
-        long gaps = 0;
-        long outOfOrder = 0;
         final JsonObject perSender = new JsonObject();
-        for (final Map.Entry<String, SequenceCheck> e : senders.entrySet()) {
+        for (final Map.Entry<String, SequenceCheck> e : recording.senders().entrySet()) {
             final SequenceCheck c = e.getValue();
-            received += c.received();
-            duplicates += c.duplicates();
-            gaps += c.gaps();
-            outOfOrder += c.outOfOrder();
             final JsonObject one = new JsonObject();
             one.addProperty("received", c.received());
             one.addProperty("first", c.first());
@@ -112,18 +88,18 @@ final class RecorderActor implements Actor {
             one.addProperty("outOfOrder", c.outOfOrder());
             perSender.add(e.getKey(), one);
         }
-        out.addProperty("received", received);
-        out.addProperty("duplicates", duplicates);
-        out.addProperty("gaps", gaps);
-        out.addProperty("outOfOrder", outOfOrder);
+        out.addProperty("received", recording.received());
+        out.addProperty("duplicates", recording.duplicates());
+        out.addProperty("gaps", recording.gaps());
+        out.addProperty("outOfOrder", recording.outOfOrder());
         out.addProperty("malformed", malformed);
         out.add("senders", perSender);
         final JsonObject window = new JsonObject();
-        window.addProperty("received", windowReceived);
-        window.addProperty("firstNanos", windowFirstNanos);
-        window.addProperty("lastNanos", windowLastNanos);
+        window.addProperty("received", recording.windowReceived());
+        window.addProperty("firstNanos", recording.windowFirstNanos());
+        window.addProperty("lastNanos", recording.windowLastNanos());
         out.add("window", window);
-        out.addProperty("latency", Histograms.encode(latency));
+        out.addProperty("latency", recording.latency());
         return out;
     }
 }

@@ -9,8 +9,10 @@ import java.util.BitSet;
  * <p>A number seen twice is a duplicate; a new number below the highest seen so far came out of order; a number
  * between the lowest and the highest seen that never came is a gap. Numbers above {@link Integer#MAX_VALUE} are
  * counted but not remembered (no run is that long).
+ *
+ * <p>Public (the package is not exported) because the Pekko reference bench in bench/ checks with it too.
  */
-final class SequenceCheck {
+public final class SequenceCheck {
     private final BitSet seen = new BitSet();
     private long received;
     private long distinct;
@@ -20,7 +22,7 @@ final class SequenceCheck {
     private long last;
 
     /** @return whether the number is new (not a duplicate) */
-    boolean accept(final long seq) {
+    public boolean accept(final long seq) {
         received++;
         if (seq > 0 && seq <= Integer.MAX_VALUE) {
             if (seen.get((int) seq)) {
@@ -41,30 +43,30 @@ final class SequenceCheck {
         return true;
     }
 
-    long received() {
+    public long received() {
         return received;
     }
 
-    long duplicates() {
+    public long duplicates() {
         return duplicates;
     }
 
-    long outOfOrder() {
+    public long outOfOrder() {
         return outOfOrder;
     }
 
     /** @return numbers between the lowest and the highest seen that never came */
-    long gaps() {
+    public long gaps() {
         return distinct == 0 ? 0 : last - first + 1 - distinct;
     }
 
     /** @return the lowest number seen, 0 when none */
-    long first() {
+    public long first() {
         return first;
     }
 
     /** @return the highest number seen, 0 when none */
-    long last() {
+    public long last() {
         return last;
     }
 }
