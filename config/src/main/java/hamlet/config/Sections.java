@@ -1,12 +1,14 @@
 package hamlet.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Converts a config section to Configuration Admin properties and back. Stateless.
@@ -67,6 +69,27 @@ public final class Sections {
         final Config reference = ConfigFactory.parseResources(
             referenceLoader, "reference.conf", ConfigParseOptions.defaults().setAllowMissing(true));
         return ConfigFactory.parseMap(hamletOnly, "Configuration Admin").withFallback(reference).resolve();
+    }
+
+    /**
+     * Reads one key for a settings object, turning Typesafe Config's exceptions into the
+     * {@link IllegalArgumentException} that validators and live edits report, with Typesafe's text, which names
+     * the origin (file and line) of the bad value.
+     *
+     * @param key the full path of the key, for the message
+     * @param read reads the value, e.g. {@code () -> config.getInt(key)}
+     * @param <T> the value's type
+     * @return the value
+     * @throws IllegalArgumentException "KEY is missing" or "KEY is invalid: ..."
+     */
+    public static <T> T read(final String key, final Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (final ConfigException.Missing e) {
+            throw new IllegalArgumentException(key + " is missing", e);
+        } catch (final ConfigException e) {
+            throw new IllegalArgumentException(key + " is invalid: " + e.getMessage(), e);
+        }
     }
 
     /** Configuration Admin may hand lists back as arrays; Typesafe Config wants lists. */

@@ -1,7 +1,7 @@
 package hamlet.transport.internal;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import hamlet.config.Sections;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -138,20 +138,20 @@ public record TransportSettings(String nodeId, String host, int port, String clu
     public static TransportSettings from(final Config config) {
         noUnknownKeys(config, SECTION, TRANSPORT_KEYS);
         noUnknownKeys(config, CLUSTER, CLUSTER_KEYS);
-        final String nodeId = read(NODE + ".id", () -> config.getString(NODE + ".id"));
-        final String host = read(NODE + ".host", () -> config.getString(NODE + ".host"));
-        final int port = read(NODE + ".port", () -> config.getInt(NODE + ".port"));
-        final String cluster = read(CLUSTER + ".name", () -> config.getString(CLUSTER + ".name"));
-        final List<String> seeds = new ArrayList<>(read(CLUSTER + ".seeds",
+        final String nodeId = Sections.read(NODE + ".id", () -> config.getString(NODE + ".id"));
+        final String host = Sections.read(NODE + ".host", () -> config.getString(NODE + ".host"));
+        final int port = Sections.read(NODE + ".port", () -> config.getInt(NODE + ".port"));
+        final String cluster = Sections.read(CLUSTER + ".name", () -> config.getString(CLUSTER + ".name"));
+        final List<String> seeds = new ArrayList<>(Sections.read(CLUSTER + ".seeds",
             () -> config.getStringList(CLUSTER + ".seeds")));
         return new TransportSettings(nodeId, host, port, cluster, seeds,
             bytes(config, "max-frame"), bytes(config, "max-envelope"),
-            read(SECTION + ".outbox-limit", () -> config.getInt(SECTION + ".outbox-limit")),
+            Sections.read(SECTION + ".outbox-limit", () -> config.getInt(SECTION + ".outbox-limit")),
             nanos(config, "buffer-max-age"),
-            read(SECTION + ".retry-max", () -> config.getInt(SECTION + ".retry-max")),
+            Sections.read(SECTION + ".retry-max", () -> config.getInt(SECTION + ".retry-max")),
             nanos(config, "heartbeat-interval"), nanos(config, "silence-timeout"), nanos(config, "handshake-timeout"),
             nanos(config, "reconnect-backoff-min"), nanos(config, "reconnect-backoff-max"),
-            read(SECTION + ".dedup-window", () -> config.getInt(SECTION + ".dedup-window")));
+            Sections.read(SECTION + ".dedup-window", () -> config.getInt(SECTION + ".dedup-window")));
     }
 
     /**
@@ -189,7 +189,8 @@ public record TransportSettings(String nodeId, String host, int port, String clu
         if (!config.hasPath(section)) {
             throw new IllegalArgumentException(section + " is missing");
         }
-        final Set<String> unknown = new TreeSet<>(read(section, () -> config.getConfig(section)).root().keySet());
+        final Set<String> unknown =
+            new TreeSet<>(Sections.read(section, () -> config.getConfig(section)).root().keySet());
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(section + "." + unknown.iterator().next()
@@ -199,7 +200,7 @@ public record TransportSettings(String nodeId, String host, int port, String clu
 
     private static int bytes(final Config config, final String key) {
         final String path = SECTION + "." + key;
-        final long value = read(path, () -> config.getBytes(path));
+        final long value = Sections.read(path, () -> config.getBytes(path));
         if (value > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(path + " must be at most " + MAX_FRAME_LIMIT + " bytes, got " + value);
         }
@@ -208,21 +209,6 @@ public record TransportSettings(String nodeId, String host, int port, String clu
 
     private static long nanos(final Config config, final String key) {
         final String path = SECTION + "." + key;
-        return read(path, () -> config.getDuration(path).toNanos());
-    }
-
-    private interface Read<T> {
-        T get();
-    }
-
-    /** Turns Typesafe Config's exceptions into ours, keeping its text, which names the origin and the key. */
-    private static <T> T read(final String key, final Read<T> read) {
-        try {
-            return read.get();
-        } catch (final ConfigException.Missing e) {
-            throw new IllegalArgumentException(key + " is missing", e);
-        } catch (final ConfigException e) {
-            throw new IllegalArgumentException(key + " is invalid: " + e.getMessage(), e);
-        }
+        return Sections.read(path, () -> config.getDuration(path).toNanos());
     }
 }

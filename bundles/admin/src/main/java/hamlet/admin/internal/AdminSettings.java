@@ -1,7 +1,7 @@
 package hamlet.admin.internal;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import hamlet.config.Sections;
 
 import java.time.Duration;
 import java.util.List;
@@ -69,21 +69,23 @@ public record AdminSettings(String host, int port, int maxBodyBytes, long askTim
         if (!config.hasPath(SECTION)) {
             throw new IllegalArgumentException(SECTION + " is missing");
         }
-        final Set<String> unknown = new TreeSet<>(read(SECTION, () -> config.getConfig(SECTION)).root().keySet());
+        final Set<String> unknown =
+            new TreeSet<>(Sections.read(SECTION, () -> config.getConfig(SECTION)).root().keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(SECTION + "." + unknown.iterator().next()
                 + " is not a known key; known keys of " + SECTION + ": " + String.join(", ", KEYS));
         }
-        final String host = read(HOST, () -> config.getString(HOST));
-        final int port = read(PORT, () -> config.getInt(PORT));
-        final long maxBody = read(MAX_BODY, () -> config.getBytes(MAX_BODY));
+        final String host = Sections.read(HOST, () -> config.getString(HOST));
+        final int port = Sections.read(PORT, () -> config.getInt(PORT));
+        final long maxBody = Sections.read(MAX_BODY, () -> config.getBytes(MAX_BODY));
         if (maxBody < 1 || maxBody > MAX_BODY_LIMIT) {
             throw new IllegalArgumentException(
                 MAX_BODY + " must be between 1 and " + MAX_BODY_LIMIT + " bytes, got " + maxBody);
         }
-        final long askTimeoutMs = read(ASK_TIMEOUT, () -> config.getDuration(ASK_TIMEOUT).toMillis());
-        final long maxAskTimeoutMs = read(MAX_ASK_TIMEOUT, () -> config.getDuration(MAX_ASK_TIMEOUT).toMillis());
+        final long askTimeoutMs = Sections.read(ASK_TIMEOUT, () -> config.getDuration(ASK_TIMEOUT).toMillis());
+        final long maxAskTimeoutMs =
+            Sections.read(MAX_ASK_TIMEOUT, () -> config.getDuration(MAX_ASK_TIMEOUT).toMillis());
         return new AdminSettings(host, port, (int) maxBody, askTimeoutMs, maxAskTimeoutMs);
     }
 
@@ -98,20 +100,5 @@ public record AdminSettings(String host, int port, int maxBodyBytes, long askTim
      */
     boolean bindsElsewhere(final AdminSettings other) {
         return !host.equals(other.host) || port != other.port;
-    }
-
-    private interface Read<T> {
-        T get();
-    }
-
-    /** Turns Typesafe Config's exceptions into ours, keeping its text, which names the origin and the key. */
-    private static <T> T read(final String key, final Read<T> read) {
-        try {
-            return read.get();
-        } catch (final ConfigException.Missing e) {
-            throw new IllegalArgumentException(key + " is missing", e);
-        } catch (final ConfigException e) {
-            throw new IllegalArgumentException(key + " is invalid: " + e.getMessage(), e);
-        }
     }
 }
