@@ -7,6 +7,10 @@ package hamlet.transport.internal;
  * sender resends from its oldest unacknowledged envelope, which is never further back than the window once acks
  * flow, so in practice nothing new arrives there; it is counted apart so that it would show).
  *
+ * <p>The bits form a ring indexed by {@code seq % size}, so moving the highest up by n clears n bits instead of
+ * shifting the whole window: every envelope of a peer passes here, and shifting a window of the default 131072 bits
+ * (2048 words) per envelope cost most of the receiving node's CPU.
+ *
  * <p>Not thread-safe: the owning {@link PeerLink} calls it under its inbound lock.
  */
 public final class DedupWindow {
@@ -46,46 +50,52 @@ public final class DedupWindow {
      */
     public Verdict accept(final long seq) {
         if (seq > highest) {
-            slide(seq - highest);
+            clearAbove(highest, seq);
             highest = seq;
-            mark(0);
+            mark(seq);
             return Verdict.NEW;
         }
-        final long behind = highest - seq;
-        if (behind >= size) {
+        if (highest - seq >= size) {
             return Verdict.TOO_OLD;
         }
-        if (isMarked((int) behind)) {
+        if (isMarked(seq)) {
             return Verdict.DUPLICATE;
         }
-        mark((int) behind);
+        mark(seq);
         return Verdict.NEW;
     }
 
-    /** Bit i stands for sequence highest - i; moving highest up by n moves every bit up by n. */
-    private void slide(final long by) {
-        if (by >= size) {
+    /**
+     * Forgets the ring slots of sequences {@code from + 1 .. to}: they last held sequences that now fall below the
+     * window. A word at a time where it can; since size is a multiple of 64, a word never straddles the wrap.
+     */
+    private void clearAbove(final long from, final long to) {
+        if (to - from >= size) {
             java.util.Arrays.fill(bits, 0L);
             return;
         }
-        final int words = (int) (by >>> 6);
-        final int shift = (int) (by & 63);
-        for (int w = bits.length - 1; w >= 0; w--) {
-            final int src = w - words;
-            long value = src >= 0 ? bits[src] << shift : 0L;
-            if (shift != 0 && src - 1 >= 0) {
-                value |= bits[src - 1] >>> (64 - shift);
-            }
-            bits[w] = value;
+        long s = from + 1;
+        while (s <= to) {
+            final int slot = slot(s);
+            final int bit = slot & 63;
+            final long count = Math.min(64 - bit, to - s + 1);
+            final long mask = count == 64 ? -1L : ((1L << count) - 1) << bit;
+            bits[slot >>> 6] &= ~mask;
+            s += count;
         }
     }
 
-    private void mark(final int behind) {
-        bits[behind >>> 6] |= 1L << (behind & 63);
+    private int slot(final long seq) {
+        return (int) (seq % size);
     }
 
-    private boolean isMarked(final int behind) {
-        return (bits[behind >>> 6] & (1L << (behind & 63))) != 0;
+    private void mark(final long seq) {
+        final int slot = slot(seq);
+        bits[slot >>> 6] |= 1L << (slot & 63);
     }
 
+    private boolean isMarked(final long seq) {
+        final int slot = slot(seq);
+        return (bits[slot >>> 6] & (1L << (slot & 63))) != 0;
+    }
 }

@@ -115,6 +115,16 @@ public final class EnvelopeCodec {
 
     static String string(final ByteBuffer in, final int length, final String what) throws ProtocolException {
         need(in, length, what);
+        if (in.hasArray()) {
+            // Addresses are ASCII names: pure ASCII is valid UTF-8 as is, so it skips the copy and the strict
+            // decoder that every envelope's two addresses would otherwise pay for.
+            final byte[] array = in.array();
+            final int from = in.arrayOffset() + in.position();
+            if (isAscii(array, from, length)) {
+                in.position(in.position() + length);
+                return new String(array, from, length, StandardCharsets.US_ASCII);
+            }
+        }
         final byte[] bytes = new byte[length];
         in.get(bytes);
         try {
@@ -122,6 +132,15 @@ public final class EnvelopeCodec {
         } catch (final java.nio.charset.CharacterCodingException e) {
             throw new ProtocolException(Reason.MALFORMED, what + " is not valid UTF-8");
         }
+    }
+
+    private static boolean isAscii(final byte[] bytes, final int from, final int length) {
+        for (int i = from; i < from + length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -60,6 +60,25 @@ class DedupWindowTest {
     }
 
     @Test
+    void shouldMatchAnExactSetOnJumpsAcrossWordsAndTheRingWrap() {
+        final int size = 192;
+        final DedupWindow w = new DedupWindow(size);
+        final BitSet seen = new BitSet();
+        final Random random = new Random(11);
+        long top = 0;
+        for (int i = 0; i < 200_000; i++) {
+            final long seq = Math.max(1, top + random.nextInt(400) - 250);
+            final DedupWindow.Verdict expected = seq <= top - size ? TOO_OLD
+                : seen.get((int) seq) ? DUPLICATE : NEW;
+            assertEquals(expected, w.accept(seq), "seq " + seq + " with top " + top);
+            if (expected == NEW) {
+                seen.set((int) seq);
+            }
+            top = Math.max(top, seq);
+        }
+    }
+
+    @Test
     void shouldRefuseASizeThatIsNotAMultipleOf64() {
         assertThrows(IllegalArgumentException.class, () -> new DedupWindow(100));
     }

@@ -154,6 +154,24 @@ class FrameCodecTest {
     }
 
     @Test
+    void shouldDecodeAsciiAndNonAsciiAddressesFromASlicedBuffer() throws ProtocolException {
+        final WireEnvelope ascii = new WireEnvelope("node2:echo", "node1:me", 1, new byte[] {9});
+        final WireEnvelope utf8 = new WireEnvelope("n\u00f6de2:\u00e9cho", "node1:m\u00e9", 1, new byte[] {8});
+        final byte[] frame = bytes(data(ascii, utf8));
+        final byte[] padded = new byte[frame.length + 5];
+        System.arraycopy(frame, 0, padded, 3, frame.length);
+        final ByteBuffer slice = ByteBuffer.wrap(padded, 3, frame.length).slice();
+
+        final List<Sequenced> batch = ((DataFrame) codec.decode(slice)).envelopes();
+
+        assertEquals(ascii.to(), batch.get(0).envelope().to());
+        assertEquals(ascii.from(), batch.get(0).envelope().from());
+        assertEquals(utf8.to(), batch.get(1).envelope().to());
+        assertEquals(utf8.from(), batch.get(1).envelope().from());
+        assertArrayEquals(new byte[] {8}, batch.get(1).envelope().payload());
+    }
+
+    @Test
     void shouldRefuseToEncodeAnEnvelopeOverTheLimit() {
         assertNull(codec.envelopes().encode(1, new WireEnvelope("n:a", null, 0, new byte[1024])));
         final int fits = 1024 - (EnvelopeCodec.MIN_LENGTH - 1 + 3);

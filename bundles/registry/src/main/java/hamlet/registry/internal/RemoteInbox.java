@@ -6,6 +6,7 @@ import hamlet.api.DeadLetter;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.WireEnvelope;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,6 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  * back through the transport, which does not block either).
  */
 final class RemoteInbox implements EnvelopeReceiver {
+    /** Bound of {@link #addresses}: the texts are the peers' to choose (ask refs are one-off), so it cannot grow. */
+    static final int MAX_CACHED_ADDRESSES = 4096;
+
     private final LocalActorSystem system;
     private final Asks asks;
     private final CodecRegistry codecs;
@@ -29,6 +33,11 @@ final class RemoteInbox implements EnvelopeReceiver {
     private final LongAdder received = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder givenUp = new LongAdder();
+    /**
+     * Parsed addresses by text: every envelope names a receiver and a sender, nearly always the same few, and parsing
+     * (validating both names) was the largest per-envelope cost left on the receiving node. Emptied when full.
+     */
+    private final ConcurrentHashMap<String, Address> addresses = new ConcurrentHashMap<>();
 
     RemoteInbox(final LocalActorSystem system, final Asks asks, final CodecRegistry codecs) {
         this.system = system;
@@ -51,7 +60,7 @@ final class RemoteInbox implements EnvelopeReceiver {
         }
         final Address to;
         try {
-            to = Address.parse(envelope.to());
+            to = parse(envelope.to());
         } catch (final IllegalArgumentException e) {
             refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
                 "node " + fromNode + " sent a message to a malformed address: " + e.getMessage());
@@ -109,6 +118,24 @@ final class RemoteInbox implements EnvelopeReceiver {
         system.deadLetter(envelope.to(), body, sender, reason, detail);
     }
 
+    /** Address.parse, remembered; a malformed text throws as it does and is not remembered. */
+    private Address parse(final String text) {
+        Address address = addresses.get(text);
+        if (address == null) {
+            address = Address.parse(text);
+            if (addresses.size() >= MAX_CACHED_ADDRESSES) {
+                addresses.clear();
+            }
+            addresses.put(text, address);
+        }
+        return address;
+    }
+
+    /** @return how many parsed addresses are remembered (at most {@link #MAX_CACHED_ADDRESSES}) */
+    int cachedAddresses() {
+        return addresses.size();
+    }
+
     /**
      * @return a ref to the sender: a waiting ask of this node itself when the address is one (so that a reply or a
      *     notice to it completes the ask), else a ref by address; {@code null} for none or a malformed one
@@ -119,7 +146,7 @@ final class RemoteInbox implements EnvelopeReceiver {
         }
         final Address address;
         try {
-            address = Address.parse(from);
+            address = parse(from);
         } catch (final IllegalArgumentException e) {
             return null;
         }

@@ -186,6 +186,35 @@ class RemoteMessagingTest {
     }
 
     @Test
+    void shouldKeepTheParsedAddressesBoundedWhenEverySenderIsNew() {
+        node2.spawn("recorder", "r");
+        final RemoteInbox inbox = (RemoteInbox) node2.inbox();
+        final int count = RemoteInbox.MAX_CACHED_ADDRESSES + 10;
+
+        for (int i = 0; i < count; i++) {
+            inbox.onEnvelope("node1", new WireEnvelope("node2:r", "node1:s" + i, CodecRegistry.STRING,
+                "m".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        awaitTrue(count + " messages", () -> received("r").size() == count);
+        assertTrue(inbox.cachedAddresses() <= RemoteInbox.MAX_CACHED_ADDRESSES, "at most the bound");
+        assertEquals(Address.of("node1", "s" + (count - 1)), new ArrayList<>(received("r")).get(count - 1).sender()
+            .address(), "the last sender is named right after the cache was emptied");
+    }
+
+    @Test
+    void shouldRefuseAMalformedAddressEveryTimeItComes() {
+        node2.spawn("recorder", "r");
+
+        for (int i = 0; i < 2; i++) {
+            node2.inbox().onEnvelope("node1", new WireEnvelope("node2:bad name", null, CodecRegistry.STRING,
+                "m".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        assertEquals(2, node2.deadLetterCount());
+    }
+
+    @Test
     void shouldDeadLetterALateReplyToAnAskThatEnded() {
         node2.spawn("recorder", "r");
 
