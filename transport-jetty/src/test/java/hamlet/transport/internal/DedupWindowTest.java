@@ -42,32 +42,26 @@ class DedupWindowTest {
 
     @Test
     void shouldMatchAnExactSetOnRandomResends() {
-        final int size = 256;
-        final DedupWindow w = new DedupWindow(size);
-        final BitSet seen = new BitSet();
-        final Random random = new Random(7);
-        long top = 0;
-        for (int i = 0; i < 200_000; i++) {
-            final long seq = Math.max(1, top + random.nextInt(70) - 60);
-            final DedupWindow.Verdict expected = seq <= top - size ? TOO_OLD
-                : seen.get((int) seq) ? DUPLICATE : NEW;
-            assertEquals(expected, w.accept(seq), "seq " + seq + " with top " + top);
-            if (expected == NEW) {
-                seen.set((int) seq);
-            }
-            top = Math.max(top, seq);
-        }
+        assertMatchesAnExactSet(256, 7, 70, 60);
     }
 
     @Test
     void shouldMatchAnExactSetOnJumpsAcrossWordsAndTheRingWrap() {
-        final int size = 192;
+        // 192 is a multiple of 64 but not a power of two; jumps of up to 150 cross words and the wrap.
+        assertMatchesAnExactSet(192, 11, 400, 250);
+    }
+
+    /**
+     * Feeds 200,000 sequences, each drawn from top - back .. top + spread - back - 1, and checks every verdict against
+     * an exact set of what was seen.
+     */
+    private static void assertMatchesAnExactSet(final int size, final long seed, final int spread, final int back) {
         final DedupWindow w = new DedupWindow(size);
         final BitSet seen = new BitSet();
-        final Random random = new Random(11);
+        final Random random = new Random(seed);
         long top = 0;
         for (int i = 0; i < 200_000; i++) {
-            final long seq = Math.max(1, top + random.nextInt(400) - 250);
+            final long seq = Math.max(1, top + random.nextInt(spread) - back);
             final DedupWindow.Verdict expected = seq <= top - size ? TOO_OLD
                 : seen.get((int) seq) ? DUPLICATE : NEW;
             assertEquals(expected, w.accept(seq), "seq " + seq + " with top " + top);
