@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,7 +23,8 @@ import java.util.TreeSet;
  * @param host where the WebSocket endpoint listens, and what the handshake advertises
  * @param port its TCP port, 0 for any free one (tests)
  * @param cluster the cluster name every peer must share
- * @param seeds the peers to dial, as {@code ws://host:port/hamlet} URLs
+ * @param seeds the peers to dial, each normalised to {@code ws://host:port/hamlet} (from that,
+ *              {@code ws://host:port} or {@code host:port}), duplicates dropped
  * @param maxFrameBytes the largest frame
  * @param maxEnvelopeBytes the largest encoded envelope
  * @param outboxLimit the most envelopes waiting or unacknowledged per peer
@@ -33,11 +36,19 @@ import java.util.TreeSet;
  * @param backoffMinNs the first reconnect delay
  * @param backoffMaxNs the largest reconnect delay
  * @param dedupWindow sequences remembered exactly below the highest, per peer
+ * @param outboxMaxBytes the most encoded bytes per peer waiting or unacknowledged
+ * @param nodeOutboxMaxBytes the same summed over every peer of this node
+ * @param maxConnections the most open connections in total, accepted and dialed, before and after the handshake
+ * @param maxConnectionsPerAddress the most accepted connections from one remote IP address at once
+ * @param compression whether permessage-deflate may be negotiated
+ * @param maxUnknownPeers the most links kept for peers that are neither seeds nor members
  */
 public record TransportSettings(String nodeId, String host, int port, String cluster, List<String> seeds,
                                 int maxFrameBytes, int maxEnvelopeBytes, int outboxLimit, long bufferMaxAgeNs,
                                 int retryMax, long heartbeatIntervalNs, long silenceTimeoutNs,
-                                long handshakeTimeoutNs, long backoffMinNs, long backoffMaxNs, int dedupWindow) {
+                                long handshakeTimeoutNs, long backoffMinNs, long backoffMaxNs, int dedupWindow,
+                                long outboxMaxBytes, long nodeOutboxMaxBytes, int maxConnections,
+                                int maxConnectionsPerAddress, boolean compression, int maxUnknownPeers) {
     /** The transport's own section and PID. */
     public static final String SECTION = "hamlet.transport";
     /** The cluster section and PID. */
@@ -49,10 +60,28 @@ public record TransportSettings(String nodeId, String host, int port, String clu
 
     private static final List<String> TRANSPORT_KEYS = List.of("max-frame", "max-envelope", "outbox-limit",
         "buffer-max-age", "retry-max", "heartbeat-interval", "silence-timeout", "handshake-timeout",
-        "reconnect-backoff-min", "reconnect-backoff-max", "dedup-window");
+        "reconnect-backoff-min", "reconnect-backoff-max", "dedup-window", "outbox-max-bytes",
+        "node-outbox-max-bytes", "max-connections", "max-connections-per-address", "compression",
+        "max-unknown-peers");
     private static final List<String> CLUSTER_KEYS = List.of("name", "seeds");
     private static final long MAX_FRAME_LIMIT = 64L * 1024 * 1024;
     private static final int MIN_FRAME = 1024;
+    private static final int MAX_CONNECTIONS_LIMIT = 1_000_000;
+    private static final String SEED_FORMS = "ws://host:port, host:port or ws://host:port" + PATH
+        + " (an IPv6 address in brackets, [::1]:7701)";
+
+    /** Default of {@code outbox-max-bytes}: 64 MiB. */
+    public static final long DEFAULT_OUTBOX_MAX_BYTES = 64L * 1024 * 1024;
+    /** Default of {@code node-outbox-max-bytes}: 256 MiB. */
+    public static final long DEFAULT_NODE_OUTBOX_MAX_BYTES = 256L * 1024 * 1024;
+    /** Default of {@code max-connections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    /** Default of {@code max-connections-per-address}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 8;
+    /** Default of {@code compression}. */
+    public static final boolean DEFAULT_COMPRESSION = false;
+    /** Default of {@code max-unknown-peers}. */
+    public static final int DEFAULT_MAX_UNKNOWN_PEERS = 64;
 
     /**
      * Checks every field and the rules across them.
@@ -60,7 +89,7 @@ public record TransportSettings(String nodeId, String host, int port, String clu
      * @throws IllegalArgumentException naming the key that is wrong and the value it had
      */
     public TransportSettings {
-        seeds = List.copyOf(seeds);
+        seeds = canonicalSeeds(seeds);
         if (nodeId == null || nodeId.isBlank()) {
             throw new IllegalArgumentException(NODE + ".id is missing");
         }
@@ -73,9 +102,6 @@ public record TransportSettings(String nodeId, String host, int port, String clu
         if (cluster == null || !cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
             throw new IllegalArgumentException(CLUSTER + ".name must be 1 to 128 characters of [A-Za-z0-9_.-], "
                 + "starting with a letter or digit, got '" + cluster + "'");
-        }
-        for (final String seed : seeds) {
-            checkSeed(seed);
         }
         if (maxFrameBytes < MIN_FRAME || maxFrameBytes > MAX_FRAME_LIMIT) {
             throw new IllegalArgumentException(SECTION + ".max-frame must be between " + MIN_FRAME + " and "
@@ -107,6 +133,41 @@ public record TransportSettings(String nodeId, String host, int port, String clu
             throw new IllegalArgumentException(SECTION + ".dedup-window must be a multiple of 64 between 64 and "
                 + (1 << 24) + ", got " + dedupWindow);
         }
+        if (outboxMaxBytes < maxEnvelopeBytes) {
+            throw new IllegalArgumentException(SECTION + ".outbox-max-bytes (" + outboxMaxBytes
+                + " bytes) must be at least max-envelope (" + maxEnvelopeBytes + " bytes), or the largest envelope "
+                + "could never be sent");
+        }
+        if (nodeOutboxMaxBytes < outboxMaxBytes) {
+            throw new IllegalArgumentException(SECTION + ".node-outbox-max-bytes (" + nodeOutboxMaxBytes
+                + " bytes) must be at least outbox-max-bytes (" + outboxMaxBytes + " bytes)");
+        }
+        between(SECTION + ".max-connections", maxConnections, 1, MAX_CONNECTIONS_LIMIT);
+        between(SECTION + ".max-connections-per-address", maxConnectionsPerAddress, 1, MAX_CONNECTIONS_LIMIT);
+        between(SECTION + ".max-unknown-peers", maxUnknownPeers, 1, MAX_CONNECTIONS_LIMIT);
+    }
+
+    /**
+     * The settings as they were before the byte and connection limits, with those at their defaults; kept so that
+     * code and tests written against the first sixteen components still build.
+     */
+    public TransportSettings(final String nodeId, final String host, final int port, final String cluster,
+                             final List<String> seeds, final int maxFrameBytes, final int maxEnvelopeBytes,
+                             final int outboxLimit, final long bufferMaxAgeNs, final int retryMax,
+                             final long heartbeatIntervalNs, final long silenceTimeoutNs,
+                             final long handshakeTimeoutNs, final long backoffMinNs, final long backoffMaxNs,
+                             final int dedupWindow) {
+        this(nodeId, host, port, cluster, seeds, maxFrameBytes, maxEnvelopeBytes, outboxLimit, bufferMaxAgeNs,
+            retryMax, heartbeatIntervalNs, silenceTimeoutNs, handshakeTimeoutNs, backoffMinNs, backoffMaxNs,
+            dedupWindow, Math.max(DEFAULT_OUTBOX_MAX_BYTES, maxEnvelopeBytes),
+            Math.max(DEFAULT_NODE_OUTBOX_MAX_BYTES, maxEnvelopeBytes), DEFAULT_MAX_CONNECTIONS,
+            DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_COMPRESSION, DEFAULT_MAX_UNKNOWN_PEERS);
+    }
+
+    private static void between(final String key, final long value, final long min, final long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
     }
 
     private static void positive(final String key, final long value) {
@@ -115,17 +176,51 @@ public record TransportSettings(String nodeId, String host, int port, String clu
         }
     }
 
-    private static void checkSeed(final String seed) {
-        final String rule = CLUSTER + ".seeds entries must be ws://host:port" + PATH + " URLs, got '" + seed + "'";
-        try {
-            final URI uri = new URI(seed);
-            if (!"ws".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
-                || !PATH.equals(uri.getPath())) {
-                throw new IllegalArgumentException(rule);
-            }
-        } catch (final URISyntaxException e) {
-            throw new IllegalArgumentException(rule, e);
+    /**
+     * Puts every seed in the one form the transport compares and dials, so that {@code 127.0.0.1:7701},
+     * {@code ws://127.0.0.1:7701} and {@code ws://127.0.0.1:7701/hamlet} are one peer, not three dial targets.
+     * Duplicates after that are dropped, the first one's place kept.
+     */
+    private static List<String> canonicalSeeds(final List<String> seeds) {
+        if (seeds == null) {
+            throw new IllegalArgumentException(CLUSTER + ".seeds is missing");
         }
+        final Set<String> canonical = new LinkedHashSet<>();
+        for (final String seed : seeds) {
+            canonical.add(canonicalSeed(seed));
+        }
+        return List.copyOf(canonical);
+    }
+
+    /**
+     * One seed as {@code ws://host:port/hamlet}.
+     *
+     * @param seed {@code ws://host:port}, {@code host:port} or {@code ws://host:port/hamlet}
+     * @return the canonical URL, host in lower case, an IPv6 address in brackets
+     * @throws IllegalArgumentException naming the key, the value and the forms accepted
+     */
+    static String canonicalSeed(final String seed) {
+        final String refused = CLUSTER + ".seeds entry '" + seed + "' is not a peer address; write "
+            + SEED_FORMS;
+        if (seed == null || seed.isBlank() || !seed.strip().equals(seed)) {
+            throw new IllegalArgumentException(refused);
+        }
+        // Without a scheme "host:port" would parse as scheme "host"; with one prepended, the URI parser does the
+        // host, bracketed IPv6 and port syntax for both forms alike.
+        final String url = seed.contains("://") ? seed : "ws://" + seed;
+        final URI uri;
+        try {
+            uri = new URI(url);
+        } catch (final URISyntaxException e) {
+            throw new IllegalArgumentException(refused, e);
+        }
+        final String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (!"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
+            || uri.getPort() < 1 || uri.getPort() > 65535 || uri.getRawQuery() != null
+            || uri.getRawFragment() != null || !(path.isEmpty() || "/".equals(path) || PATH.equals(path))) {
+            throw new IllegalArgumentException(refused);
+        }
+        return "ws://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + uri.getPort() + PATH;
     }
 
     /**
@@ -151,7 +246,13 @@ public record TransportSettings(String nodeId, String host, int port, String clu
             Sections.read(SECTION + ".retry-max", () -> config.getInt(SECTION + ".retry-max")),
             nanos(config, "heartbeat-interval"), nanos(config, "silence-timeout"), nanos(config, "handshake-timeout"),
             nanos(config, "reconnect-backoff-min"), nanos(config, "reconnect-backoff-max"),
-            Sections.read(SECTION + ".dedup-window", () -> config.getInt(SECTION + ".dedup-window")));
+            Sections.read(SECTION + ".dedup-window", () -> config.getInt(SECTION + ".dedup-window")),
+            longBytes(config, "outbox-max-bytes"), longBytes(config, "node-outbox-max-bytes"),
+            Sections.read(SECTION + ".max-connections", () -> config.getInt(SECTION + ".max-connections")),
+            Sections.read(SECTION + ".max-connections-per-address",
+                () -> config.getInt(SECTION + ".max-connections-per-address")),
+            Sections.read(SECTION + ".compression", () -> config.getBoolean(SECTION + ".compression")),
+            Sections.read(SECTION + ".max-unknown-peers", () -> config.getInt(SECTION + ".max-unknown-peers")));
     }
 
     /**
@@ -176,7 +277,35 @@ public record TransportSettings(String nodeId, String host, int port, String clu
     static TransportSettings localTest(final String nodeId, final int port, final List<String> seeds) {
         return new TransportSettings(nodeId, "127.0.0.1", port, "test", seeds, 1024 * 1024, 64 * 1024, 200_000,
             Duration.ofSeconds(30).toNanos(), 3, Duration.ofMillis(200).toNanos(), Duration.ofSeconds(2).toNanos(),
-            Duration.ofSeconds(2).toNanos(), Duration.ofMillis(20).toNanos(), Duration.ofMillis(200).toNanos(), 4096);
+            Duration.ofSeconds(2).toNanos(), Duration.ofMillis(20).toNanos(), Duration.ofMillis(200).toNanos(), 4096,
+            DEFAULT_OUTBOX_MAX_BYTES, DEFAULT_NODE_OUTBOX_MAX_BYTES, DEFAULT_MAX_CONNECTIONS,
+            DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_COMPRESSION, DEFAULT_MAX_UNKNOWN_PEERS);
+    }
+
+    /**
+     * Settings for tests on a given port with the byte and connection limits given.
+     *
+     * @param nodeId the node's id
+     * @param port the port to listen on
+     * @param seeds the peers to dial
+     * @param outboxMaxBytes encoded bytes per peer waiting or unacknowledged (default 64 MiB)
+     * @param nodeOutboxMaxBytes the same summed over every peer (default 256 MiB)
+     * @param maxConnections open connections in total (default 256)
+     * @param maxConnectionsPerAddress accepted connections from one remote IP (default 8)
+     * @param compression whether permessage-deflate may be negotiated (default false)
+     * @param maxUnknownPeers links kept for peers that are neither seeds nor members (default 64)
+     * @return the settings
+     */
+    static TransportSettings localTest(final String nodeId, final int port, final List<String> seeds,
+                                       final long outboxMaxBytes, final long nodeOutboxMaxBytes,
+                                       final int maxConnections, final int maxConnectionsPerAddress,
+                                       final boolean compression, final int maxUnknownPeers) {
+        final TransportSettings base = localTest(nodeId, port, seeds);
+        return new TransportSettings(base.nodeId, base.host, base.port, base.cluster, base.seeds, base.maxFrameBytes,
+            base.maxEnvelopeBytes, base.outboxLimit, base.bufferMaxAgeNs, base.retryMax, base.heartbeatIntervalNs,
+            base.silenceTimeoutNs, base.handshakeTimeoutNs, base.backoffMinNs, base.backoffMaxNs, base.dedupWindow,
+            outboxMaxBytes, nodeOutboxMaxBytes, maxConnections, maxConnectionsPerAddress, compression,
+            maxUnknownPeers);
     }
 
     /** @return this node's own URL, as the handshake advertises it */
@@ -205,6 +334,11 @@ public record TransportSettings(String nodeId, String host, int port, String clu
             throw new IllegalArgumentException(path + " must be at most " + MAX_FRAME_LIMIT + " bytes, got " + value);
         }
         return (int) value;
+    }
+
+    private static long longBytes(final Config config, final String key) {
+        final String path = SECTION + "." + key;
+        return Sections.read(path, () -> config.getBytes(path));
     }
 
     private static long nanos(final Config config, final String key) {

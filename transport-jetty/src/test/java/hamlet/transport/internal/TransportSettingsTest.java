@@ -1,6 +1,7 @@
 package hamlet.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,13 +35,93 @@ class TransportSettingsTest {
         assertEquals(Duration.ofMillis(500).toNanos(), s.heartbeatIntervalNs());
         assertEquals(Duration.ofSeconds(2).toNanos(), s.silenceTimeoutNs());
         assertEquals("ws://127.0.0.1:7701/hamlet", s.ownUrl(7701));
+        assertEquals(64L * 1024 * 1024, s.outboxMaxBytes());
+        assertEquals(256L * 1024 * 1024, s.nodeOutboxMaxBytes());
+        assertEquals(256, s.maxConnections());
+        assertEquals(8, s.maxConnectionsPerAddress());
+        assertFalse(s.compression());
+        assertEquals(64, s.maxUnknownPeers());
+    }
+
+    @Test
+    void shouldReadTheByteAndConnectionLimits() {
+        final TransportSettings s = TransportSettings.from(config("""
+            hamlet.transport {
+              outbox-max-bytes = 2MiB, node-outbox-max-bytes = 3GiB, max-connections = 10
+              max-connections-per-address = 2, compression = true, max-unknown-peers = 5
+            }"""));
+        assertEquals(2L * 1024 * 1024, s.outboxMaxBytes());
+        assertEquals(3L * 1024 * 1024 * 1024, s.nodeOutboxMaxBytes());
+        assertEquals(10, s.maxConnections());
+        assertEquals(2, s.maxConnectionsPerAddress());
+        assertTrue(s.compression());
+        assertEquals(5, s.maxUnknownPeers());
+    }
+
+    @Test
+    void shouldGiveTheDefaultsOfReferenceConfToEveryTestFactory() {
+        final TransportSettings defaults = TransportSettings.from(config(""));
+        for (final TransportSettings s : List.of(TransportSettings.localTest("a", List.of()),
+            TransportSettings.localTest("a", 7, List.of()), new TransportSettings("a", "127.0.0.1", 0, "test",
+                List.of(), 1024 * 1024, 64 * 1024, 10, 1, 3, 1, 2, 1, 1, 1, 1024))) {
+            assertEquals(defaults.outboxMaxBytes(), s.outboxMaxBytes());
+            assertEquals(defaults.nodeOutboxMaxBytes(), s.nodeOutboxMaxBytes());
+            assertEquals(defaults.maxConnections(), s.maxConnections());
+            assertEquals(defaults.maxConnectionsPerAddress(), s.maxConnectionsPerAddress());
+            assertEquals(defaults.compression(), s.compression());
+            assertEquals(defaults.maxUnknownPeers(), s.maxUnknownPeers());
+        }
+        final TransportSettings given = TransportSettings.localTest("a", 0, List.of("127.0.0.1:1"), 70_000, 80_000,
+            3, 2, true, 1);
+        assertEquals(List.of("ws://127.0.0.1:1/hamlet"), given.seeds());
+        assertEquals(70_000, given.outboxMaxBytes());
+        assertEquals(80_000, given.nodeOutboxMaxBytes());
+        assertEquals(3, given.maxConnections());
+        assertEquals(2, given.maxConnectionsPerAddress());
+        assertTrue(given.compression());
+        assertEquals(1, given.maxUnknownPeers());
     }
 
     @Test
     void shouldReadSeeds() {
         final TransportSettings s = TransportSettings.from(config(
             "hamlet.cluster.seeds = [\"ws://127.0.0.1:7702/hamlet\", \"ws://localhost:7703/hamlet\"]"));
-        assertEquals(2, s.seeds().size());
+        assertEquals(List.of("ws://127.0.0.1:7702/hamlet", "ws://localhost:7703/hamlet"), s.seeds());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ws://127.0.0.1:7701            | ws://127.0.0.1:7701/hamlet",
+        "127.0.0.1:7701                 | ws://127.0.0.1:7701/hamlet",
+        "ws://127.0.0.1:7701/hamlet     | ws://127.0.0.1:7701/hamlet",
+        "ws://127.0.0.1:7701/           | ws://127.0.0.1:7701/hamlet",
+        "WS://Node-2.Example:80         | ws://node-2.example:80/hamlet",
+        "node2:7702                     | ws://node2:7702/hamlet",
+        "[::1]:7701                     | ws://[::1]:7701/hamlet",
+        "ws://[::1]:7701                | ws://[::1]:7701/hamlet",
+        "ws://[fe80::1]:7701/hamlet     | ws://[fe80::1]:7701/hamlet",
+    })
+    void shouldNormaliseEveryFormOfASeed(final String written, final String canonical) {
+        final TransportSettings s = TransportSettings.from(config("hamlet.cluster.seeds = [\"" + written + "\"]"));
+        assertEquals(List.of(canonical), s.seeds());
+    }
+
+    @Test
+    void shouldKeepOneSeedForThreeWaysOfWritingIt() {
+        final TransportSettings s = TransportSettings.from(config("hamlet.cluster.seeds = [\"ws://127.0.0.1:7701\","
+            + " \"127.0.0.1:7701\", \"ws://127.0.0.1:7701/hamlet\", \"127.0.0.1:7702\"]"));
+        assertEquals(List.of("ws://127.0.0.1:7701/hamlet", "ws://127.0.0.1:7702/hamlet"), s.seeds());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://x:1", "http://x:1/hamlet", "wss://x:1/hamlet", "ws://x/hamlet", "x", "x:",
+        "ws://x:1/other", "x:1/other", "ws://x:0", "x:70000", "::1:7701", "ws://u@x:1", "ws://x:1/hamlet?a=b",
+        "ws://x:1#f", " x:1", "", "ws://", "x:port", "ws://bad_host:1"})
+    void shouldRefuseASeedThatIsNoneOfTheFormsNamingKeyValueAndForms(final String written) {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> TransportSettings.from(config("hamlet.cluster.seeds = [\"x:1\", \"" + written + "\"]")));
+        assertEquals("hamlet.cluster.seeds entry '" + written + "' is not a peer address; write ws://host:port, "
+            + "host:port or ws://host:port/hamlet (an IPv6 address in brackets, [::1]:7701)", e.getMessage());
     }
 
     @ParameterizedTest
@@ -54,9 +136,15 @@ class TransportSettingsTest {
         "hamlet.transport.heartbeat-interval = soon         | hamlet.transport.heartbeat-interval is invalid",
         "hamlet.transport.max-fram = 1MiB                   | hamlet.transport.max-fram is not a known key",
         "hamlet.cluster.name = \"bad name\"                 | hamlet.cluster.name must be",
-        "hamlet.cluster.seeds = [\"http://x:1/hamlet\"]     | hamlet.cluster.seeds entries must be ws://host:port",
-        "hamlet.cluster.seeds = [\"ws://x/hamlet\"]         | hamlet.cluster.seeds entries must be",
-        "hamlet.cluster.seeds = [\"ws://x:1/other\"]        | hamlet.cluster.seeds entries must be",
+        "hamlet.cluster.seeds = [\"http://x:1/hamlet\"]     | hamlet.cluster.seeds entry 'http://x:1/hamlet' is not",
+        "hamlet.cluster.seeds = ws                          | hamlet.cluster.seeds is invalid",
+        "hamlet.transport.outbox-max-bytes = 1000           | hamlet.transport.outbox-max-bytes (1000 bytes) must be at least max-envelope (1048576 bytes)",
+        "hamlet.transport.outbox-max-bytes = lots           | hamlet.transport.outbox-max-bytes is invalid",
+        "hamlet.transport.node-outbox-max-bytes = 32MiB     | hamlet.transport.node-outbox-max-bytes (33554432 bytes) must be at least outbox-max-bytes (67108864 bytes)",
+        "hamlet.transport.max-connections = 0               | hamlet.transport.max-connections must be between 1 and 1000000, got 0",
+        "hamlet.transport.max-connections-per-address = 0   | hamlet.transport.max-connections-per-address must be between 1 and 1000000, got 0",
+        "hamlet.transport.max-unknown-peers = -1            | hamlet.transport.max-unknown-peers must be between 1 and 1000000, got -1",
+        "hamlet.transport.compression = maybe               | hamlet.transport.compression is invalid",
         "hamlet.cluster.seedz = []                          | hamlet.cluster.seedz is not a known key",
     })
     void shouldRefuseABadValueNamingItsKey(final String edit, final String message) {
