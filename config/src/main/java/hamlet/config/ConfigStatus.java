@@ -34,6 +34,16 @@ public interface ConfigStatus {
     long rejectedCount();
 
     /**
+     * @return how many times the config bundle's watcher failed on its own (a fault of the bundle or of a
+     *     validator's bundle, not of an edit, which is a refusal) since start; the watcher goes on after each, and
+     *     logs each distinct one. 0 from an implementation older than this method.
+     * @since 1.2
+     */
+    default long watcherFailures() {
+        return 0;
+    }
+
+    /**
      * @return the last refusal since the config in force was applied: set when an edit (or a reload after bundles
      *     came or went) is refused, kept while later edits are refused too (the newest one shown), cleared by the
      *     next successful apply. At start, a broken file leaves the node on defaults and overrides with the

@@ -10,7 +10,7 @@
  * {@link hamlet.config.Sections#fromProperties}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package hamlet.config;
 
 import org.osgi.annotation.bundle.Export;

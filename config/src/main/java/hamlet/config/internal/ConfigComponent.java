@@ -44,7 +44,7 @@ public final class ConfigComponent implements ConfigStatus {
     private volatile LiveConfig live;
     private BundleTracker<Long> bundleTracker;
     private ServiceTracker<SettingsValidator, SettingsValidator> validatorTracker;
-    private WatcherThread watcher;
+    private volatile WatcherThread watcher;
 
     @Activate
     void activate(final BundleContext context) {
@@ -134,6 +134,12 @@ public final class ConfigComponent implements ConfigStatus {
     @Override
     public long rejectedCount() {
         return live.status().rejectedCount();
+    }
+
+    @Override
+    public long watcherFailures() {
+        final WatcherThread current = watcher;
+        return current == null ? 0 : current.failures();
     }
 
     @Override

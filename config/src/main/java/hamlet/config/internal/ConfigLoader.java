@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +71,27 @@ final class ConfigLoader {
      */
     Outcome propose(final Optional<String> fileText, final Config reference, final Config overrides,
                     final List<NamedValidator> validators) {
+        if (fileText.isPresent()) {
+            final OptionalInt tooDeep = NestingDepth.tooDeepAt(fileText.get());
+            if (tooDeep.isPresent()) {
+                final int line = tooDeep.getAsInt();
+                return refused(new Refusal(fileName, line, "syntax error: objects and lists nested more than "
+                    + NestingDepth.MAX + " levels deep (line " + line + ")"));
+            }
+        }
+        try {
+            return checked(fileText, reference, overrides, validators);
+        } catch (final StackOverflowError e) {
+            // Typesafe Config resolves substitutions recursively too: a chain of some thousands (a = ${b}, b = ${c},
+            // ...) overflows the stack where nesting cannot, being flat text. Nothing is half-applied by then: the
+            // proposal is only built here, so it can be refused like any other fault.
+            return refused(new Refusal(fileName, -1, "the file cannot be read: its substitutions (${...}) chain or "
+                + "nest too deeply for the config parser (stack overflow)"));
+        }
+    }
+
+    private Outcome checked(final Optional<String> fileText, final Config reference, final Config overrides,
+                            final List<NamedValidator> validators) {
         final Config file;
         try {
             file = fileText.map(this::parseFile).orElse(ConfigFactory.empty());
@@ -388,7 +410,9 @@ final class ConfigLoader {
             return Optional.of(Refusal.at(e.origin(), fileName, withoutOrigin(e)));
         } catch (final IllegalArgumentException e) {
             return Optional.of(locate(String.valueOf(e.getMessage()), proposed));
-        } catch (final RuntimeException e) {
+        } catch (final RuntimeException | LinkageError | StackOverflowError e) {
+            // A validator is another bundle's code: a bug in it, or its bundle refreshed under it (a linkage
+            // error), refuses this proposal and leaves the watcher running.
             return Optional.of(new Refusal(fileName, -1, "the validator of section " + named.section()
                 + " failed: " + e));
         }
