@@ -4,17 +4,24 @@ package hamlet.api.transport;
  * Takes what the transport brings in, and what it gives up on. An OSGi service of the registry, used by the
  * transport.
  *
- * <p>Threading: called from the transport's I/O threads, possibly concurrently for different peers but in order for
- * one peer; implementations must not block (enqueue and return).
+ * <p>Threading: called from the transport's delivery threads, possibly concurrently for different peers but in order
+ * for one peer, and never under a transport lock; implementations must not block (enqueue and return), and must not
+ * run user code on the calling thread (ask continuations and dead-letter notices go to the dispatcher).
  */
 public interface EnvelopeReceiver {
     /**
      * One envelope arrived from another node, already de-duplicated and in order for that node.
      *
+     * <p>The answer decides the acknowledgement: the transport acknowledges an envelope to its sender only when this
+     * returned {@code true}. {@code false} means no runtime can take it now (the registry is stopping or being
+     * replaced); the transport then stops delivering that batch, does not acknowledge it, and the sender resends it.
+     *
      * @param fromNode the sending node's id, as its handshake said
      * @param envelope the envelope
+     * @return {@code true} when the registry took it (delivered, or made a dead letter of it); {@code false} when it
+     *     was not handed to any runtime
      */
-    void onEnvelope(String fromNode, WireEnvelope envelope);
+    boolean onEnvelope(String fromNode, WireEnvelope envelope);
 
     /**
      * The transport gave up on an envelope it had accepted (the peer stayed away too long, its buffer overflowed,

@@ -1,6 +1,7 @@
 package hamlet.api.transport;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Carries envelopes to other nodes. An OSGi service of the transport bundle, used by the registry.
@@ -9,14 +10,21 @@ import java.util.List;
  * calls {@link #send} on behalf of an actor).
  */
 public interface Transport {
+    /** The largest control-lane message, in bytes: small enough to go ahead of data without delaying it. */
+    int MAX_CONTROL_BYTES = 16 * 1024;
+    /** The largest control-lane channel number. */
+    int MAX_CONTROL_CHANNEL = 255;
+
     /** What became of one {@link #send}. */
     enum SendStatus {
         /** Queued for the node; it will be delivered, or handed back through {@code onUndeliverable}. */
         ACCEPTED,
         /** No such node is known to the transport: the caller dead-letters the envelope at once. */
         UNKNOWN_NODE,
-        /** The node's outbox is at its bound: the caller dead-letters the envelope at once. */
+        /** The node's outbox is at its bound in count or bytes: the caller dead-letters the envelope at once. */
         OUTBOX_FULL,
+        /** Every peer's outboxes together are at the node-wide byte bound: the caller dead-letters it at once. */
+        NODE_OUTBOXES_FULL,
         /** The encoded envelope is larger than the transport's limit: the caller dead-letters it at once. */
         TOO_LARGE
     }
@@ -32,4 +40,33 @@ public interface Transport {
 
     /** @return what the transport knows of each peer, sorted by node id */
     List<PeerInfo> peers();
+
+    /**
+     * Sends a control-lane message to a node the transport has a link with, ahead of any data waiting for it.
+     * Unreliable: when the link is down, or its small control queue is full, the message is dropped and counted.
+     *
+     * @param node the receiving node's id
+     * @param channel the receiver's channel, 1..{@value #MAX_CONTROL_CHANNEL}
+     * @param payload the message, at most {@link #MAX_CONTROL_BYTES} bytes; not changed after the call
+     * @return {@code true} when queued for a link that is up; {@code false} when dropped
+     */
+    boolean sendControl(String node, int channel, byte[] payload);
+
+    /**
+     * Sends a control-lane message to whatever node answers at a URL (a seed, or a member heard of but not yet
+     * linked): the transport dials it when it has no link to it, with the same bounds and backoff as any dial, and
+     * the message waits for the handshake. Unreliable as {@link #sendControl}.
+     *
+     * @param url the node's URL ({@code ws://host:port/hamlet})
+     * @param channel the receiver's channel
+     * @param payload the message
+     * @return {@code true} when queued; {@code false} when dropped
+     */
+    boolean sendControlTo(String url, int channel, byte[] payload);
+
+    /**
+     * @return the transport's counters for operators, by name (for example {@code rejected.WRONG_CLUSTER},
+     *     {@code envelopes.resent}, {@code duplicates.dropped}), each counting since the transport started
+     */
+    Map<String, Long> counters();
 }

@@ -9,9 +9,17 @@
  * sequence number); while the peer is away they wait in a bounded buffer; what the transport gives up on (buffer
  * full, too old, too many failed attempts, unknown node) is handed back to the registry through
  * {@link hamlet.api.transport.EnvelopeReceiver#onUndeliverable}, so that it becomes a dead letter with a reason.
+ * Nothing is acknowledged to a sender that the receiver did not take.
+ *
+ * <p>Beside the envelopes runs a control lane ({@link hamlet.api.transport.Transport#sendControl},
+ * {@link hamlet.api.transport.ControlReceiver}): small, unreliable, unordered messages on numbered channels,
+ * written ahead of data, for membership.
+ *
+ * <p>2.0.0: {@code onEnvelope} answers whether it took the envelope; {@code PeerInfo.uid} replaces
+ * {@code incarnation} (a random per-start id, not an order); the control lane and the counters.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package hamlet.api.transport;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,13 +1,17 @@
 package hamlet.registry.internal;
 
 import hamlet.api.ActorRef;
+import hamlet.api.Address;
 import hamlet.api.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -23,8 +27,17 @@ import java.util.function.LongSupplier;
  * their JSON tree, so that dead letters never pin the class loader of a swapped-out bundle revision. The sender's
  * notice carries the body as sent.
  *
- * <p>Threading: {@link #record} is called from any thread (senders, dispatcher turns, the ask timer); the ring and
- * the log budget are guarded by one lock held for a few field writes, never while logging or sending.
+ * <p>Threading: {@link #record} is called from any thread (senders, dispatcher turns, the ask timer, and the
+ * transport's delivery and timer threads); the ring and the log budget are guarded by one lock held for a few field
+ * writes, never while logging or sending.
+ *
+ * <p>Notices: {@code record} never tells a sender that may reach the transport on the caller's thread. That caller
+ * can be the transport delivering an envelope under its link's inbound lock, and a notice to a remote sender goes
+ * back out through the same link's send path, which takes the link's other lock: the first transport deadlocked on
+ * exactly that (review finding C1). So a notice to a remote sender, or to a ref of a make this runtime does not know,
+ * is handed to the dispatcher ({@link #handOffNotices}). A notice to a local actor or a waiting ask stays on the
+ * caller: it is one enqueue (an ask completes on the dispatcher by itself), costs no task, and takes no lock outside
+ * the runtime.
  */
 final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger("hamlet.registry.deadletters");
@@ -36,7 +49,11 @@ final class DeadLetters {
     private final LongAdder total = new LongAdder();
     private final LongAdder undeliveredNotices = new LongAdder();
     private final LongAdder linesLogged = new LongAdder();
+    private final LongAdder noticesDropped = new LongAdder();
+    private final Map<DeadLetter.Reason, LongAdder> byReason = new EnumMap<>(DeadLetter.Reason.class);
     private final Object lock = new Object();
+    /** Runs notices that must leave the caller's thread; null until the runtime's dispatcher is handed in. */
+    private volatile Executor handOff;
 
     // Guarded by lock.
     private DeadLetter[] ring;
@@ -55,6 +72,20 @@ final class DeadLetters {
         this.nanoClock = nanoClock;
         this.ring = new DeadLetter[keep];
         this.logPerSecond = logPerSecond;
+        for (final DeadLetter.Reason reason : DeadLetter.Reason.values()) {
+            byReason.put(reason, new LongAdder());
+        }
+    }
+
+    /**
+     * Sets where notices that must not run on the caller's thread go: the runtime's dispatcher. Until it is set (a
+     * DeadLetters of its own, in tests) they are told on the caller's thread.
+     *
+     * @param executor runs each notice on another thread; a notice it runs on the caller's thread anyway (a stopped
+     *     pool does that) is dropped and counted in {@link #noticesDropped()}
+     */
+    void handOffNotices(final Executor executor) {
+        this.handOff = executor;
     }
 
     /**
@@ -77,6 +108,7 @@ final class DeadLetters {
         final String from = sender == null ? null : String.valueOf(sender.address());
         final DeadLetter letter = new DeadLetter(to, from, body, reason, detail, clock.instant());
         total.increment();
+        byReason.get(reason).increment();
         final boolean log;
         final long omitted;
         final int budget;
@@ -113,12 +145,53 @@ final class DeadLetters {
                 from == null ? "nobody" : from, detail, BodyConverter.describe(body));
         }
         if (sender != null && reason != DeadLetter.Reason.NO_SENDER) {
-            try {
-                sender.tell(letter, null);
-            } catch (final RuntimeException e) {
-                // A foreign ActorRef implementation failing must not fail the send that made the dead letter.
-                LOG.warn("[{}] dead letter notice to {} failed: {}", nodeId, from, e.toString());
+            final Executor executor = handOff;
+            if (executor == null || staysLocal(sender)) {
+                notify(sender, letter, from);
+            } else {
+                handOff(executor, sender, letter, from);
             }
+        }
+    }
+
+    /** @return whether telling this sender is an enqueue on this runtime, which never reaches the transport */
+    private boolean staysLocal(final ActorRef sender) {
+        if (sender instanceof Asks.AskRef) {
+            return true;
+        }
+        if (!(sender instanceof AddressRef)) {
+            return false;
+        }
+        final Address address = sender.address();
+        return address.isGroup() || address.isLocalTo(nodeId);
+    }
+
+    private void handOff(final Executor executor, final ActorRef sender, final DeadLetter letter, final String from) {
+        final Thread caller = Thread.currentThread();
+        try {
+            executor.execute(() -> {
+                if (Thread.currentThread() == caller) {
+                    dropNotice(from, "the actor runtime is stopping");
+                } else {
+                    notify(sender, letter, from);
+                }
+            });
+        } catch (final RuntimeException e) {
+            dropNotice(from, e.toString());
+        }
+    }
+
+    private void dropNotice(final String from, final String why) {
+        noticesDropped.increment();
+        LOG.debug("[{}] dead letter notice to {} not sent: {}", nodeId, from, why);
+    }
+
+    private void notify(final ActorRef sender, final DeadLetter letter, final String from) {
+        try {
+            sender.tell(letter, null);
+        } catch (final RuntimeException e) {
+            // A foreign ActorRef implementation failing must not fail the send that made the dead letter.
+            LOG.warn("[{}] dead letter notice to {} failed: {}", nodeId, from, e.toString());
         }
     }
 
@@ -142,6 +215,19 @@ final class DeadLetters {
     /** @return how many {@link DeadLetter} notices could not be delivered in turn (and made no dead letter) */
     long undeliveredNotices() {
         return undeliveredNotices.sum();
+    }
+
+    /**
+     * @param reason a reason
+     * @return how many dead letters there were for it
+     */
+    long count(final DeadLetter.Reason reason) {
+        return byReason.get(reason).sum();
+    }
+
+    /** @return notices to remote senders not sent because the runtime was stopping when they were handed off */
+    long noticesDropped() {
+        return noticesDropped.sum();
     }
 
     /** @return log lines written, for tests of the rate limit */

@@ -6,23 +6,34 @@ import hamlet.api.DeadLetter;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.WireEnvelope;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where envelopes from other nodes come in: decodes the body and delivers it on this node exactly as a local send
  * would (an unknown actor makes a dead letter, and the remote sender gets the {@link DeadLetter} notice back as an
- * envelope through the sender's ref); an envelope to a temporary ask ref ({@code thisNode:temp-ask-N}) completes
- * that ask. What the transport gives up on becomes a dead letter here, whose notice goes to the local sender (an ask
- * fails with a DeadLetterException).
+ * envelope through the sender's ref); an envelope to a temporary ask ref ({@code thisNode:temp-ask-start-N})
+ * completes that ask. What the transport gives up on becomes a dead letter here, whose notice goes to the local
+ * sender (an ask fails with a DeadLetterException).
  *
  * <p>Order: the transport calls {@link #onEnvelope} in order for one peer, and each call enqueues on the receiver's
  * mailbox before it returns, so what one sender sent one receiver arrives in the order it was sent.
  *
- * <p>Threading: the transport's I/O threads, concurrently for different peers; never blocks (an enqueue, or a send
- * back through the transport, which does not block either).
+ * <p>Threading: the transport's delivery and timer threads, concurrently for different peers. Nothing here runs user
+ * code or calls the transport on that thread: an enqueue, or a hand-off to the dispatcher (an ask's completion, and
+ * a dead-letter notice to a remote sender; see {@link Asks} and {@link DeadLetters}). Never blocks.
  */
-final class RemoteInbox implements EnvelopeReceiver {
+public final class RemoteInbox implements EnvelopeReceiver {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteInbox.class);
+    /** Longest piece of a peer's text put in a log line: the peer chooses it. */
+    private static final int SHOWN_MAX = 160;
+
     /** Bound of {@link #addresses}: the texts are the peers' to choose (ask refs are one-off), so it cannot grow. */
     static final int MAX_CACHED_ADDRESSES = 4096;
 
@@ -33,6 +44,10 @@ final class RemoteInbox implements EnvelopeReceiver {
     private final LongAdder received = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder givenUp = new LongAdder();
+    private final LongAdder malformedSenders = new LongAdder();
+    private final LongAdder staleReplies = new LongAdder();
+    /** Only the first malformed sender is logged at WARN (a peer could send millions); the rest at DEBUG. */
+    private final AtomicBoolean malformedSenderLogged = new AtomicBoolean();
     /**
      * Parsed addresses by text: every envelope names a receiver and a sender, nearly always the same few, and parsing
      * (validating both names) was the largest per-envelope cost left on the receiving node. Emptied when full.
@@ -44,19 +59,25 @@ final class RemoteInbox implements EnvelopeReceiver {
         this.asks = asks;
         this.codecs = codecs;
         this.nodeId = system.nodeId();
+        // The last part the runtime builds, so its dispatcher exists: from here on, notices that could reach the
+        // transport leave the thread that made the dead letter, which may be the transport's own.
+        system.deadLetterBox().handOffNotices(job -> system.dispatcher().run(job));
     }
 
     @Override
-    public void onEnvelope(final String fromNode, final WireEnvelope envelope) {
+    public boolean onEnvelope(final String fromNode, final WireEnvelope envelope) {
         received.increment();
-        final ActorRef sender = senderOf(envelope.from());
+        final ActorRef sender = senderOf(fromNode, envelope.from());
         final Object body;
         try {
             body = codecs.decode(envelope.codecId(), envelope.payload());
         } catch (final IllegalArgumentException e) {
+            // The reason is NO_TRANSPORT only because DeadLetter.Reason (API) has none for "arrived, but this node
+            // cannot read it"; the detail says what happened. The raw bytes are kept as the body.
             refuse(envelope, envelope.payload(), sender, DeadLetter.Reason.NO_TRANSPORT,
-                "cannot decode a message from node " + fromNode + ": " + e.getMessage());
-            return;
+                "node " + fromNode + " sent a body this node cannot decode (codec id " + envelope.codecId() + ", "
+                    + envelope.payload().length + " bytes), so it was not delivered: " + e.getMessage());
+            return true;
         }
         final Address to;
         try {
@@ -64,24 +85,24 @@ final class RemoteInbox implements EnvelopeReceiver {
         } catch (final IllegalArgumentException e) {
             refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
                 "node " + fromNode + " sent a message to a malformed address: " + e.getMessage());
-            return;
+            return true;
         }
         if (!to.isGroup() && !to.isLocalTo(nodeId)) {
             refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
                 "node " + fromNode + " sent a message for node " + to.node() + " to node " + nodeId);
-            return;
+            return true;
         }
         if (!to.isGroup() && to.name().startsWith(Asks.TEMP_PREFIX)) {
             final Asks.AskRef ask = asks.find(to.name());
             if (ask == null) {
-                refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
-                    "the ask " + nodeId + ":" + to.name() + " that waited for this reply had already ended");
+                refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR, noAsk(fromNode, to.name()));
             } else {
                 ask.tell(body, sender);
             }
-            return;
+            return true;
         }
         system.ref(to).tell(body, sender);
+        return true;
     }
 
     @Override
@@ -93,8 +114,34 @@ final class RemoteInbox implements EnvelopeReceiver {
         } catch (final IllegalArgumentException e) {
             body = envelope.payload();
         }
-        system.deadLetter(envelope.to(), body, senderOf(envelope.from()), DeadLetter.Reason.NO_TRANSPORT,
+        system.deadLetter(envelope.to(), body, senderOf(nodeId, envelope.from()), DeadLetter.Reason.NO_TRANSPORT,
             "the transport gave up on a message for node " + toNode + ": " + reason);
+    }
+
+    /**
+     * The counters of this runtime's remote messaging and dead letters, for operators: what came in, what was
+     * refused and why, and what the transport gave back. Each counts since this runtime started.
+     *
+     * @return by name: {@code remote.received}, {@code remote.refused}, {@code remote.given-up},
+     *     {@code remote.malformed-senders}, {@code remote.stale-replies}, {@code dead-letters.total},
+     *     {@code dead-letters.<REASON>} for each reason, {@code dead-letters.undelivered-notices} and
+     *     {@code dead-letters.notices-dropped}; sorted by name
+     */
+    public Map<String, Long> counters() {
+        final DeadLetters deadLetters = system.deadLetterBox();
+        final Map<String, Long> counters = new TreeMap<>();
+        counters.put("remote.received", received());
+        counters.put("remote.refused", refused());
+        counters.put("remote.given-up", givenUp());
+        counters.put("remote.malformed-senders", malformedSenders());
+        counters.put("remote.stale-replies", staleReplies());
+        counters.put("dead-letters.total", deadLetters.count());
+        for (final DeadLetter.Reason reason : DeadLetter.Reason.values()) {
+            counters.put("dead-letters." + reason, deadLetters.count(reason));
+        }
+        counters.put("dead-letters.undelivered-notices", deadLetters.undeliveredNotices());
+        counters.put("dead-letters.notices-dropped", deadLetters.noticesDropped());
+        return counters;
     }
 
     /** @return envelopes received from other nodes */
@@ -110,6 +157,27 @@ final class RemoteInbox implements EnvelopeReceiver {
     /** @return envelopes the transport gave back as undeliverable */
     long givenUp() {
         return givenUp.sum();
+    }
+
+    /** @return envelopes whose sender address was malformed (delivered without a sender) */
+    long malformedSenders() {
+        return malformedSenders.sum();
+    }
+
+    /** @return replies to an ask of an earlier start of this node, or to none it ever made (refused) */
+    long staleReplies() {
+        return staleReplies.sum();
+    }
+
+    /** @return the detail of a reply refused because no ask waits under its name, and counts a stale one */
+    private String noAsk(final String fromNode, final String name) {
+        if (asks.isOfThisStart(name)) {
+            return "the ask " + nodeId + ":" + name + " that waited for this reply had already ended";
+        }
+        staleReplies.increment();
+        return "no ask " + nodeId + ":" + name + " was made by this start of node " + nodeId + " (its asks are "
+            + asks.prefix() + "N): a late or resent reply from node " + fromNode + " to an ask of an earlier start "
+            + "of node " + nodeId + ", before it restarted";
     }
 
     private void refuse(final WireEnvelope envelope, final Object body, final ActorRef sender,
@@ -137,10 +205,13 @@ final class RemoteInbox implements EnvelopeReceiver {
     }
 
     /**
+     * @param fromNode the node that sent the envelope (this node, for one the transport gave back)
+     * @param from the envelope's sender address, or {@code null}
      * @return a ref to the sender: a waiting ask of this node itself when the address is one (so that a reply or a
-     *     notice to it completes the ask), else a ref by address; {@code null} for none or a malformed one
+     *     notice to it completes the ask), else a ref by address; {@code null} for none or a malformed one (the
+     *     message is still delivered, without a sender, and the malformed one counted)
      */
-    private ActorRef senderOf(final String from) {
+    private ActorRef senderOf(final String fromNode, final String from) {
         if (from == null) {
             return null;
         }
@@ -148,6 +219,16 @@ final class RemoteInbox implements EnvelopeReceiver {
         try {
             address = parse(from);
         } catch (final IllegalArgumentException e) {
+            malformedSenders.increment();
+            if (malformedSenderLogged.compareAndSet(false, true)) {
+                LOG.warn("[{}] node {} sent a message with a malformed sender address '{}' ({}): delivered without "
+                    + "a sender, so no reply or dead-letter notice can reach it; later ones are counted "
+                    + "(remote.malformed-senders) and logged at DEBUG", nodeId, shown(fromNode), shown(from),
+                    shown(e.getMessage()));
+            } else {
+                LOG.debug("[{}] node {} sent a message with a malformed sender address '{}'", nodeId,
+                    shown(fromNode), shown(from));
+            }
             return null;
         }
         if (address.isLocalTo(nodeId) && address.name().startsWith(Asks.TEMP_PREFIX)) {
@@ -157,5 +238,21 @@ final class RemoteInbox implements EnvelopeReceiver {
             }
         }
         return system.ref(address);
+    }
+
+    /** @return a peer's text as a log line may show it: one line, bounded */
+    private static String shown(final String text) {
+        if (text == null) {
+            return "null";
+        }
+        final StringBuilder shown = new StringBuilder(Math.min(text.length(), SHOWN_MAX) + 3);
+        for (int i = 0; i < text.length() && i < SHOWN_MAX; i++) {
+            final char c = text.charAt(i);
+            shown.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (text.length() > SHOWN_MAX) {
+            shown.append("...");
+        }
+        return shown.toString();
     }
 }

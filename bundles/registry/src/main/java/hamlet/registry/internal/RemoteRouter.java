@@ -4,8 +4,9 @@ import hamlet.api.ActorRef;
 import hamlet.api.Address;
 
 /**
- * Carries a message to an address on another node. The only place where the local runtime meets the network: the
- * transport plugs in here. Today's only implementation, {@link NoTransportRouter}, dead-letters.
+ * Carries a message to an address on another node. The only place where the local runtime sends to the network:
+ * {@link TransportRouter} hands it to the transport when one is bound, and {@link NoTransportRouter} dead-letters
+ * it (NO_TRANSPORT) when none is.
  *
  * <p>Threading: called from any thread (senders, dispatcher turns); must not block.
  */

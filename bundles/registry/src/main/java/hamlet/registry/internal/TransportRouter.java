@@ -72,14 +72,23 @@ final class TransportRouter implements RemoteRouter {
         return from.node() == null && !from.isGroup() ? nodeId + ":" + from.name() : from.toString();
     }
 
-    private static String refused(final Transport.SendStatus status, final Address to) {
+    /** @return why the transport refused, in a sentence naming the setting that decides it */
+    static String refused(final Transport.SendStatus status, final Address to) {
         switch (status) {
             case UNKNOWN_NODE:
-                return "node " + to.node() + " is not known to the transport (not in hamlet.cluster.seeds?)";
+                // A seed that is not linked yet is known (the transport dials it): unknown means neither.
+                return "node " + to.node() + " is not known to this node's transport (no link to it and not a seed)";
             case OUTBOX_FULL:
-                return "the outbox for node " + to.node() + " is full";
+                return "the outbox for node " + to.node() + " is full (at hamlet.transport.outbox-limit envelopes "
+                    + "or hamlet.transport.outbox-max-bytes bytes waiting or unacknowledged): node " + to.node()
+                    + " is away or slower than its senders";
+            case NODE_OUTBOXES_FULL:
+                return "the outboxes for all peers of this node together are full (at "
+                    + "hamlet.transport.node-outbox-max-bytes bytes), so nothing more is taken for node " + to.node()
+                    + " until some peer acknowledges or its envelopes are given up";
             case TOO_LARGE:
-                return "the message is larger than the transport's envelope limit";
+                return "the message for node " + to.node() + " is larger than the transport's envelope limit "
+                    + "(hamlet.transport.max-envelope)";
             default:
                 return "the transport refused a message for node " + to.node() + ": " + status;
         }

@@ -30,6 +30,7 @@ import static hamlet.registry.internal.TestNode.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two runtimes joined by an in-memory transport: what crosses, in what order, and what comes back when it cannot. */
@@ -45,6 +46,9 @@ class RemoteMessagingTest {
     @AfterEach
     void close() {
         systems.forEach(LocalActorSystem::close);
+        // Whatever each test did, nothing was sent from inside a delivery (the real transport's deadlock C1).
+        assertEquals(0, transport1.reentrantSends.get() + transport2.reentrantSends.get(),
+            "sends made on a thread inside a transport delivery");
     }
 
     @Test
@@ -140,7 +144,37 @@ class RemoteMessagingTest {
     void shouldDeadLetterANodeTheTransportDoesNotKnow() {
         final Throwable failure = askFailure(node1.ref("node9:e"), "ping", Duration.ofSeconds(20));
 
-        assertTrue(((DeadLetterException) failure).deadLetter().detail().contains("node9 is not known"));
+        assertEquals("node node9 is not known to this node's transport (no link to it and not a seed)",
+            ((DeadLetterException) failure).deadLetter().detail());
+    }
+
+    @Test
+    void shouldNameTheSettingWhenEveryOutboxTogetherIsFull() {
+        transport1.refuseWith = Transport.SendStatus.NODE_OUTBOXES_FULL;
+
+        final Throwable failure = askFailure(node1.ref("node2:e"), "ping", Duration.ofSeconds(20));
+
+        final DeadLetter letter = ((DeadLetterException) failure).deadLetter();
+        assertEquals(DeadLetter.Reason.NO_TRANSPORT, letter.reason());
+        assertTrue(letter.detail().contains("hamlet.transport.node-outbox-max-bytes"), letter.detail());
+        assertTrue(letter.detail().contains("node node2"), letter.detail());
+    }
+
+    @Test
+    void shouldExplainEachRefusalOfTheTransportInASentence() {
+        final Address to = Address.of("node2", "e");
+        for (final Transport.SendStatus status : Transport.SendStatus.values()) {
+            if (status == Transport.SendStatus.ACCEPTED) {
+                continue;
+            }
+            final String detail = TransportRouter.refused(status, to);
+            assertTrue(detail.contains("node2"), detail);
+            assertTrue(!detail.contains(status.name()), "a sentence, not the bare status: " + detail);
+        }
+        assertTrue(TransportRouter.refused(Transport.SendStatus.OUTBOX_FULL, to)
+            .contains("hamlet.transport.outbox-limit"));
+        assertTrue(TransportRouter.refused(Transport.SendStatus.OUTBOX_FULL, to)
+            .contains("hamlet.transport.outbox-max-bytes"));
     }
 
     @Test
@@ -182,7 +216,47 @@ class RemoteMessagingTest {
 
         assertEquals("still here", awaitOne("r").body());
         assertEquals(2, node2.deadLetterCount());
-        assertTrue(node2.deadLetters().get(0).detail().contains("unknown codec id 200"));
+        final DeadLetter undecodable = node2.deadLetters().get(0);
+        assertEquals(DeadLetter.Reason.NO_TRANSPORT, undecodable.reason(), "the API has no better reason");
+        assertTrue(undecodable.detail().startsWith("node node1 sent a body this node cannot decode (codec id 200, "
+            + "1 bytes), so it was not delivered: "), undecodable.detail());
+        assertTrue(undecodable.detail().contains("unknown codec id 200"), undecodable.detail());
+        assertEquals(2L, ((RemoteInbox) node2.inbox()).counters().get("remote.refused"));
+    }
+
+    @Test
+    void shouldDeliverAMessageWithAMalformedSenderWithoutItAndCountIt() {
+        node2.spawn("recorder", "r");
+        final RemoteInbox inbox = (RemoteInbox) node2.inbox();
+
+        for (int i = 0; i < 3; i++) {
+            assertTrue(inbox.onEnvelope("node1", new WireEnvelope("node2:r", "node1:bad sender\n" + i,
+                CodecRegistry.STRING, "m".getBytes(StandardCharsets.UTF_8))));
+        }
+
+        awaitTrue("3 messages", () -> received("r").size() == 3);
+        for (final Message message : received("r")) {
+            assertNull(message.sender(), "delivered, without a sender to answer");
+        }
+        assertEquals(3, inbox.malformedSenders(), "counted, not dropped silently");
+        assertEquals(3L, inbox.counters().get("remote.malformed-senders"));
+        assertEquals(0, node2.deadLetterCount(), "the message itself was fine");
+    }
+
+    @Test
+    void shouldCountRemoteMessagingAndDeadLettersByReasonForOperators() {
+        node2.spawn("echo", "e");
+        assertEquals("ping", ask(node1.ref("node2:e"), "ping"));
+        askFailure(node1.ref("node2:nobody"), "lost", Duration.ofSeconds(20));
+
+        final Map<String, Long> counters = ((RemoteInbox) node2.inbox()).counters();
+
+        assertEquals(2L, counters.get("remote.received"));
+        assertEquals(1L, counters.get("dead-letters.total"));
+        assertEquals(1L, counters.get("dead-letters.UNKNOWN_ACTOR"));
+        assertEquals(0L, counters.get("dead-letters.MAILBOX_FULL"));
+        assertEquals(0L, counters.get("remote.given-up"));
+        assertEquals(2L, ((RemoteInbox) node1.inbox()).counters().get("remote.received"), "the reply and the notice");
     }
 
     @Test
@@ -216,13 +290,31 @@ class RemoteMessagingTest {
 
     @Test
     void shouldDeadLetterALateReplyToAnAskThatEnded() {
+        node2.spawn("recorder", "silent");
+        node2.spawn("recorder", "r");
+        askFailure(node1.ref("node2:silent"), "anyone?", Duration.ofMillis(50));
+        final ActorRef asker = awaitOne("silent").sender();
+
+        asker.tell("too late", node2.ref("r"));
+
+        final DeadLetter notice = assertInstanceOf(DeadLetter.class, awaitOne("r").body());
+        assertEquals(DeadLetter.Reason.UNKNOWN_ACTOR, notice.reason());
+        assertEquals(asker.address().toString(), notice.to());
+        assertTrue(notice.detail().contains("had already ended"), notice.detail());
+        assertEquals(0L, ((RemoteInbox) node1.inbox()).staleReplies(), "an ask of this start, not a stale one");
+    }
+
+    @Test
+    void shouldDeadLetterAReplyToAnAskThisStartNeverMade() {
         node2.spawn("recorder", "r");
 
         node1.inbox().onEnvelope("node2", new WireEnvelope("node1:temp-ask-999", "node2:r", CodecRegistry.STRING,
             "too late".getBytes(StandardCharsets.UTF_8)));
 
         final DeadLetter notice = assertInstanceOf(DeadLetter.class, awaitOne("r").body());
-        assertTrue(notice.detail().contains("had already ended"), notice.detail());
+        assertEquals(DeadLetter.Reason.UNKNOWN_ACTOR, notice.reason());
+        assertTrue(notice.detail().contains("an ask of an earlier start of node node1"), notice.detail());
+        assertEquals(1L, ((RemoteInbox) node1.inbox()).counters().get("remote.stale-replies"));
     }
 
     private LocalActorSystem node(final String id, final FakeTransport transport) {

@@ -17,6 +17,7 @@ import hamlet.config.Sections;
 import hamlet.registry.internal.LocalActorSystem;
 import hamlet.registry.internal.Rejections;
 import hamlet.registry.internal.RegistrySettings;
+import hamlet.registry.internal.RemoteInbox;
 import hamlet.registry.internal.Remoting;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -230,14 +231,15 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     // ---- EnvelopeReceiver, by delegation: the transport's I/O threads ----
 
     @Override
-    public void onEnvelope(final String fromNode, final WireEnvelope envelope) {
+    public boolean onEnvelope(final String fromNode, final WireEnvelope envelope) {
         final LocalActorSystem running = system;
         if (running == null) {
-            LOG.warn("[-] message from node {} to {} dropped: the actor runtime of this node is stopped", fromNode,
+            // Not taken, so not acknowledged: the sender keeps it and resends it to the next runtime.
+            LOG.debug("[-] message from node {} to {} not taken: the actor runtime of this node is stopped", fromNode,
                 envelope.to());
-            return;
+            return false;
         }
-        running.inbox().onEnvelope(fromNode, envelope);
+        return running.inbox().onEnvelope(fromNode, envelope);
     }
 
     @Override
@@ -249,6 +251,20 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
             return;
         }
         running.inbox().onUndeliverable(toNode, envelope, reason);
+    }
+
+    /**
+     * The runtime's counters of remote messaging and dead letters, for operators (the admin API and the shell read
+     * them; see {@link RemoteInbox#counters()} for the names).
+     *
+     * @return by name, each counting since the runtime in force started; empty while it is stopped
+     */
+    public Map<String, Long> remoteCounters() {
+        final LocalActorSystem running = system;
+        if (running == null || !(running.inbox() instanceof RemoteInbox)) {
+            return Map.of();
+        }
+        return ((RemoteInbox) running.inbox()).counters();
     }
 
     // ---- ActorSystem, by delegation ----
