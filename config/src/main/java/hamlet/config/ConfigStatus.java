@@ -46,8 +46,9 @@ public interface ConfigStatus {
     /**
      * @return the last refusal since the config in force was applied: set when an edit (or a reload after bundles
      *     came or went) is refused, kept while later edits are refused too (the newest one shown), cleared by the
-     *     next successful apply. At start, a broken file leaves the node on defaults and overrides with the
-     *     refusal shown here.
+     *     next successful apply. At start, a broken file stops a node started by the Hamlet launcher (it prints
+     *     the refusal as one line and exits 2, nothing having been pushed); under another launcher it leaves the
+     *     node on defaults and overrides with the refusal shown here.
      */
     Optional<Rejection> lastRejection();
 

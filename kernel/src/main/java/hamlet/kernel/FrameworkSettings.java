@@ -16,6 +16,19 @@ public final class FrameworkSettings {
     /** Framework property: the node's data directory. */
     public static final String DATA = "hamlet.data";
 
+    /**
+     * Framework property, "true" under this launcher: a bundle that finds at start that the node must not run (the
+     * config bundle, refusing the conf file) may veto the boot by registering a service with property
+     * {@link #BOOT_VETO}, and this launcher reports it and exits 2. Without it (another launcher) such a bundle has
+     * nobody to tell, and must run the node as best it can instead.
+     */
+    public static final String BOOT_VETOES_REPORTED = "hamlet.boot.vetoes.reported";
+    /**
+     * Service property of a boot veto: the one line that says why the node does not start, e.g. "config file
+     * /opt/hamlet/conf/node.conf:5 refused: ...". Bundles match it by name, not by a class of this launcher.
+     */
+    public static final String BOOT_VETO = "hamlet.boot.veto";
+
     /** FileInstall polls deploy/ this often; a dropped jar is seen in about two polls. */
     static final String DEPLOY_POLL_MS = "200";
 
@@ -40,6 +53,7 @@ public final class FrameworkSettings {
         p.put(HOME, options.home().toString());
         p.put(CONF_FILE, options.confFile().toString());
         p.put(DATA, options.dataDir().toString());
+        p.put(BOOT_VETOES_REPORTED, "true");
 
         p.put("felix.fileinstall.dir", options.deployDir().toString());
         p.put("felix.fileinstall.poll", DEPLOY_POLL_MS);

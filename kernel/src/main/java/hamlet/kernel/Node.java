@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,9 @@ import org.apache.felix.framework.Felix;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.launch.Framework;
@@ -109,6 +114,12 @@ public final class Node {
             Thread.currentThread().interrupt();
             throw failBoot("interrupted while booting");
         }
+        // A veto first: the bundle that vetoes has found the root cause (a refused conf file), and whatever else
+        // failed after it, failed for want of the config it did not push.
+        final String veto = bootVeto(fw.getBundleContext());
+        if (veto != null) {
+            throw failBoot(veto);
+        }
         final String failure = firstFailure(installed);
         if (failure != null) {
             throw failBoot(failure);
@@ -187,6 +198,22 @@ public final class Node {
             }
         }
         return installed;
+    }
+
+    /** The line of the first boot veto a bundle registered (see {@link FrameworkSettings#BOOT_VETO}), or null. */
+    static String bootVeto(final BundleContext context) {
+        final ServiceReference<?>[] vetoes;
+        try {
+            vetoes = context.getServiceReferences((String) null, "(" + FrameworkSettings.BOOT_VETO + "=*)");
+        } catch (final InvalidSyntaxException e) {
+            throw new IllegalStateException("the boot veto filter is wrong", e);
+        }
+        if (vetoes == null || vetoes.length == 0) {
+            return null;
+        }
+        Arrays.sort(vetoes, Comparator.comparingLong(r -> (Long) r.getProperty(Constants.SERVICE_ID)));
+        final String line = String.valueOf(vetoes[0].getProperty(FrameworkSettings.BOOT_VETO));
+        return line.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 
     /** The line for the first system bundle that is not active, preferring the root of a resolution chain. */

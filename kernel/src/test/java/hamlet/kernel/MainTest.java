@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
@@ -53,5 +54,18 @@ class MainTest {
 
         assertEquals(2, code);
         assertEquals("hamlet: no bundles folder at " + home.resolve("bundles") + "\n", err());
+    }
+
+    @Test
+    @Timeout(60) // without the veto the node would boot and wait to be stopped
+    void shouldExit2WithTheVetoAsTheOnlyLineWhenABundleVetoesTheBoot() throws Exception {
+        TestBundles.bundle(home.resolve("bundles/3/vetoing.jar"), "test.vetoing",
+            Map.of("Bundle-Activator", VetoingActivator.class.getName(), "Import-Package", "org.osgi.framework"),
+            VetoingActivator.class);
+
+        final int code = Main.run(new String[] {"--home", home.toString(), "--no-shell"}, out, err, false);
+
+        assertEquals(2, code);
+        assertEquals("hamlet: " + VetoingActivator.LINE + "\n", err());
     }
 }

@@ -103,4 +103,21 @@ class NodeTest {
 
         assertEquals("conf file " + missing + " does not exist", e.getMessage());
     }
+
+    @Test
+    void shouldReportABundlesBootVetoAsTheOneLineBeforeAnyOtherFailure() throws Exception {
+        TestBundles.bundle(home.resolve("bundles/2/vetoing.jar"), "test.vetoing",
+            Map.of("Bundle-Activator", VetoingActivator.class.getName(), "Import-Package", "org.osgi.framework"),
+            VetoingActivator.class);
+        // fails too, as a bundle without the config it needed would
+        TestBundles.bundle(home.resolve("bundles/3/failing.jar"), "test.failing",
+            Map.of("Bundle-Activator", FailingActivator.class.getName(), "Import-Package", "org.osgi.framework"),
+            FailingActivator.class);
+        final Node node = node();
+
+        final BootException e = assertThrows(BootException.class, node::boot);
+
+        assertEquals(VetoingActivator.LINE, e.getMessage());
+        assertFalse(node.isRunning(), "the framework is stopped again");
+    }
 }

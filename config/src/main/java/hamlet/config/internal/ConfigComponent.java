@@ -5,6 +5,7 @@ import hamlet.config.SettingsValidator;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -37,6 +38,12 @@ public final class ConfigComponent implements ConfigStatus {
     /** Configuration Admin's "any bundle may bind" location: the sections are for whoever owns them. */
     private static final String ANY_LOCATION = "?";
     private static final long STOP_TIMEOUT_MS = 900;
+    /**
+     * The kernel's framework property saying it reports boot vetoes, and the service property of one (the kernel's
+     * FrameworkSettings; matched by name, as bundles cannot see the launcher's classes).
+     */
+    static final String BOOT_VETOES_REPORTED = "hamlet.boot.vetoes.reported";
+    static final String BOOT_VETO = "hamlet.boot.veto";
 
     @Reference
     private ConfigurationAdmin configurationAdmin;
@@ -45,6 +52,9 @@ public final class ConfigComponent implements ConfigStatus {
     private BundleTracker<Long> bundleTracker;
     private ServiceTracker<SettingsValidator, SettingsValidator> validatorTracker;
     private volatile WatcherThread watcher;
+    /** The validators the bundles declare, used by the first load only, before their services are registered. */
+    private volatile List<NamedValidator> declared = List.of();
+    private ServiceRegistration<Object> veto;
 
     @Activate
     void activate(final BundleContext context) {
@@ -59,10 +69,19 @@ public final class ConfigComponent implements ConfigStatus {
         try {
             final SectionPusher pusher = new SectionPusher((pid, properties) ->
                 configurationAdmin.getConfiguration(pid, ANY_LOCATION).update(new Hashtable<>(properties)));
+            final boolean vetoesReported = Boolean.parseBoolean(context.getProperty(BOOT_VETOES_REPORTED));
             live = new LiveConfig(file.toString(), pusher, this::validators,
-                Overrides.of(System.getenv(), systemProperties()), Clock.systemUTC());
+                Overrides.of(System.getenv(), systemProperties()), Clock.systemUTC(), vetoesReported);
             final ConfigAgent agent = new ConfigAgent(new PathFileSource(file), references, live);
-            agent.start(System.nanoTime());
+            declared = DeclaredValidators.of(context.getBundles(), this::nodeId);
+            try {
+                agent.start(System.nanoTime());
+            } finally {
+                // From now on each bundle's validator is its service: a declared one could outlive an update.
+                declared = List.of();
+            }
+            live.startRefusal().ifPresent(refusal -> veto = context.registerService(Object.class, new Object(),
+                new Hashtable<>(Map.of(BOOT_VETO, vetoLine(refusal)))));
             watcher = new WatcherThread(agent, this::nodeId);
             watcher.start();
         } catch (final RuntimeException e) {
@@ -72,8 +91,24 @@ public final class ConfigComponent implements ConfigStatus {
         }
     }
 
+    /** The one line the kernel prints for a file refused at start, e.g. "config refused at start: FILE:5: ...". */
+    static String vetoLine(final Refusal refusal) {
+        final String suffix = " (line " + refusal.line() + ")";
+        final String message = refusal.message().endsWith(suffix)
+            ? refusal.message().substring(0, refusal.message().length() - suffix.length()) : refusal.message();
+        return "config refused at start: " + refusal.where() + ": " + message;
+    }
+
     @Deactivate
     void deactivate() {
+        if (veto != null) {
+            try {
+                veto.unregister();
+            } catch (final IllegalStateException e) {
+                // already gone with the bundle
+            }
+            veto = null;
+        }
         watcher.stop(STOP_TIMEOUT_MS);
         bundleTracker.close();
         validatorTracker.close();
@@ -90,6 +125,13 @@ public final class ConfigComponent implements ConfigStatus {
             : validatorTracker.getTracked().entrySet()) {
             final Object section = entry.getKey().getProperty(SettingsValidator.SECTION_PROPERTY);
             validators.add(new NamedValidator(String.valueOf(section), entry.getValue()));
+        }
+        // A section whose validator service is there already is checked by it alone.
+        for (final NamedValidator candidate : declared) {
+            if (validators.stream().noneMatch(v -> v.section().equals(candidate.section())
+                && v.validator().getClass().getName().equals(candidate.validator().getClass().getName()))) {
+                validators.add(candidate);
+            }
         }
         validators.sort(Comparator.comparing(NamedValidator::section));
         return validators;

@@ -24,9 +24,11 @@ import java.util.function.Supplier;
  * the config in force, count and report the refusal).
  *
  * <p>A refusal stays visible in {@link ConfigStatus#lastRejection()} until the next successful apply clears it.
- * At start a broken file leaves the node on the references and overrides, with the refusal shown, so that the
- * operator can fix the file while the node runs. When bundles change while the file is refused, the config in force
- * gains the new bundles' defaults (their sections are pushed) and the refusal stays.
+ * At start a broken file either stops the node from starting ({@code refuseBrokenStart}: nothing is pushed, and
+ * {@link #startRefusal()} says why, for a launcher that reports it) or leaves the node on the references and
+ * overrides, with the refusal shown, so that the operator can fix the file while the node runs (for a launcher
+ * that would not report it). When bundles change while the file is refused after something was applied, the config
+ * in force gains the new bundles' defaults (their sections are pushed) and the refusal stays.
  *
  * <p>Threading: {@link #start} runs on the activating thread before the watcher thread starts; every other
  * mutating method runs on the watcher thread. {@link #status()}, {@link #nodeId()} may be called from any thread.
@@ -63,6 +65,8 @@ final class LiveConfig {
     private final List<String> overrideNameProblems;
     private final Clock clock;
     private final Set<String> reported = new HashSet<>();
+    private final boolean refuseBrokenStart;
+    private volatile Optional<Refusal> startRefusal = Optional.empty();
 
     private Config references = ConfigFactory.empty();
     private Optional<String> fileText = Optional.empty();
@@ -81,6 +85,16 @@ final class LiveConfig {
      */
     LiveConfig(final String fileName, final SectionPusher pusher, final Supplier<List<NamedValidator>> validators,
                final Overrides.Result overrides, final Clock clock) {
+        this(fileName, pusher, validators, overrides, clock, false);
+    }
+
+    /**
+     * @param refuseBrokenStart true to push nothing when the file is refused at the first load (the launcher then
+     *     reports {@link #startRefusal()} and stops), false to run on the references and overrides instead
+     */
+    LiveConfig(final String fileName, final SectionPusher pusher, final Supplier<List<NamedValidator>> validators,
+               final Overrides.Result overrides, final Clock clock, final boolean refuseBrokenStart) {
+        this.refuseBrokenStart = refuseBrokenStart;
         this.fileName = fileName;
         this.loader = new ConfigLoader(fileName);
         this.pusher = pusher;
@@ -104,8 +118,13 @@ final class LiveConfig {
                 LOG.info("[{}] no config file at {}: running on defaults and overrides", nodeId, fileName);
             }
             case UNREADABLE -> {
-                reload(Cause.FIRST_LOAD);
-                reject(new Refusal(fileName, -1, "cannot read the file: " + file.error()), Cause.FIRST_LOAD);
+                final Refusal refusal = new Refusal(fileName, -1, "cannot read the file: " + file.error());
+                if (refuseBrokenStart) {
+                    startRefusal = Optional.of(refusal);
+                } else {
+                    reload(Cause.FIRST_LOAD);
+                }
+                reject(refusal, Cause.FIRST_LOAD);
             }
             default -> throw new IllegalStateException("unknown kind " + file.kind());
         }
@@ -138,6 +157,14 @@ final class LiveConfig {
         reload(Cause.BUNDLES_CHANGED);
     }
 
+    /**
+     * @return why the file was refused at the first load when {@code refuseBrokenStart} is set (nothing was pushed
+     *     then); empty otherwise. Any thread.
+     */
+    Optional<Refusal> startRefusal() {
+        return startRefusal;
+    }
+
     /** @return the config bundle's own settings from the config in force */
     ConfigSettings settings() {
         return settings;
@@ -165,9 +192,12 @@ final class LiveConfig {
             apply(applied.config(), cause);
         } else {
             final Refusal refusal = ((ConfigLoader.Refused) outcome).refusal();
-            if (cause == Cause.FIRST_LOAD) {
+            if (cause == Cause.FIRST_LOAD && refuseBrokenStart) {
+                startRefusal = Optional.of(refusal);
+            } else if (cause == Cause.FIRST_LOAD) {
                 apply(firstLoadFallback(vetted.config()), Cause.START_FALLBACK);
-            } else if (cause == Cause.BUNDLES_CHANGED) {
+            } else if (cause == Cause.BUNDLES_CHANGED && status.appliedCount() > 0) {
+                // Not before anything was applied: a start refused on purpose must not be undone by defaults.
                 withNewDefaults(vetted.config()).ifPresent(extended -> apply(extended, Cause.NEW_DEFAULTS));
             }
             reject(refusal, cause);
@@ -219,7 +249,10 @@ final class LiveConfig {
         final Instant keptSince = status.appliedAt();
         status = status.rejected(new ConfigStatus.Rejection(refusal.file(), refusal.line(), refusal.message(),
             clock.instant()));
-        if (cause == Cause.FIRST_LOAD) {
+        if (cause == Cause.FIRST_LOAD && refuseBrokenStart) {
+            // The launcher reports it as the one line of a failed start; the same line here would be a second one.
+            LOG.debug("[{}] config file refused at start: {}: {}", nodeId, refusal.where(), refusal.message());
+        } else if (cause == Cause.FIRST_LOAD) {
             LOG.error("[{}] config file broken at start: {}: {}; running on defaults and overrides until it is fixed",
                 nodeId, refusal.where(), refusal.message());
         } else {

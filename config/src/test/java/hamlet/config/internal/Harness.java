@@ -50,6 +50,8 @@ final class Harness {
     final List<NamedValidator> validators = new ArrayList<>();
     final MutableClock clock = new MutableClock();
     long nowNs = 5_000_000_000L;
+    /** As under the kernel, which reports a file refused at start and stops: then nothing is pushed. */
+    boolean refuseBrokenStart;
     LiveConfig live;
     ConfigAgent agent;
 
@@ -77,7 +79,7 @@ final class Harness {
         final SectionPusher pusher = new SectionPusher((pid, properties) ->
             pushes.add(new Push(pid, new TreeMap<>(properties))));
         live = new LiveConfig(FILE, pusher, () -> List.copyOf(validators),
-            Overrides.of(environment, systemProperties), clock);
+            Overrides.of(environment, systemProperties), clock, refuseBrokenStart);
         agent = new ConfigAgent(file, references, live);
         agent.start(nowNs);
         return this;
