@@ -11,7 +11,7 @@ package hamlet.transport.internal;
  * shifting the whole window: every envelope of a peer passes here, and shifting a window of the default 131072 bits
  * (2048 words) per envelope cost most of the receiving node's CPU.
  *
- * <p>Not thread-safe: the owning {@link PeerLink} calls it under its inbound lock.
+ * <p>Not thread-safe: confined to the owning {@link PeerLink}'s inbound hand-off, which runs one batch at a time.
  */
 public final class DedupWindow {
     /** What {@link #accept} decided. */
@@ -40,6 +40,23 @@ public final class DedupWindow {
     /** @return the highest sequence accepted, 0 if none */
     public long highest() {
         return highest;
+    }
+
+    /**
+     * Decides about one sequence without remembering it: a delivery that may still be refused checks first and
+     * {@link #accept}s only once the envelope was taken, so that a refused one is not mistaken for a duplicate later.
+     *
+     * @param seq the sequence, &gt; 0
+     * @return the verdict {@link #accept} would give
+     */
+    public Verdict peek(final long seq) {
+        if (seq > highest) {
+            return Verdict.NEW;
+        }
+        if (highest - seq >= size) {
+            return Verdict.TOO_OLD;
+        }
+        return isMarked(seq) ? Verdict.DUPLICATE : Verdict.NEW;
     }
 
     /**

@@ -59,6 +59,33 @@ public final class EnvelopeCodec {
     }
 
     /**
+     * Writes the sequence number into an envelope encoded with sequence 0: the link numbers an envelope only once it
+     * accepted it, after encoding it outside its lock.
+     *
+     * @param encoded an envelope from {@link #encode}
+     * @param seq its sequence number
+     */
+    static void patchSequence(final byte[] encoded, final long seq) {
+        ByteBuffer.wrap(encoded).putLong(0, seq);
+    }
+
+    /**
+     * Decodes an envelope this node encoded itself (to dead-letter it from the outbox), whatever the envelope limit
+     * is now: a live edit may have lowered it since.
+     *
+     * @param encoded an envelope from {@link #encode}
+     * @return the envelope
+     * @throws IllegalStateException when the bytes are not an envelope (a bug)
+     */
+    WireEnvelope decodeOwn(final byte[] encoded) {
+        try {
+            return new EnvelopeCodec(Integer.MAX_VALUE).decode(ByteBuffer.wrap(encoded)).envelope();
+        } catch (final ProtocolException e) {
+            throw new IllegalStateException("an envelope of the outbox does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Decodes one envelope at the buffer's position and moves past it. Every length is checked against what is
      * left and against the envelope limit before anything is allocated.
      *

@@ -1,16 +1,19 @@
 package hamlet.transport.internal;
 
 import static hamlet.transport.internal.FrameLayout.ACK_LENGTH;
+import static hamlet.transport.internal.FrameLayout.CONTROL_PREFIX_LENGTH;
 import static hamlet.transport.internal.FrameLayout.CURRENT_VERSION;
 import static hamlet.transport.internal.FrameLayout.DATA_PREFIX_LENGTH;
 import static hamlet.transport.internal.FrameLayout.HEADER_LENGTH;
 import static hamlet.transport.internal.FrameLayout.MAGIC;
 import static hamlet.transport.internal.FrameLayout.MAX_HANDSHAKE_STRING;
 import static hamlet.transport.internal.FrameLayout.TYPE_ACK;
+import static hamlet.transport.internal.FrameLayout.TYPE_CONTROL;
 import static hamlet.transport.internal.FrameLayout.TYPE_DATA;
 import static hamlet.transport.internal.FrameLayout.TYPE_HANDSHAKE;
 import static hamlet.transport.internal.FrameLayout.TYPE_HEARTBEAT;
 
+import hamlet.api.transport.Transport;
 import hamlet.transport.internal.EnvelopeCodec.Sequenced;
 import hamlet.transport.internal.ProtocolException.Reason;
 
@@ -25,7 +28,7 @@ import java.util.List;
  */
 public final class FrameCodec {
     /** A decoded frame. */
-    public sealed interface Frame permits HandshakeFrame, DataFrame, AckFrame, HeartbeatFrame {
+    public sealed interface Frame permits HandshakeFrame, DataFrame, AckFrame, HeartbeatFrame, ControlFrame {
     }
 
     /** @param handshake what the peer said */
@@ -36,8 +39,18 @@ public final class FrameCodec {
     public record DataFrame(List<Sequenced> envelopes) implements Frame {
     }
 
-    /** @param seq the highest sequence the peer delivered */
-    public record AckFrame(long seq) implements Frame {
+    /**
+     * @param uid the uid of the node whose envelopes are acknowledged
+     * @param seq the highest sequence the peer delivered from that uid
+     */
+    public record AckFrame(long uid, long seq) implements Frame {
+    }
+
+    /**
+     * @param channel the receiver's channel
+     * @param payload the message
+     */
+    public record ControlFrame(int channel, byte[] payload) implements Frame {
     }
 
     /** A heartbeat. */
@@ -76,33 +89,22 @@ public final class FrameCodec {
      * @throws ProtocolException naming the rule the bytes break
      */
     public Frame decode(final ByteBuffer in) throws ProtocolException {
-        if (in.remaining() > maxFrameBytes) {
-            throw new ProtocolException(Reason.FRAME_TOO_LARGE, "frame of " + in.remaining()
-                + " bytes, more than " + maxFrameBytes + " (hamlet.transport.max-frame)");
-        }
-        EnvelopeCodec.need(in, HEADER_LENGTH, "frame header");
-        final short magic = in.getShort();
-        if (magic != MAGIC) {
-            throw new ProtocolException(Reason.BAD_MAGIC,
-                String.format("frame starts with 0x%04X, not the magic 0x%04X: not a Hamlet peer", magic, MAGIC));
-        }
-        final byte version = in.get();
-        if (version != CURRENT_VERSION) {
-            throw new ProtocolException(Reason.BAD_VERSION,
-                "protocol version " + version + ", this node speaks " + CURRENT_VERSION);
-        }
-        final byte type = in.get();
+        final byte type = peekType(in);
+        in.position(in.position() + HEADER_LENGTH);
         final Frame frame;
         switch (type) {
             case TYPE_HANDSHAKE:
                 frame = new HandshakeFrame(new Handshake(handshakeString(in, "cluster name"),
-                    handshakeString(in, "node id"), readLong(in, "incarnation"), handshakeString(in, "url")));
+                    handshakeString(in, "node id"), readLong(in, "uid"), handshakeString(in, "url")));
                 break;
             case TYPE_DATA:
                 frame = new DataFrame(decodeData(in));
                 break;
             case TYPE_ACK:
-                frame = new AckFrame(readLong(in, "ack"));
+                frame = new AckFrame(readLong(in, "ack uid"), readLong(in, "ack"));
+                break;
+            case TYPE_CONTROL:
+                frame = decodeControl(in);
                 break;
             case TYPE_HEARTBEAT:
                 frame = HEARTBEAT;
@@ -115,6 +117,52 @@ public final class FrameCodec {
                 in.remaining() + " bytes left over after a frame of type " + type);
         }
         return frame;
+    }
+
+    /**
+     * Checks a frame's size, magic and version and reads its type without decoding (or allocating) anything else,
+     * so that a connection can refuse a frame by its type before paying for it.
+     *
+     * @param in the frame's bytes; its position is not moved
+     * @return the type id
+     * @throws ProtocolException FRAME_TOO_LARGE, TRUNCATED, BAD_MAGIC or BAD_VERSION
+     */
+    public byte peekType(final ByteBuffer in) throws ProtocolException {
+        if (in.remaining() > maxFrameBytes) {
+            throw new ProtocolException(Reason.FRAME_TOO_LARGE, "frame of " + in.remaining()
+                + " bytes, more than " + maxFrameBytes + " (hamlet.transport.max-frame)");
+        }
+        if (in.remaining() < HEADER_LENGTH) {
+            throw new ProtocolException(Reason.TRUNCATED, "frame header needs " + HEADER_LENGTH + " bytes, "
+                + in.remaining() + " left");
+        }
+        final int at = in.position();
+        final short magic = in.getShort(at);
+        if (magic != MAGIC) {
+            throw new ProtocolException(Reason.BAD_MAGIC,
+                String.format("frame starts with 0x%04X, not the magic 0x%04X: not a Hamlet peer", magic, MAGIC));
+        }
+        final byte version = in.get(at + 2);
+        if (version != CURRENT_VERSION) {
+            throw new ProtocolException(Reason.BAD_VERSION,
+                "protocol version " + version + ", this node speaks " + CURRENT_VERSION);
+        }
+        return in.get(at + 3);
+    }
+
+    private static ControlFrame decodeControl(final ByteBuffer in) throws ProtocolException {
+        EnvelopeCodec.need(in, 1, "control channel");
+        final int channel = in.get() & 0xFF;
+        if (channel < 1) {
+            throw new ProtocolException(Reason.MALFORMED, "control channel 0 is not a channel");
+        }
+        if (in.remaining() > Transport.MAX_CONTROL_BYTES) {
+            throw new ProtocolException(Reason.MALFORMED, "control message of " + in.remaining()
+                + " bytes, more than " + Transport.MAX_CONTROL_BYTES);
+        }
+        final byte[] payload = new byte[in.remaining()];
+        in.get(payload);
+        return new ControlFrame(channel, payload);
     }
 
     private List<Sequenced> decodeData(final ByteBuffer in) throws ProtocolException {
@@ -158,7 +206,7 @@ public final class FrameCodec {
         final ByteBuffer out = header(HEADER_LENGTH + 2 + cluster.length + 2 + node.length + 8 + 2 + url.length,
             TYPE_HANDSHAKE);
         out.putShort((short) cluster.length).put(cluster).putShort((short) node.length).put(node)
-            .putLong(handshake.incarnation()).putShort((short) url.length).put(url);
+            .putLong(handshake.uid()).putShort((short) url.length).put(url);
         return out.flip();
     }
 
@@ -171,11 +219,21 @@ public final class FrameCodec {
     }
 
     /**
-     * @param seq the highest sequence delivered
+     * @param uid the uid of the node whose envelopes are acknowledged
+     * @param seq the highest sequence delivered from it
      * @return the frame
      */
-    public ByteBuffer encodeAck(final long seq) {
-        return header(ACK_LENGTH, TYPE_ACK).putLong(seq).flip();
+    public ByteBuffer encodeAck(final long uid, final long seq) {
+        return header(ACK_LENGTH, TYPE_ACK).putLong(uid).putLong(seq).flip();
+    }
+
+    /**
+     * @param channel the receiver's channel, 1..255
+     * @param payload the message, at most {@link Transport#MAX_CONTROL_BYTES}
+     * @return the frame
+     */
+    public ByteBuffer encodeControl(final int channel, final byte[] payload) {
+        return header(CONTROL_PREFIX_LENGTH + payload.length, TYPE_CONTROL).put((byte) channel).put(payload).flip();
     }
 
     /** @return a heartbeat frame */

@@ -13,17 +13,26 @@ package hamlet.transport.internal;
  * HANDSHAKE (type 1), the first frame each side sends on a connection:
  *  | u16 cluster length | cluster name, UTF-8 |
  *  | u16 node id length | node id, UTF-8      |
- *  | i64 incarnation (> 0)                    |
+ *  | i64 uid (!= 0): random per start of the sender; compared only for equality |
  *  | u16 url length     | advertised ws:// URL, UTF-8 (may be empty) |
  *
  * DATA (type 2), one batch of envelopes:
  *  | i32 count (>= 1) | count x envelope (see EnvelopeCodec) |
  *
  * ACK (type 3), cumulative:
- *  | i64 highest sequence delivered from the receiving side's sender incarnation |
+ *  | i64 uid of the node whose envelopes are acknowledged (the ACK's receiver) |
+ *  | i64 highest sequence delivered from that uid                              |
  *
  * HEARTBEAT (type 4): no body.
+ *
+ * CONTROL (type 5), one control-lane message (unreliable, unordered, written ahead of data):
+ *  | u8 channel (1..255) | payload, the rest of the frame (at most Transport.MAX_CONTROL_BYTES) |
  * </pre>
+ *
+ * <p>Version 2 (this one) replaced version 1's incarnation (a start time, compared for order: a forged huge value
+ * locked the real node out) with the uid, tagged ACKs with the uid they acknowledge, and added CONTROL. Version 1 is
+ * not decoded: its incarnation cannot be given the uid's meaning, so a mixed cluster would be unsafe; a version-1
+ * peer is refused as BAD_VERSION, which names both versions.
  *
  * <p>Rules: type ids are append-only (never reuse or renumber one). The version byte is the protocol version: a
  * change of any layout bumps it; a node then decodes both the old and the new version for one release before the
@@ -33,7 +42,7 @@ public final class FrameLayout {
     /** "HM". */
     public static final short MAGIC = 0x484D;
     /** The protocol version this node speaks. */
-    public static final byte CURRENT_VERSION = 1;
+    public static final byte CURRENT_VERSION = 2;
     /** Offset of the magic (u16). */
     public static final int MAGIC_OFFSET = 0;
     /** Offset of the version byte. */
@@ -51,11 +60,15 @@ public final class FrameLayout {
     public static final byte TYPE_ACK = 3;
     /** Type id: heartbeat. */
     public static final byte TYPE_HEARTBEAT = 4;
+    /** Type id: a control-lane message. */
+    public static final byte TYPE_CONTROL = 5;
 
     /** Length of a DATA frame's header and count. */
     public static final int DATA_PREFIX_LENGTH = HEADER_LENGTH + 4;
     /** Length of an ACK frame. */
-    public static final int ACK_LENGTH = HEADER_LENGTH + 8;
+    public static final int ACK_LENGTH = HEADER_LENGTH + 16;
+    /** Length of a CONTROL frame's header and channel. */
+    public static final int CONTROL_PREFIX_LENGTH = HEADER_LENGTH + 1;
     /** Longest cluster name, node id or URL in a handshake, in bytes. */
     public static final int MAX_HANDSHAKE_STRING = 1024;
 

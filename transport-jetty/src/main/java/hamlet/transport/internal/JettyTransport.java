@@ -1,5 +1,6 @@
 package hamlet.transport.internal;
 
+import hamlet.api.transport.ControlReceiver;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
@@ -10,121 +11,129 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The transport: a Jetty WebSocket server endpoint at {@code ws://host:port/hamlet}, a client that dials the seeds
- * and the peers it has learnt, the table of {@link PeerLink}s by node id, the timer, and the counters of refused
- * connections. Jetty is used here and in {@link WebSocketEndpoint} only.
+ * The transport: a Jetty WebSocket server endpoint at {@code ws://host:port/hamlet}, a client that dials what the
+ * {@link Dialer} says, the table of {@link PeerLink}s by node id, and the agent thread that owns that table.
  *
- * <p>Dialing: every node dials its seeds and every known peer whose link is down (with backoff); when both sides
- * dial at once, {@link PeerLink#attach} keeps the connection dialed by the lower node id. While no
- * {@link EnvelopeReceiver} is bound the node neither dials nor accepts handshakes (it answers "node not ready"),
- * so that nothing arrives that could not be delivered; peers keep their envelopes and resend them later.
+ * <p>Ownership: the link table, the dialer and the connections waiting for their handshake belong to one agent
+ * thread ({@code hamlet-<node>-transport}): handshake admission, connection ends, dial results and the periodic tick
+ * (heartbeats, silence, expiry, dials, forgetting unknown peers) all run there, one at a time, each guarded so that
+ * nothing it throws stops the others. Other threads read the link table (a concurrent map the agent alone writes),
+ * offer envelopes and control messages to links, and post events to the agent. Jetty's threads read frames; a small
+ * pool writes them. No lock of this class is held while the registry, a control receiver or Jetty is called.
  *
- * <p>Threading: {@link #send} and {@link #peers} from any thread; connection events on Jetty's threads; the timer
- * on one thread of its own; writers on a small pool.
+ * <p>While no {@link EnvelopeReceiver} is bound the node neither dials nor admits handshakes (it answers "node not
+ * ready"), so that nothing arrives that could not be delivered; peers keep their envelopes and resend them later.
  */
 public final class JettyTransport implements Transport, PeerLink.Context {
     private static final Logger LOG = LoggerFactory.getLogger(JettyTransport.class);
     private static final int MAX_TEXT_BYTES = 1024;
     /** How often a port that was taken is tried again: often enough to notice soon, rarely enough to stay quiet. */
     static final long BIND_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
-
-    /** A URL this node dials: a seed, or where a known peer said it listens. */
-    static final class DialTarget {
-        private final String url;
-        private final Backoff backoff;
-        private volatile String nodeId;
-        private volatile boolean inProgress;
-        private volatile boolean self;
-        private volatile long nextDialNs;
-
-        DialTarget(final String url, final Backoff backoff) {
-            this.url = url;
-            this.backoff = backoff;
-        }
-
-        String url() {
-            return url;
-        }
-    }
+    /** Control messages that may wait for a URL being dialed; more are dropped (the lane is unreliable). */
+    static final int MAX_CONTROL_PER_URL = 16;
 
     private volatile TransportSettings settings;
     private final LongSupplier nanoClock;
-    private final long incarnation;
-    private final FrameCodec codec;
+    private final long uid;
+    private volatile FrameCodec codec;
+    private final OutboxBudget budget;
+    /** Written by the agent only; read from any thread. */
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
-    private final Map<String, DialTarget> targets = new ConcurrentHashMap<>();
-    private final Set<WebSocketEndpoint> pending = ConcurrentHashMap.newKeySet();
     private final Map<Reason, AtomicLong> rejected = new EnumMap<>(Reason.class);
+    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Set<WebSocketEndpoint> open = ConcurrentHashMap.newKeySet();
     private final ExecutorService writers;
-    private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService agent;
+    private final Executor safeWriter;
     private volatile EnvelopeReceiver receiver;
+    private volatile Map<Integer, ControlReceiver> controlReceivers = Map.of();
     private volatile Handshake own;
     private volatile boolean paused;
     private volatile boolean stopped;
-    /** The writer pool, refusing quietly once stopped: whatever was still queued was handed back by stop(). */
-    private final java.util.concurrent.Executor safeWriter;
-    private Server server;
-    /** The bound connector, or {@code null} while the port is taken; guarded by {@code this}. */
-    private ServerConnector connector;
-    private WebSocketClient client;
-    /** The port the handshake advertises: the configured one, or the one picked when configured as 0. */
     private volatile int advertisedPort;
     private volatile boolean listening;
-    /** When the timer next tries to bind, while {@link #listening} is false. */
+    /** A live edit named a listener that could not be bound yet; the previous one serves until it is. */
+    private volatile boolean rebindPending;
+    /** What the dialer is doing, as the agent last published it for {@link #peers()}: nodes being dialed, seeds
+     *  that never answered. */
+    private volatile Set<String> dialingNodes = Set.of();
+    private volatile List<String> unreachedSeeds = List.of();
+
+    // Owned by the agent thread.
+    private final Dialer dialer;
+    private final Set<WebSocketEndpoint> pending = new HashSet<>();
+    private final Map<String, List<byte[]>> controlForUrl = new TreeMap<>();
     private long nextBindNs;
+
+    // Guarded by this (start, stop, bind; never held while calling out of the transport).
+    private Server server;
+    private ServerWebSocketContainer container;
+    private ServerConnector connector;
+    private WebSocketClient client;
 
     /**
      * @param settings the settings
      * @param nanoClock the clock
-     * @param incarnation this node's incarnation, e.g. its start time in ms
+     * @param uid this node's per-start id, never 0: what its peers tell this run from another by
      */
-    public JettyTransport(final TransportSettings settings, final LongSupplier nanoClock, final long incarnation) {
+    public JettyTransport(final TransportSettings settings, final LongSupplier nanoClock, final long uid) {
+        if (uid == 0) {
+            throw new IllegalArgumentException("uid must not be 0");
+        }
         this.settings = settings;
         this.nanoClock = nanoClock;
-        this.incarnation = incarnation;
+        this.uid = uid;
         this.codec = new FrameCodec(settings.maxFrameBytes(), settings.maxEnvelopeBytes());
+        this.budget = new OutboxBudget(settings.nodeOutboxMaxBytes());
+        this.dialer = new Dialer(settings, () -> ThreadLocalRandom.current().nextDouble());
+        publishDialing();
         for (final Reason r : Reason.values()) {
             rejected.put(r, new AtomicLong());
         }
         final AtomicInteger n = new AtomicInteger();
+        final String node = settings.nodeId();
         this.writers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors() / 2),
-            r -> daemon(r, "hamlet-transport-writer-" + n.incrementAndGet()));
+            r -> daemon(r, "hamlet-" + node + "-transport-writer-" + n.incrementAndGet()));
         this.safeWriter = task -> {
             try {
                 writers.execute(task);
-            } catch (final java.util.concurrent.RejectedExecutionException stopping) {
-                LOG.debug("[{}] writer refused: the transport is stopping", selfId());
+            } catch (final RejectedExecutionException stopping) {
+                LOG.debug("[{}] writer refused: the transport is stopping", node);
             }
         };
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hamlet-transport-timer"));
-        for (final String seed : settings.seeds()) {
-            targets.put(seed, newTarget(seed));
-        }
+        this.agent = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hamlet-" + node + "-transport"));
     }
 
     private static Thread daemon(final Runnable r, final String name) {
@@ -133,72 +142,83 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         return t;
     }
 
-    private DialTarget newTarget(final String url) {
-        return new DialTarget(url, new Backoff(settings.backoffMinNs(), settings.backoffMaxNs(),
-            () -> ThreadLocalRandom.current().nextDouble()));
-    }
-
     /**
-     * Starts the server, the client and the timer, and binds the listener. A port that cannot be bound (another
-     * process holds it) does not fail the start: it is logged once and tried again by the timer every
+     * Starts the server, the client and the agent, and binds the listener. A port that cannot be bound (another
+     * process holds it) does not fail the start: it is logged once and tried again by the agent every
      * {@link #BIND_RETRY_NS}, while the links this node dials work without a listener.
      *
      * @throws Exception when Jetty itself cannot start (its threads)
      */
     public synchronized void start() throws Exception {
         final QueuedThreadPool threads = new QueuedThreadPool(64, 4);
-        threads.setName("hamlet-transport");
+        threads.setName("hamlet-" + settings.nodeId() + "-jetty");
         threads.setDaemon(true);
         server = new Server(threads);
-        server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
-            container.setMaxBinaryMessageSize(settings.maxFrameBytes());
-            container.setMaxFrameSize(settings.maxFrameBytes());
-            container.setMaxTextMessageSize(MAX_TEXT_BYTES);
-            container.setIdleTimeout(jettyIdleTimeout());
-            container.addMapping(TransportSettings.PATH,
-                (request, response, callback) -> new WebSocketEndpoint(this, null, nanoClock.getAsLong()));
+        server.setHandler(WebSocketUpgradeHandler.from(server, c -> {
+            container = c;
+            limits(c::setMaxBinaryMessageSize, c::setMaxFrameSize);
+            c.setMaxTextMessageSize(MAX_TEXT_BYTES);
+            c.setIdleTimeout(jettyIdleTimeout());
+            c.addMapping(TransportSettings.PATH, (request, response, callback) -> {
+                if (!settings.compression()) {
+                    // Negotiating nothing: permessage-deflate would let a peer inflate a small frame a thousandfold
+                    // before any check of this transport runs.
+                    response.setExtensions(List.of());
+                }
+                return new WebSocketEndpoint(this, null, nanoClock.getAsLong());
+            });
         }));
         // Without a connector: a connector that fails to bind inside Server.start() would leave the server FAILED,
         // and it could not be retried. The connector is added and started on its own by bind().
         server.start();
         advertisedPort = settings.port();
-        final String bindFailure = bind();
+        final String bindFailure = bind(settings.host(), advertisedPort);
         // Peers dial back the configured port, whether or not it is bound yet.
-        own = new Handshake(settings.cluster(), settings.nodeId(), incarnation, settings.ownUrl(advertisedPort));
+        own = new Handshake(settings.cluster(), settings.nodeId(), uid, settings.ownUrl(advertisedPort));
         client = new WebSocketClient();
-        client.setMaxBinaryMessageSize(settings.maxFrameBytes());
-        client.setMaxFrameSize(settings.maxFrameBytes());
+        limits(client::setMaxBinaryMessageSize, client::setMaxFrameSize);
         client.setMaxTextMessageSize(MAX_TEXT_BYTES);
         client.setIdleTimeout(jettyIdleTimeout());
         client.start();
-        final long tickNs = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
-            Math.min(settings.heartbeatIntervalNs() / 4, TimeUnit.MILLISECONDS.toNanos(50)));
         if (bindFailure == null) {
-            LOG.info("[{}] transport listening on {} in cluster {}, seeds {}", settings.nodeId(),
-                settings.ownUrl(advertisedPort), settings.cluster(), settings.seeds());
+            LOG.info("[{}] transport listening on {} in cluster {}, uid {}, seeds {}", settings.nodeId(),
+                settings.ownUrl(advertisedPort), settings.cluster(), Long.toHexString(uid), settings.seeds());
         } else {
             nextBindNs = nanoClock.getAsLong() + BIND_RETRY_NS;
             LOG.warn("[{}] transport cannot listen on {}:{}: {}; retrying every {}s; links this node dials still work"
                 + " (cluster {}, seeds {})", settings.nodeId(), settings.host(), settings.port(), bindFailure,
                 TimeUnit.NANOSECONDS.toSeconds(BIND_RETRY_NS), settings.cluster(), settings.seeds());
         }
-        timer.scheduleWithFixedDelay(this::tick, tickNs, tickNs, TimeUnit.NANOSECONDS);
+        final long tickNs = tickNs(settings);
+        agent.scheduleWithFixedDelay(guarded("tick", this::tick), tickNs, tickNs, TimeUnit.NANOSECONDS);
+    }
+
+    private void limits(final java.util.function.LongConsumer message, final java.util.function.LongConsumer frame) {
+        message.accept(settings.maxFrameBytes());
+        frame.accept(settings.maxFrameBytes());
+    }
+
+    /** A tenth of the heartbeat interval, within 5..50 ms: heartbeats go out close to when they are due. */
+    private static long tickNs(final TransportSettings s) {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+            Math.min(s.heartbeatIntervalNs() / 10, TimeUnit.MILLISECONDS.toNanos(50)));
     }
 
     /**
-     * Binds a new connector to the advertised port, then adds it to the server, which starts it. The port is bound
-     * with {@link ServerConnector#open()} before the connector is started because a connector whose start fails
-     * stops itself and logs it, which every retry would repeat; a failed open leaves nothing to undo.
+     * Binds a new connector, then adds it to the server, which starts it. The port is bound with
+     * {@link ServerConnector#open()} before the connector is started because a connector whose start fails stops
+     * itself and logs it, which every retry would repeat; a failed open leaves nothing to undo. On success the
+     * previous connector, if any, is stopped: its connections end and their links redial the new address.
      *
      * @return {@code null} when bound, else why not
      */
-    private synchronized String bind() {
+    private synchronized String bind(final String host, final int port) {
         final ServerConnector next = new ServerConnector(server);
-        next.setHost(settings.host());
-        next.setPort(advertisedPort);
+        next.setHost(host);
+        next.setPort(port);
         try {
             next.open();
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             return rootMessage(e);
         }
         try {
@@ -208,39 +228,47 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             }
         } catch (final Exception e) {
             server.removeConnector(next);
-            try {
-                next.stop();
-            } catch (final Exception stopFailure) {
-                LOG.debug("[{}] a connector that failed to start did not stop: {}", settings.nodeId(),
-                    stopFailure.toString());
-            }
+            stopQuietly(next);
             return rootMessage(e);
         }
+        final ServerConnector previous = connector;
         connector = next;
         // Port 0 (tests) picks a port once; a later pause and resume binds that same port again.
         advertisedPort = next.getLocalPort();
         next.setPort(advertisedPort);
         listening = true;
+        if (previous != null) {
+            server.removeConnector(previous);
+            stopQuietly(previous);
+        }
         return null;
     }
 
-    /** From the timer, while the port is taken: tries again every {@link #BIND_RETRY_NS}. */
+    private void stopQuietly(final ServerConnector c) {
+        try {
+            c.stop();
+        } catch (final Exception e) {
+            LOG.debug("[{}] a connector did not stop cleanly: {}", settings.nodeId(), e.toString());
+        }
+    }
+
+    /**
+     * From the agent, while the configured listener is not bound (the port was taken at start, or a live edit named
+     * a taken one, while the old listener goes on serving): tries again every {@link #BIND_RETRY_NS}.
+     */
     private void retryBind(final long nowNs) {
-        if (listening || nowNs - nextBindNs < 0) {
+        if ((listening && !rebindPending) || nowNs - nextBindNs < 0 || stopped) {
             return;
         }
-        synchronized (this) {
-            if (stopped || listening) {
-                return;
-            }
-            final String failure = bind();
-            if (failure == null) {
-                LOG.info("[{}] transport now listening on {}", settings.nodeId(), settings.ownUrl(advertisedPort));
-            } else {
-                nextBindNs = nowNs + BIND_RETRY_NS;
-                LOG.debug("[{}] transport still cannot listen on {}:{}: {}", settings.nodeId(), settings.host(),
-                    advertisedPort, failure);
-            }
+        final TransportSettings s = settings;
+        final String failure = bind(s.host(), s.port() == 0 && !rebindPending ? advertisedPort : s.port());
+        if (failure == null) {
+            rebindPending = false;
+            updateOwnHandshake();
+            LOG.info("[{}] transport now listening on {}", s.nodeId(), s.ownUrl(advertisedPort));
+        } else {
+            nextBindNs = nowNs + BIND_RETRY_NS;
+            LOG.debug("[{}] transport still cannot listen on {}:{}: {}", s.nodeId(), s.host(), s.port(), failure);
         }
     }
 
@@ -262,9 +290,14 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     }
 
     /** Closes every connection and stops; envelopes still in outboxes are handed back as undeliverable. */
-    public synchronized void stop() {
+    public void stop() {
         stopped = true;
-        timer.shutdownNow();
+        agent.shutdownNow();
+        try {
+            agent.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (final PeerLink link : links.values()) {
             final LinkSession s = link.session();
             if (s != null) {
@@ -272,15 +305,17 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             }
             link.abandon("the transport stopped before " + link.nodeId() + " acknowledged it");
         }
-        try {
-            if (client != null) {
-                client.stop();
+        synchronized (this) {
+            try {
+                if (client != null) {
+                    client.stop();
+                }
+                if (server != null) {
+                    server.stop();
+                }
+            } catch (final Exception e) {
+                LOG.warn("[{}] transport did not stop cleanly: {}", settings.nodeId(), e.toString());
             }
-            if (server != null) {
-                server.stop();
-            }
-        } catch (final Exception e) {
-            LOG.warn("[{}] transport did not stop cleanly: {}", settings.nodeId(), e.toString());
         }
         writers.shutdownNow();
     }
@@ -331,26 +366,70 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         return settings.ownUrl(advertisedPort);
     }
 
+    /** @return this node's uid */
+    public long uid() {
+        return uid;
+    }
+
     /**
-     * Applies a live edit in place when it changes nothing that is bound at start (node id, host, port, cluster,
-     * seeds, max-frame, max-envelope): the links take the new bounds, timeouts and retry count at once.
+     * Applies a live edit without dropping what the links hold: outboxes, windows, sequence numbers and the uid stay.
+     * A new host or port binds a new listener beside the old one and releases the old one only once the new one
+     * listens (a failed bind leaves the old one serving, and says so); new seeds are dialed and removed ones no
+     * longer; a new cluster name, frame or envelope bound, timeout, backoff or limit applies to the next frame,
+     * connection, tick or envelope. The node id cannot change (refused before it gets here).
      *
      * @param next the edited settings
-     * @return whether it was applied; {@code false} means the transport must be replaced to apply it
+     * @return {@code null} when applied in full, else what could not be applied (the rest was)
      */
-    public boolean applyInPlace(final TransportSettings next) {
-        final TransportSettings now = settings;
-        if (!now.nodeId().equals(next.nodeId()) || !now.host().equals(next.host()) || now.port() != next.port()
-            || !now.cluster().equals(next.cluster()) || !now.seeds().equals(next.seeds())
-            || now.maxFrameBytes() != next.maxFrameBytes() || now.maxEnvelopeBytes() != next.maxEnvelopeBytes()
-            || now.dedupWindow() != next.dedupWindow()) {
-            return false;
+    public String reconfigure(final TransportSettings next) {
+        final TransportSettings before = settings;
+        if (!before.nodeId().equals(next.nodeId())) {
+            return "hamlet.node.id cannot change while the node runs";
         }
+        String problem = null;
         settings = next;
-        for (final PeerLink link : links.values()) {
-            link.apply(next);
+        codec = new FrameCodec(next.maxFrameBytes(), next.maxEnvelopeBytes());
+        budget.max(next.nodeOutboxMaxBytes());
+        synchronized (this) {
+            if (container != null) {
+                limits(container::setMaxBinaryMessageSize, container::setMaxFrameSize);
+            }
+            if (client != null) {
+                limits(client::setMaxBinaryMessageSize, client::setMaxFrameSize);
+            }
         }
-        return true;
+        if (!before.host().equals(next.host()) || before.port() != next.port()) {
+            final String failure = bind(next.host(), next.port());
+            if (failure != null) {
+                rebindPending = true;
+                nextBindNs = nanoClock.getAsLong() + BIND_RETRY_NS;
+                problem = "cannot listen on " + next.host() + ":" + next.port() + " yet (" + failure + "); still "
+                    + "listening on " + before.ownUrl(advertisedPort) + " and retrying every "
+                    + TimeUnit.NANOSECONDS.toSeconds(BIND_RETRY_NS) + "s";
+            } else {
+                rebindPending = false;
+            }
+        }
+        final TransportSettings applied = settings;
+        updateOwnHandshake();
+        for (final PeerLink link : links.values()) {
+            link.apply(applied);
+        }
+        onAgent("reconfigure", () -> {
+            dialer.apply(applied);
+            dialer.seeds(applied.seeds());
+            publishDialing();
+        });
+        return problem;
+    }
+
+    /** What this node says in its next handshakes: its cluster and the URL it listens on now. */
+    private void updateOwnHandshake() {
+        final TransportSettings s = settings;
+        own = new Handshake(s.cluster(), s.nodeId(), uid, s.ownUrl(advertisedPort));
+        for (final PeerLink link : links.values()) {
+            link.own(own);
+        }
     }
 
     /** @return the settings in force */
@@ -372,6 +451,11 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
     }
 
+    /** @param receivers the control receivers by channel (a copy is kept) */
+    public void controlReceivers(final Map<Integer, ControlReceiver> receivers) {
+        this.controlReceivers = Map.copyOf(receivers);
+    }
+
     /** @return connections refused or closed for breaking the protocol, by reason, since start */
     public Map<String, Long> rejections() {
         final Map<String, Long> counts = new TreeMap<>();
@@ -385,6 +469,41 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     }
 
     @Override
+    public Map<String, Long> counters() {
+        final Map<String, Long> all = new TreeMap<>();
+        rejected.forEach((reason, count) -> all.put("rejected." + reason.name(), count.get()));
+        counters.forEach((name, count) -> all.put(name, count.get()));
+        long sent = 0;
+        long received = 0;
+        long duplicates = 0;
+        long resent = 0;
+        long acksRefused = 0;
+        long controlDropped = 0;
+        for (final PeerLink link : links.values()) {
+            sent += link.sent();
+            received += link.received();
+            duplicates += link.duplicates();
+            resent += link.resent();
+            acksRefused += link.acksRefused();
+            controlDropped += link.controlDropped();
+        }
+        all.put("envelopes.sent", sent);
+        all.put("envelopes.received", received);
+        all.put("envelopes.resent", resent);
+        all.put("duplicates.dropped", duplicates);
+        all.put("acks.refused", acksRefused);
+        all.merge("control.dropped", controlDropped, Long::sum);
+        all.put("outbox.bytes", budget.used());
+        all.put("connections.open", (long) openConnections.get());
+        all.put("peers", (long) links.size());
+        return all;
+    }
+
+    private void count(final String name) {
+        counters.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
     public SendStatus send(final String node, final WireEnvelope envelope) {
         final PeerLink link = links.get(node);
         if (link == null || stopped) {
@@ -394,40 +513,108 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     }
 
     @Override
+    public boolean sendControl(final String node, final int channel, final byte[] payload) {
+        if (!controlFits(channel, payload)) {
+            return false;
+        }
+        final PeerLink link = links.get(node);
+        if (link == null || stopped) {
+            count("control.dropped");
+            return false;
+        }
+        final boolean queued = link.offerControl(channel, payload);
+        if (queued) {
+            count("control.sent");
+        }
+        return queued;
+    }
+
+    @Override
+    public boolean sendControlTo(final String url, final int channel, final byte[] payload) {
+        if (!controlFits(channel, payload) || stopped) {
+            return false;
+        }
+        final String canonical;
+        try {
+            canonical = TransportSettings.canonicalSeed(url);
+        } catch (final IllegalArgumentException e) {
+            count("control.dropped");
+            return false;
+        }
+        onAgent("control to url", () -> controlToUrl(canonical, channel, payload));
+        return true;
+    }
+
+    private boolean controlFits(final int channel, final byte[] payload) {
+        if (channel < 1 || channel > MAX_CONTROL_CHANNEL || payload.length > MAX_CONTROL_BYTES) {
+            throw new IllegalArgumentException("control message on channel " + channel + " of " + payload.length
+                + " bytes: channels are 1.." + MAX_CONTROL_CHANNEL + ", messages at most " + MAX_CONTROL_BYTES);
+        }
+        return true;
+    }
+
+    /** Agent: to a linked node at once; else queued (bounded) for the URL, which is dialed. */
+    private void controlToUrl(final String url, final int channel, final byte[] payload) {
+        final Dialer.Target target = dialer.target(url);
+        final PeerLink link = target == null || target.nodeId() == null ? null : links.get(target.nodeId());
+        if (link != null && link.isUp()) {
+            if (link.offerControl(channel, payload)) {
+                count("control.sent");
+            }
+            return;
+        }
+        if (!dialer.learn(null, url, this::isLinked)) {
+            count("control.dropped");
+            return;
+        }
+        final List<byte[]> queued = controlForUrl.computeIfAbsent(url, u -> new ArrayList<>());
+        if (queued.size() >= MAX_CONTROL_PER_URL || controlForUrl.size() > settings.maxUnknownPeers()) {
+            count("control.dropped");
+            return;
+        }
+        queued.add(controlFrame(channel, payload));
+    }
+
+    /** Kept as channel byte + payload until the link is up. */
+    private static byte[] controlFrame(final int channel, final byte[] payload) {
+        final byte[] kept = new byte[payload.length + 1];
+        kept[0] = (byte) channel;
+        System.arraycopy(payload, 0, kept, 1, payload.length);
+        return kept;
+    }
+
+    @Override
     public List<PeerInfo> peers() {
         final List<PeerInfo> infos = new ArrayList<>();
+        final Set<String> dialing = dialingNodes;
         for (final PeerLink link : links.values()) {
-            final DialTarget t = link.url() == null ? null : targets.get(link.url());
-            infos.add(link.info(t != null && t.inProgress));
+            infos.add(link.info(dialing.contains(link.nodeId())));
         }
-        for (final DialTarget t : targets.values()) {
-            if (t.nodeId == null && !t.self) {
-                infos.add(new PeerInfo(null, t.url, PeerInfo.State.CONNECTING, 0, 0, 0, 0));
-            }
+        for (final String seed : unreachedSeeds) {
+            infos.add(new PeerInfo(null, seed, PeerInfo.State.CONNECTING, 0, 0, 0, 0));
         }
         infos.sort(Comparator.comparing(PeerInfo::node, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(PeerInfo::url, Comparator.nullsLast(Comparator.naturalOrder())));
         return infos;
     }
 
+    /** @return whether a node's link is up */
+    boolean isLinked(final String nodeId) {
+        final PeerLink link = links.get(nodeId);
+        return link != null && link.isUp();
+    }
+
     // ---- PeerLink.Context
 
     @Override
-    public java.util.concurrent.Executor writer() {
+    public Executor writer() {
         return safeWriter;
     }
 
     @Override
-    public boolean canDeliver() {
-        return receiver != null;
-    }
-
-    @Override
-    public void deliver(final String fromNode, final WireEnvelope envelope) {
+    public boolean deliver(final String fromNode, final WireEnvelope envelope) {
         final EnvelopeReceiver r = receiver;
-        if (r != null) {
-            r.onEnvelope(fromNode, envelope);
-        }
+        return r != null && r.onEnvelope(fromNode, envelope);
     }
 
     @Override
@@ -436,8 +623,25 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         if (r != null) {
             r.onUndeliverable(toNode, envelope, reason);
         } else {
+            count("envelopes.lost-without-registry");
             LOG.warn("[{}] lost an envelope for {} ({}): {}; no registry to dead-letter it", settings.nodeId(),
                 envelope.to(), toNode, reason);
+        }
+    }
+
+    @Override
+    public void control(final String fromNode, final int channel, final byte[] payload) {
+        final ControlReceiver r = controlReceivers.get(channel);
+        if (r == null) {
+            count("control.no-receiver");
+            return;
+        }
+        count("control.received");
+        try {
+            r.onControl(fromNode, payload);
+        } catch (final RuntimeException e) {
+            count("control.receiver-failures");
+            LOG.warn("[{}] control receiver of channel {} failed: {}", settings.nodeId(), channel, e.toString());
         }
     }
 
@@ -446,7 +650,13 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         LOG.warn("[{}] link to {} lost: {}", settings.nodeId(), link.nodeId(), reason);
     }
 
-    // ---- connection events, from WebSocketEndpoint
+    @Override
+    public void deliveryFailed(final Throwable failure) {
+        count("delivery.failures");
+        LOG.error("[{}] delivery failed; the link goes on: {}", settings.nodeId(), failure.toString(), failure);
+    }
+
+    // ---- connection events, from WebSocketEndpoint on Jetty's threads
 
     String selfId() {
         return settings.nodeId();
@@ -460,60 +670,156 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         return codec.encodeHandshake(own);
     }
 
-    void opened(final WebSocketEndpoint endpoint) {
-        pending.add(endpoint);
+    /**
+     * A connection opened: counted against the limits (an accepted one may be refused by them).
+     *
+     * @return {@code null} when it may go on, else why not
+     */
+    String opened(final WebSocketEndpoint endpoint) {
+        final TransportSettings s = settings;
+        final AtomicInteger fromHost = perAddress.computeIfAbsent(endpoint.remoteHost(), h -> new AtomicInteger());
+        final int total = openConnections.incrementAndGet();
+        final int here = fromHost.incrementAndGet();
+        open.add(endpoint);
+        if (!endpoint.isDialed()) {
+            if (total > s.maxConnections()) {
+                return "more than " + s.maxConnections() + " connections (hamlet.transport.max-connections)";
+            }
+            if (here > s.maxConnectionsPerAddress()) {
+                return "more than " + s.maxConnectionsPerAddress() + " connections from " + endpoint.remoteHost()
+                    + " (hamlet.transport.max-connections-per-address)";
+            }
+        }
+        onAgent("opened", () -> {
+            if (!endpoint.handshakeDone()) {
+                pending.add(endpoint);
+            }
+        });
+        return null;
     }
 
-    /**
-     * A connection's first frame was a handshake: check it and attach the connection to the peer's link.
-     *
-     * @return the link, or {@code null} when the connection was closed without being attached
-     */
-    PeerLink onHandshake(final WebSocketEndpoint endpoint, final Handshake peer) throws ProtocolException {
-        final DialTarget target = endpoint.target();
-        if (target != null && settings.nodeId().equals(peer.nodeId()) && own.incarnation() == peer.incarnation()) {
-            target.self = true;
-            target.inProgress = false;
-            endpoint.close("dialed itself");
-            return null;
-        }
-        final PeerLink known = links.get(peer.nodeId());
-        peer.check(settings.cluster(), settings.nodeId(), known == null ? 0 : known.peerIncarnation());
+    /** A handshake arrived: the agent admits it, then the connection reads on (or is closed). */
+    void onHandshake(final WebSocketEndpoint endpoint, final Handshake peer) {
+        onAgent("admit", () -> admit(endpoint, peer));
+    }
+
+    /** Agent: checks a handshake and attaches the connection to the peer's link. */
+    private void admit(final WebSocketEndpoint endpoint, final Handshake peer) {
         pending.remove(endpoint);
-        if (receiver == null) {
-            endpoint.closeWith(StatusCode.TRY_AGAIN_LATER, "node not ready");
-            return null;
+        if (endpoint.isClosed()) {
+            return;
         }
-        final String dialUrl = target != null ? target.url : peer.url();
-        final PeerLink link = links.computeIfAbsent(peer.nodeId(),
-            id -> new PeerLink(settings.nodeId(), id, dialUrl, settings, own, this, nanoClock));
-        link.url(dialUrl);
-        if (target != null) {
-            target.nodeId = peer.nodeId();
-            target.inProgress = false;
-            target.backoff.reset();
-        } else if (!peer.url().isEmpty()) {
-            targets.computeIfAbsent(peer.url(), this::newTarget).nodeId = peer.nodeId();
+        final Dialer.Target target = endpoint.target();
+        if (target != null && settings.nodeId().equals(peer.nodeId()) && uid == peer.uid()) {
+            dialer.self(target);
+            endpoint.closeHard(StatusCode.NORMAL, "dialed itself");
+            return;
+        }
+        try {
+            peer.check(settings.cluster(), settings.nodeId());
+        } catch (final ProtocolException e) {
+            reject(endpoint, e);
+            return;
+        }
+        if (receiver == null || stopped) {
+            endpoint.closeHard(StatusCode.TRY_AGAIN_LATER, "node not ready");
+            return;
+        }
+        PeerLink link = links.get(peer.nodeId());
+        if (link == null) {
+            if (target == null && !dialer.isSeedNode(peer.nodeId()) && !roomForUnknownPeer()) {
+                reject(endpoint, new ProtocolException(Reason.TOO_MANY_PEERS, "already linked with "
+                    + settings.maxUnknownPeers() + " unconfigured peers (hamlet.transport.max-unknown-peers)"));
+                return;
+            }
+            final String dialUrl = target != null ? target.url() : peer.url();
+            link = new PeerLink(settings.nodeId(), uid, peer.nodeId(), dialUrl, settings, own, this, budget,
+                nanoClock);
+            links.put(peer.nodeId(), link);
+        }
+        endpoint.dialedBy(target != null ? settings.nodeId() : peer.nodeId());
+        final String refused = link.attach(endpoint, peer.uid(), target == null);
+        if (refused != null) {
+            reject(endpoint, new ProtocolException(refused.startsWith("duplicate")
+                ? Reason.HANDSHAKE_REPEATED : Reason.NODE_ALREADY_LINKED, refused));
+            if (target != null) {
+                dialer.linked(target, peer.nodeId());
+            }
+            return;
         }
         endpoint.attached(link, target != null ? settings.nodeId() : peer.nodeId());
-        final String refused = link.attach(endpoint, peer.incarnation(), target == null);
-        if (refused != null) {
-            endpoint.close(refused);
-            return null;
+        if (target != null) {
+            dialer.linked(target, peer.nodeId());
+            link.url(target.url());
+        } else if (!peer.url().isEmpty()) {
+            link.url(peer.url());
+            dialer.learn(peer.nodeId(), peer.url(), this::isLinked);
         }
-        LOG.info("[{}] link to {} up ({} {}, incarnation {})", settings.nodeId(), peer.nodeId(),
-            target != null ? "dialed" : "accepted from", endpoint.remote(), peer.incarnation());
-        return link;
+        flushControl(link);
+        publishDialing();
+        endpoint.demand();
+        LOG.info("[{}] link to {} up ({} {}, uid {})", settings.nodeId(), peer.nodeId(),
+            target != null ? "dialed" : "accepted from", endpoint.remote(), Long.toHexString(peer.uid()));
     }
 
-    /** A connection broke the protocol: close it with the reason, count it, log one line with the peer. */
+    /** Agent: control messages that waited for this link's URL. */
+    private void flushControl(final PeerLink link) {
+        final String url = link.url();
+        final List<byte[]> queued = url == null ? null : controlForUrl.remove(url);
+        if (queued == null) {
+            return;
+        }
+        for (final byte[] kept : queued) {
+            final byte[] payload = new byte[kept.length - 1];
+            System.arraycopy(kept, 1, payload, 0, payload.length);
+            if (link.offerControl(kept[0] & 0xFF, payload)) {
+                count("control.sent");
+            }
+        }
+    }
+
+    /** Agent: below the bound of unconfigured peers, or made so by forgetting an idle one. */
+    private boolean roomForUnknownPeer() {
+        int unknown = 0;
+        PeerLink idlest = null;
+        long idlestNs = 0;
+        final long nowNs = nanoClock.getAsLong();
+        for (final PeerLink link : links.values()) {
+            if (dialer.isSeedNode(link.nodeId())) {
+                continue;
+            }
+            unknown++;
+            final long idle = link.idleNs(nowNs);
+            if (idle > idlestNs) {
+                idlestNs = idle;
+                idlest = link;
+            }
+        }
+        if (unknown < settings.maxUnknownPeers()) {
+            return true;
+        }
+        if (idlest != null) {
+            forget(idlest, "to make room for a new peer");
+            return true;
+        }
+        return false;
+    }
+
+    /** Agent: drops a link that is down with nothing in its outbox, and its unverified URLs. */
+    private void forget(final PeerLink link, final String why) {
+        links.remove(link.nodeId(), link);
+        dialer.forgetNode(link.nodeId());
+        count("peers.forgotten");
+        LOG.info("[{}] forgot peer {} ({})", settings.nodeId(), link.nodeId(), why);
+    }
+
+    /** A connection broke the protocol: close it hard with the reason, count it, log one line with the peer. */
     void reject(final WebSocketEndpoint endpoint, final ProtocolException e) {
         rejected.get(e.reason()).incrementAndGet();
         final PeerLink link = endpoint.link();
         LOG.warn("[{}] closing connection {} ({}): {}: {}", settings.nodeId(), endpoint.remote(),
             link == null ? "before handshake" : "peer " + link.nodeId(), e.reason(), e.getMessage());
-        pending.remove(endpoint);
-        endpoint.closeWith(e.reason() == Reason.FRAME_TOO_LARGE ? StatusCode.MESSAGE_TOO_LARGE
+        endpoint.closeHard(e.reason() == Reason.FRAME_TOO_LARGE ? StatusCode.MESSAGE_TOO_LARGE
             : StatusCode.POLICY_VIOLATION, e.reason() + ": " + e.getMessage());
         if (link != null) {
             link.detach(endpoint, e.reason() + ": " + e.getMessage());
@@ -521,65 +827,111 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     }
 
     void closed(final WebSocketEndpoint endpoint, final String reason) {
-        pending.remove(endpoint);
+        if (open.remove(endpoint)) {
+            openConnections.decrementAndGet();
+            final AtomicInteger fromHost = perAddress.get(endpoint.remoteHost());
+            if (fromHost != null && fromHost.decrementAndGet() <= 0) {
+                perAddress.remove(endpoint.remoteHost(), fromHost);
+            }
+        }
         final PeerLink link = endpoint.link();
         if (link != null && link.session() == endpoint) {
             LOG.info("[{}] link to {} down: {}", settings.nodeId(), link.nodeId(), reason);
             link.detach(endpoint, reason);
         }
-        final DialTarget target = endpoint.target();
-        if (target != null) {
-            target.inProgress = false;
-            target.nextDialNs = nanoClock.getAsLong() + target.backoff.nextDelayNs();
+        onAgent("closed", () -> {
+            pending.remove(endpoint);
+            final Dialer.Target target = endpoint.target();
+            if (target != null) {
+                dialer.ended(target, nanoClock.getAsLong());
+            }
+        });
+    }
+
+    // ---- the agent
+
+    /** Runs work on the agent thread, guarded; quietly nothing once the transport stopped. */
+    private void onAgent(final String what, final Runnable work) {
+        try {
+            agent.execute(guarded(what, work));
+        } catch (final RejectedExecutionException stopping) {
+            LOG.debug("[{}] {} not run: the transport is stopping", settings.nodeId(), what);
         }
     }
 
-    // ---- the timer
+    /** Whatever one unit of agent work throws is counted and logged, and the agent goes on. */
+    private Runnable guarded(final String what, final Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } catch (final Throwable e) {
+                count("agent.failures");
+                LOG.error("[{}] transport agent: {} failed; going on: {}", settings.nodeId(), what, e.toString(), e);
+            }
+        };
+    }
 
     void tick() {
-        try {
-            final long nowNs = nanoClock.getAsLong();
-            retryBind(nowNs);
-            for (final PeerLink link : links.values()) {
-                link.doWork(nowNs);
+        final long nowNs = nanoClock.getAsLong();
+        final TransportSettings s = settings;
+        guarded("bind", () -> retryBind(nowNs)).run();
+        for (final PeerLink link : links.values()) {
+            guarded("link " + link.nodeId(), () -> link.doWork(nowNs)).run();
+            if (!dialer.isSeedNode(link.nodeId()) && link.idleNs(nowNs) > s.bufferMaxAgeNs()) {
+                forget(link, "down and idle for more than " + Duration.ofNanos(s.bufferMaxAgeNs()).toMillis()
+                    + "ms (hamlet.transport.buffer-max-age)");
             }
-            for (final WebSocketEndpoint endpoint : pending) {
-                if (!endpoint.handshakeDone() && nowNs - endpoint.openedAtNs() > settings.handshakeTimeoutNs()) {
-                    reject(endpoint, new ProtocolException(Reason.HANDSHAKE_TIMEOUT, "no handshake within "
-                        + Duration.ofNanos(settings.handshakeTimeoutNs()).toMillis() + "ms"));
-                }
-            }
-            if (receiver != null && !paused) {
-                for (final DialTarget target : targets.values()) {
-                    maybeDial(target, nowNs);
-                }
-            }
-        } catch (final RuntimeException e) {
-            LOG.error("[{}] transport timer: {}", settings.nodeId(), e.toString(), e);
         }
+        for (final WebSocketEndpoint endpoint : List.copyOf(pending)) {
+            if (endpoint.handshakeDone()) {
+                pending.remove(endpoint);
+            } else if (nowNs - endpoint.openedAtNs() > s.handshakeTimeoutNs()) {
+                pending.remove(endpoint);
+                reject(endpoint, new ProtocolException(Reason.HANDSHAKE_TIMEOUT, "no handshake within "
+                    + Duration.ofNanos(s.handshakeTimeoutNs()).toMillis() + "ms"));
+            }
+        }
+        if (receiver != null && !paused && !stopped) {
+            for (final Dialer.Target target : dialer.due(nowNs, this::isLinked)) {
+                guarded("dial " + target.url(), () -> dial(target, nowNs)).run();
+            }
+        }
+        publishDialing();
     }
 
-    private void maybeDial(final DialTarget target, final long nowNs) {
-        if (target.self || target.inProgress || nowNs - target.nextDialNs < 0) {
-            return;
+    /** Agent: what {@link #peers()} shows of the dialer. */
+    private void publishDialing() {
+        final Set<String> dialing = new HashSet<>();
+        final List<String> unreached = new ArrayList<>();
+        for (final Dialer.Target t : dialer.all()) {
+            if (t.nodeId() == null) {
+                if (t.seed() && !t.self()) {
+                    unreached.add(t.url());
+                }
+            } else if (t.inProgress()) {
+                dialing.add(t.nodeId());
+            }
         }
-        final PeerLink link = target.nodeId == null ? null : links.get(target.nodeId);
-        if (link != null && link.isUp()) {
-            return;
+        dialingNodes = Set.copyOf(dialing);
+        unreachedSeeds = List.copyOf(unreached);
+    }
+
+    /** Agent: one dial; its result comes back to the agent. */
+    private void dial(final Dialer.Target target, final long nowNs) {
+        final WebSocketClient c;
+        synchronized (this) {
+            c = client;
         }
-        target.inProgress = true;
         try {
-            client.connect(new WebSocketEndpoint(this, target, nowNs), URI.create(target.url))
+            c.connect(new WebSocketEndpoint(this, target, nowNs), URI.create(target.url()))
                 .whenComplete((session, failure) -> {
                     if (failure != null) {
-                        LOG.debug("[{}] dial {} failed: {}", settings.nodeId(), target.url, failure.toString());
-                        target.inProgress = false;
-                        target.nextDialNs = nanoClock.getAsLong() + target.backoff.nextDelayNs();
+                        LOG.debug("[{}] dial {} failed: {}", settings.nodeId(), target.url(), failure.toString());
+                        onAgent("dial failed", () -> dialer.ended(target, nanoClock.getAsLong()));
                     }
                 });
-        } catch (final java.io.IOException | RuntimeException e) {
-            target.inProgress = false;
-            target.nextDialNs = nowNs + target.backoff.nextDelayNs();
+        } catch (final IOException | RuntimeException e) {
+            dialer.ended(target, nowNs);
         }
     }
 }

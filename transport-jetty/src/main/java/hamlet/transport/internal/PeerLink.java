@@ -13,47 +13,62 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The association with one peer node, kept across connections: the outbox (envelopes waiting, and envelopes written
  * but not yet acknowledged), sequence numbers, cumulative acks, resend after reconnect, the inbound de-duplication
- * window, heartbeats and the silence timeout.
+ * window, the control lane's small queue, heartbeats and the silence timeout.
  *
  * <p>Rules:
  * <ul>
- * <li>Every accepted envelope gets the next sequence number of this node's incarnation (1, 2, ...), in the order
+ * <li>Every accepted envelope gets the next sequence number of this node's uid (1, 2, ...), in the order
  *     {@link #offer} accepted it; it stays in the outbox until the peer acknowledges it, the bound or age gives it
- *     up, or it was written {@code retry-max} times on connections that then failed.</li>
+ *     up, or it was written {@code retry-max} times on connections that then failed. A connection replaced by the
+ *     one-link rule is not a failed attempt.</li>
+ * <li>The outbox is bounded in count ({@code outbox-limit}), in bytes per peer ({@code outbox-max-bytes}) and in
+ *     bytes over every peer ({@code node-outbox-max-bytes}, through the shared {@link OutboxBudget}); it keeps each
+ *     envelope once, encoded, and decodes it again only to dead-letter it.</li>
  * <li>On each connection the writer writes in sequence order, starting from the oldest unacknowledged envelope, so
  *     the receiver may acknowledge cumulatively: "every sequence up to N is delivered or never coming".</li>
- * <li>The receiver delivers an envelope iff its {@link DedupWindow} for the sender's incarnation has not seen the
- *     sequence: exactly once per sender incarnation; a new incarnation of the peer starts a new window.</li>
- * <li>Control first: the handshake, a pending ack and a due heartbeat are written before each data batch; the batch
- *     takes whatever is waiting, up to max-frame (natural batching: no timer).</li>
- * <li>One connection per peer pair: when a second one completes its handshake, the one dialed by the node whose id
- *     sorts lower wins; between two dialed by the same node, or from a newer incarnation of the peer, the newer wins.
- *     Both sides apply the same rule, so they keep the same connection.</li>
+ * <li>The receiver delivers an envelope iff its {@link DedupWindow} for the sender's uid has not seen the sequence,
+ *     and marks it seen only once the registry took it: exactly once per sender uid. A new uid starts a new window.
+ *     ACKs name the uid they acknowledge; one for another uid, or above what was written, is refused and counted.</li>
+ * <li>Control first: the handshake, control-lane messages, a pending ack and a due heartbeat are written before each
+ *     data batch; the batch takes whatever is waiting, up to {@link #BATCH_TARGET_BYTES} (natural batching: no
+ *     timer), so that no frame keeps the link's next heartbeat waiting long.</li>
+ * <li>One connection per peer pair: when a second one of the same peer process (same uid) completes its handshake,
+ *     the one dialed by the node whose id sorts lower wins; both sides apply the same rule. A connection from another
+ *     process claiming the same node id (another uid) is let in only once the current connection is down: a live,
+ *     heartbeating link is never taken over.</li>
  * </ul>
  *
- * <p>Threading: {@link #offer} is called from any thread; frames arrive on Jetty's threads, in order per
- * connection; {@link #doWork} is called by the transport's timer thread. Outbox state is guarded by {@code this};
- * inbound state (window, incarnation) by {@code inbound}. {@code Context.deliver} is called under {@code inbound}
- * (that is what keeps the order per peer; it must not block); no lock is held for any other call out.
+ * <p>Threading: {@link #offer} and {@link #offerControl} from any thread; frames arrive on Jetty's threads, in order
+ * per connection; {@link #doWork} on the transport's agent thread. Outbox and connection state is guarded by
+ * {@code this}, held for field updates only. Inbound batches go through a {@link SerialHandoff}: one at a time, in
+ * arrival order, with no lock held, so that {@code Context.deliver} may call back into {@link #offer} (a dead-letter
+ * notice, a reply) without any lock-order cycle. No method calls out of this class while holding {@code this}.
  */
 public final class PeerLink {
+    /**
+     * Bytes a DATA frame is filled to, when the waiting envelopes allow: a frame of this size takes about a tenth of
+     * a second at 20 Mbit/s, so heartbeats and acks never wait long behind one; larger frames gained no throughput.
+     */
+    static final int BATCH_TARGET_BYTES = 256 * 1024;
+    /** Control-lane messages that may wait for a link; more are dropped (the lane is unreliable by contract). */
+    static final int MAX_CONTROL_QUEUED = 64;
+
     /** What a link needs from its transport. */
     public interface Context {
         /** @return the executor the writer runs on */
         Executor writer();
 
-        /** @return whether an envelope could be delivered now (the registry is there) */
-        boolean canDeliver();
-
         /**
          * @param fromNode the peer
          * @param envelope a new envelope, in order
+         * @return whether the registry took it; {@code false} stops the batch, unacknowledged
          */
-        void deliver(String fromNode, WireEnvelope envelope);
+        boolean deliver(String fromNode, WireEnvelope envelope);
 
         /**
          * @param toNode the peer
@@ -63,23 +78,32 @@ public final class PeerLink {
         void undeliverable(String toNode, WireEnvelope envelope, String reason);
 
         /**
+         * @param fromNode the peer
+         * @param channel the control channel
+         * @param payload the message
+         */
+        void control(String fromNode, int channel, byte[] payload);
+
+        /**
          * @param link the link
          * @param reason why its connection is closed (silence, write failure)
          */
         void connectionLost(PeerLink link, String reason);
+
+        /** @param failure what an inbound delivery threw; counted and logged by the transport */
+        void deliveryFailed(Throwable failure);
     }
 
-    /** An envelope in the outbox. Mutable only under the link's lock. */
+    /** An envelope in the outbox, encoded once. Mutable only under the link's lock. */
     private static final class Outgoing {
         final long seq;
-        final WireEnvelope envelope;
         final byte[] encoded;
         final long acceptedAtNs;
         int attempts;
+        boolean written;
 
-        Outgoing(final long seq, final WireEnvelope envelope, final byte[] encoded, final long acceptedAtNs) {
+        Outgoing(final long seq, final byte[] encoded, final long acceptedAtNs) {
             this.seq = seq;
-            this.envelope = envelope;
             this.encoded = encoded;
             this.acceptedAtNs = acceptedAtNs;
         }
@@ -87,64 +111,89 @@ public final class PeerLink {
 
     private final String selfId;
     private final String nodeId;
+    private final long ownUid;
     private final Context context;
-    private final java.util.function.LongSupplier nanoClock;
-    private final Object inbound = new Object();
+    private final LongSupplier nanoClock;
+    private final OutboxBudget budget;
+    private final SerialHandoff inbound;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong acksRefused = new AtomicLong();
+    private final AtomicLong controlDropped = new AtomicLong();
 
     private volatile TransportSettings settings;
     private volatile FrameCodec codec;
     private volatile Handshake own;
     private volatile String url;
+    /** When a frame was last read on the attached connection; written by readers without the lock. */
+    private volatile long lastReadNs;
 
     // Guarded by this.
     private final ArrayDeque<Outgoing> inFlight = new ArrayDeque<>();
     private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> controlOut = new ArrayDeque<>();
     private long nextSeq = 1;
+    private long highestWritten;
+    private long outboxBytes;
     private volatile LinkSession session;
     private LinkSession writingOn;
     private boolean pumpScheduled;
     private boolean handshakeDue;
     private long ackDue;
+    private long ackUid;
     private boolean heartbeatDue;
-    private long lastReadNs;
     private long lastWriteNs;
-    private volatile long peerIncarnation;
+    private volatile long peerUid;
+    /** When the link last went down with an empty outbox, or 0 while up or holding envelopes. */
+    private long idleSinceNs;
 
-    // Guarded by inbound.
+    // Confined to the inbound hand-off.
     private DedupWindow window;
+    private long windowUid;
 
     /**
      * @param selfId this node's id
+     * @param ownUid this node's uid (ACKs for another are refused)
      * @param nodeId the peer's id
      * @param url where the peer can be dialed, or {@code null}
      * @param settings the settings
      * @param own this node's handshake
      * @param context the transport
+     * @param budget the node-wide outbox byte budget
      * @param nanoClock the clock
      */
-    public PeerLink(final String selfId, final String nodeId, final String url, final TransportSettings settings,
-                    final Handshake own, final Context context, final java.util.function.LongSupplier nanoClock) {
+    public PeerLink(final String selfId, final long ownUid, final String nodeId, final String url,
+                    final TransportSettings settings, final Handshake own, final Context context,
+                    final OutboxBudget budget, final LongSupplier nanoClock) {
         this.selfId = selfId;
+        this.ownUid = ownUid;
         this.nodeId = nodeId;
         this.url = url == null || url.isEmpty() ? null : url;
         this.context = context;
         this.nanoClock = nanoClock;
+        this.budget = budget;
         this.own = own;
+        this.inbound = new SerialHandoff(context::deliveryFailed);
         apply(settings);
-        this.window = new DedupWindow(settings.dedupWindow());
+        this.idleSinceNs = nanoClock.getAsLong();
     }
 
     /**
-     * Swaps in new limits; they apply to the next envelope, frame and tick.
+     * Swaps in new limits; they apply to the next envelope, frame and tick (a new de-duplication window size to the
+     * next window: the one in use keeps its size until the peer restarts).
      *
      * @param newSettings the settings
      */
     public void apply(final TransportSettings newSettings) {
         this.settings = newSettings;
         this.codec = new FrameCodec(newSettings.maxFrameBytes(), newSettings.maxEnvelopeBytes());
+    }
+
+    /** @param handshake what this node says on the next connection (after a live edit of its URL or cluster) */
+    void own(final Handshake handshake) {
+        this.own = handshake;
     }
 
     /** @return the peer's node id */
@@ -164,9 +213,9 @@ public final class PeerLink {
         }
     }
 
-    /** @return the peer's incarnation from its last handshake, 0 before any */
-    public long peerIncarnation() {
-        return peerIncarnation;
+    /** @return the peer's uid from its last handshake, 0 before any */
+    public long peerUid() {
+        return peerUid;
     }
 
     /** @return whether a connection is attached */
@@ -184,11 +233,50 @@ public final class PeerLink {
         return duplicates.get();
     }
 
+    /** @return envelopes written again after a connection ended before they were acknowledged */
+    public long resent() {
+        return resent.get();
+    }
+
+    /** @return ACKs refused: for another uid of this node, or above anything written */
+    public long acksRefused() {
+        return acksRefused.get();
+    }
+
+    /** @return control-lane messages dropped (link down, or its control queue full) */
+    public long controlDropped() {
+        return controlDropped.get();
+    }
+
+    /** @return envelopes sent (written, resends included) */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** @return envelopes received and taken by the registry */
+    public long received() {
+        return received.get();
+    }
+
+    /** @return bytes of encoded envelopes waiting or unacknowledged */
+    public synchronized long outboxBytes() {
+        return outboxBytes;
+    }
+
+    /**
+     * @param nowNs the time
+     * @return how long the link has been down with an empty outbox, 0 while up or holding envelopes
+     */
+    synchronized long idleNs(final long nowNs) {
+        return session != null || idleSinceNs == 0 || !inFlight.isEmpty() || !waiting.isEmpty()
+            ? 0 : nowNs - idleSinceNs;
+    }
+
     /**
      * Queues an envelope.
      *
      * @param envelope the envelope
-     * @return ACCEPTED, OUTBOX_FULL or TOO_LARGE
+     * @return ACCEPTED, OUTBOX_FULL, NODE_OUTBOXES_FULL or TOO_LARGE
      */
     public SendStatus offer(final WireEnvelope envelope) {
         final byte[] encoded = codec.envelopes().encode(0, envelope);
@@ -197,12 +285,19 @@ public final class PeerLink {
         }
         final boolean schedule;
         synchronized (this) {
-            if (inFlight.size() + waiting.size() >= settings.outboxLimit()) {
+            final TransportSettings s = settings;
+            if (inFlight.size() + waiting.size() >= s.outboxLimit()
+                || outboxBytes + encoded.length > s.outboxMaxBytes()) {
                 return SendStatus.OUTBOX_FULL;
             }
+            if (!budget.tryReserve(encoded.length)) {
+                return SendStatus.NODE_OUTBOXES_FULL;
+            }
             final long seq = nextSeq++;
-            ByteBuffer.wrap(encoded).putLong(0, seq);
-            waiting.addLast(new Outgoing(seq, envelope, encoded, nanoClock.getAsLong()));
+            EnvelopeCodec.patchSequence(encoded, seq);
+            waiting.addLast(new Outgoing(seq, encoded, nanoClock.getAsLong()));
+            outboxBytes += encoded.length;
+            idleSinceNs = 0;
             schedule = claimPump();
         }
         if (schedule) {
@@ -211,12 +306,36 @@ public final class PeerLink {
         return SendStatus.ACCEPTED;
     }
 
+    /**
+     * Queues a control-lane message for the attached connection, ahead of data.
+     *
+     * @param channel the channel
+     * @param payload the message
+     * @return {@code false} when dropped: no connection, or {@link #MAX_CONTROL_QUEUED} already waiting
+     */
+    public boolean offerControl(final int channel, final byte[] payload) {
+        final ByteBuffer frame = codec.encodeControl(channel, payload);
+        final boolean schedule;
+        synchronized (this) {
+            if (session == null || controlOut.size() >= MAX_CONTROL_QUEUED) {
+                controlDropped.incrementAndGet();
+                return false;
+            }
+            controlOut.addLast(frame);
+            schedule = claimPump();
+        }
+        if (schedule) {
+            context.writer().execute(this::pump);
+        }
+        return true;
+    }
+
     /** Under the lock: whether the caller should start the writer now. */
     private boolean claimPump() {
         if (pumpScheduled || writingOn != null || session == null) {
             return false;
         }
-        if (!handshakeDue && ackDue == 0 && !heartbeatDue && waiting.isEmpty()) {
+        if (!handshakeDue && ackDue == 0 && !heartbeatDue && waiting.isEmpty() && controlOut.isEmpty()) {
             return false;
         }
         pumpScheduled = true;
@@ -233,7 +352,7 @@ public final class PeerLink {
         }
     }
 
-    /** The writer: control frames first, then one DATA frame with whatever is waiting, up to max-frame. */
+    /** The writer: control frames first, then one DATA frame with whatever is waiting, up to the batch target. */
     void pump() {
         final LinkSession target;
         final List<ByteBuffer> frames = new ArrayList<>(4);
@@ -247,15 +366,18 @@ public final class PeerLink {
                 frames.add(codec.encodeHandshake(own));
                 handshakeDue = false;
             }
+            while (!controlOut.isEmpty()) {
+                frames.add(controlOut.pollFirst());
+            }
             if (ackDue > 0) {
-                frames.add(codec.encodeAck(ackDue));
+                frames.add(codec.encodeAck(ackUid, ackDue));
                 ackDue = 0;
             }
-            if (heartbeatDue && frames.isEmpty() && waiting.isEmpty()) {
+            final ByteBuffer data = drainBatch();
+            if (heartbeatDue && frames.isEmpty() && data == null) {
                 frames.add(codec.encodeHeartbeat());
             }
             heartbeatDue = false;
-            final ByteBuffer data = drainBatch();
             if (data != null) {
                 frames.add(data);
             }
@@ -273,18 +395,24 @@ public final class PeerLink {
         if (waiting.isEmpty()) {
             return null;
         }
-        final int room = codec.maxFrameBytes() - FrameLayout.DATA_PREFIX_LENGTH;
+        final int room = Math.min(codec.maxFrameBytes(), BATCH_TARGET_BYTES) - FrameLayout.DATA_PREFIX_LENGTH;
         final List<byte[]> batch = new ArrayList<>();
         int bytes = 0;
-        while (!waiting.isEmpty() && bytes + waiting.peekFirst().encoded.length <= room) {
+        // The first envelope goes alone when it is larger than the target (it is within max-envelope).
+        while (!waiting.isEmpty() && (batch.isEmpty() || bytes + waiting.peekFirst().encoded.length <= room)) {
             final Outgoing next = waiting.pollFirst();
+            if (next.written) {
+                resent.incrementAndGet();
+            }
+            next.written = true;
             next.attempts++;
             bytes += next.encoded.length;
             batch.add(next.encoded);
             inFlight.addLast(next);
+            highestWritten = Math.max(highestWritten, next.seq);
         }
         sent.addAndGet(batch.size());
-        return batch.isEmpty() ? null : codec.encodeData(batch, bytes);
+        return codec.encodeData(batch, bytes);
     }
 
     private void onWritten(final LinkSession target, final Throwable failure) {
@@ -305,31 +433,36 @@ public final class PeerLink {
      * Attaches a connection whose handshake is complete, unless the one-link rule keeps the current one.
      *
      * @param candidate the connection
-     * @param incarnation the peer's incarnation from its handshake
+     * @param uid the peer's uid from its handshake
      * @param replyWithHandshake whether this side still owes its handshake (it accepted the connection)
      * @return {@code null} when attached, else why it was refused (the caller closes it with that reason)
      */
-    public String attach(final LinkSession candidate, final long incarnation, final boolean replyWithHandshake) {
+    public String attach(final LinkSession candidate, final long uid, final boolean replyWithHandshake) {
         final LinkSession replaced;
         synchronized (this) {
             replaced = session;
-            if (replaced != null && incarnation <= peerIncarnation) {
+            if (replaced != null) {
+                if (uid != peerUid) {
+                    return "node " + nodeId + " already has a live link from another process (uid "
+                        + Long.toHexString(peerUid) + "); refused until that link is down";
+                }
                 final String lower = selfId.compareTo(nodeId) < 0 ? selfId : nodeId;
                 if (replaced.dialer().equals(lower) && !candidate.dialer().equals(lower)) {
                     return "duplicate link: keeping the connection dialed by " + lower;
                 }
-            }
-            synchronized (inbound) {
-                if (incarnation != peerIncarnation) {
-                    window = new DedupWindow(settings.dedupWindow());
-                    peerIncarnation = incarnation;
+                // The replaced connection did not fail: what it carried is resent without counting an attempt.
+                for (final Outgoing o : inFlight) {
+                    o.attempts--;
                 }
             }
             session = candidate;
-            requeueInFlight(new ArrayList<>());
+            peerUid = uid;
+            idleSinceNs = 0;
+            requeueInFlight(null);
             writingOn = null;
             pumpScheduled = false;
             handshakeDue = replyWithHandshake;
+            controlOut.clear();
             ackDue = 0;
             lastReadNs = nanoClock.getAsLong();
             lastWriteNs = lastReadNs;
@@ -341,18 +474,28 @@ public final class PeerLink {
         return null;
     }
 
-    /** Under the lock: puts in-flight envelopes back before the waiting ones, oldest first. */
+    /**
+     * Under the lock: puts in-flight envelopes back before the waiting ones, oldest first; those written
+     * {@code retry-max} times go to {@code givenUp} instead, when it is given.
+     */
     private void requeueInFlight(final List<Outgoing> givenUp) {
         final Iterator<Outgoing> newestFirst = inFlight.descendingIterator();
         while (newestFirst.hasNext()) {
             final Outgoing o = newestFirst.next();
-            if (o.attempts >= settings.retryMax()) {
+            if (givenUp != null && o.attempts >= settings.retryMax()) {
                 givenUp.add(o);
+                release(o);
             } else {
                 waiting.addFirst(o);
             }
         }
         inFlight.clear();
+    }
+
+    /** Under the lock: an envelope leaves the outbox. */
+    private void release(final Outgoing o) {
+        outboxBytes -= o.encoded.length;
+        budget.release(o.encoded.length);
     }
 
     /**
@@ -370,7 +513,11 @@ public final class PeerLink {
             }
             session = null;
             writingOn = null;
+            controlOut.clear();
             requeueInFlight(givenUp);
+            if (waiting.isEmpty()) {
+                idleSinceNs = nanoClock.getAsLong();
+            }
         }
         giveUp(givenUp, "written " + settings.retryMax() + " times to " + nodeId
             + " without an acknowledgement (hamlet.transport.retry-max); last connection ended: " + reason
@@ -378,75 +525,124 @@ public final class PeerLink {
     }
 
     /**
-     * A frame arrived on a connection.
+     * A frame arrived on a connection: the peer is alive, whatever the frame.
      *
      * @param from the connection
      */
     public void onRead(final LinkSession from) {
-        synchronized (this) {
-            if (from == session) {
-                lastReadNs = nanoClock.getAsLong();
-            }
+        if (from == session) {
+            lastReadNs = nanoClock.getAsLong();
         }
     }
 
     /**
-     * A batch arrived. Delivers what the window has not seen, in order, then schedules a cumulative ack. Batches
-     * from a connection that is not the attached one are ignored: the sender resends them on the attached one.
+     * A batch arrived. Hands it to the inbound hand-off, which delivers what the window has not seen, in order, with
+     * no lock held, then schedules a cumulative ack of what the registry took, then runs {@code next}. Batches from a
+     * connection that is no longer the attached one are dropped unacknowledged: the sender resends them.
      *
      * @param from the connection
      * @param batch the envelopes
-     * @return {@code false} when nothing could be delivered because the registry is not there (the caller closes
-     *     the connection; the peer keeps the envelopes and resends them)
+     * @param next run once the batch is done (the connection asks for its next frame then)
      */
-    public boolean onData(final LinkSession from, final List<Sequenced> batch) {
-        final long highest;
-        synchronized (inbound) {
-            if (from != session) {
-                return true;
+    public void onData(final LinkSession from, final List<Sequenced> batch, final Runnable next) {
+        inbound.submit(() -> {
+            try {
+                deliverBatch(from, batch);
+            } finally {
+                next.run();
             }
-            if (!context.canDeliver()) {
-                return false;
-            }
-            for (final Sequenced s : batch) {
-                if (window.accept(s.seq()) == DedupWindow.Verdict.NEW) {
-                    received.incrementAndGet();
-                    context.deliver(nodeId, s.envelope());
-                } else {
-                    duplicates.incrementAndGet();
-                }
-            }
-            highest = window.highest();
-        }
-        synchronized (this) {
-            ackDue = Math.max(ackDue, highest);
-        }
-        schedulePump();
-        return true;
+        });
     }
 
-    /**
-     * A cumulative ack arrived: everything up to {@code seq} is delivered; forget it.
-     *
-     * @param from the connection
-     * @param seq the highest sequence delivered
-     */
-    public void onAck(final LinkSession from, final long seq) {
+    /** In the hand-off: one batch. */
+    private void deliverBatch(final LinkSession from, final List<Sequenced> batch) {
+        final long uid;
         synchronized (this) {
             if (from != session) {
                 return;
             }
-            while (!inFlight.isEmpty() && inFlight.peekFirst().seq <= seq) {
-                inFlight.pollFirst();
+            uid = peerUid;
+        }
+        if (window == null || windowUid != uid) {
+            window = new DedupWindow(settings.dedupWindow());
+            windowUid = uid;
+        }
+        boolean refused = false;
+        for (final Sequenced s : batch) {
+            if (window.peek(s.seq()) != DedupWindow.Verdict.NEW) {
+                duplicates.incrementAndGet();
+                continue;
             }
-            while (!waiting.isEmpty() && waiting.peekFirst().seq <= seq) {
-                waiting.pollFirst();
+            if (!context.deliver(nodeId, s.envelope())) {
+                refused = true;
+                break;
+            }
+            window.accept(s.seq());
+            received.incrementAndGet();
+        }
+        final long highest = window.highest();
+        synchronized (this) {
+            if (from == session && peerUid == uid && highest > 0) {
+                ackUid = uid;
+                ackDue = Math.max(ackDue, highest);
+            }
+        }
+        schedulePump();
+        if (refused) {
+            // Unacknowledged from the refused one on: the peer keeps them and resends them on its next connection.
+            from.close("node not ready: no receiver");
+            detach(from, "node not ready: no receiver");
+        }
+    }
+
+    /**
+     * A control-lane message arrived; handed on at once, on the caller's thread, with no lock held.
+     *
+     * @param from the connection
+     * @param channel the channel
+     * @param payload the message
+     */
+    public void onControl(final LinkSession from, final int channel, final byte[] payload) {
+        if (from == session) {
+            context.control(nodeId, channel, payload);
+        }
+    }
+
+    /**
+     * A cumulative ack arrived: everything up to {@code seq} of this node's {@code uid} is delivered; forget it.
+     * An ack for another uid (a previous run of this node) or above what was written is refused and counted; one
+     * above is clamped to what was written, never past it.
+     *
+     * @param from the connection
+     * @param uid the uid the ack is for
+     * @param seq the highest sequence delivered
+     */
+    public void onAck(final LinkSession from, final long uid, final long seq) {
+        synchronized (this) {
+            if (from != session) {
+                return;
+            }
+            if (uid != ownUid) {
+                acksRefused.incrementAndGet();
+                return;
+            }
+            long upTo = seq;
+            if (upTo > highestWritten) {
+                acksRefused.incrementAndGet();
+                upTo = highestWritten;
+            }
+            while (!inFlight.isEmpty() && inFlight.peekFirst().seq <= upTo) {
+                release(inFlight.pollFirst());
+            }
+            // Resent ones wait again after a reconnect; an ack from before can still cover them.
+            while (!waiting.isEmpty() && waiting.peekFirst().seq <= upTo && waiting.peekFirst().written) {
+                release(waiting.pollFirst());
             }
         }
     }
 
     /**
-     * Timer work: heartbeat when the link has been quiet, close it when the peer has been silent, give up
+     * Agent work: heartbeat when the link has been quiet, close it when the peer has been silent, give up
      * envelopes that waited longer than buffer-max-age.
      *
      * @param nowNs the time, read once by the caller
@@ -463,7 +659,12 @@ public final class PeerLink {
                 heartbeatDue = true;
             }
             while (!waiting.isEmpty() && nowNs - waiting.peekFirst().acceptedAtNs > s.bufferMaxAgeNs()) {
-                expired.add(waiting.pollFirst());
+                final Outgoing o = waiting.pollFirst();
+                release(o);
+                expired.add(o);
+            }
+            if (session == null && idleSinceNs == 0 && waiting.isEmpty() && inFlight.isEmpty()) {
+                idleSinceNs = nowNs;
             }
         }
         if (silent != null) {
@@ -477,7 +678,7 @@ public final class PeerLink {
             + "ms for " + nodeId + " (hamlet.transport.buffer-max-age)";
         for (final Outgoing o : expired) {
             // One written before a connection failed may have arrived: say so rather than claim it did not.
-            context.undeliverable(nodeId, o.envelope, o.attempts == 0 ? aged
+            undeliverable(o, o.attempts == 0 ? aged
                 : aged + "; written " + o.attempts + " times without an acknowledgement, it may have been delivered");
         }
         schedulePump();
@@ -496,13 +697,23 @@ public final class PeerLink {
             all.addAll(waiting);
             inFlight.clear();
             waiting.clear();
+            all.forEach(this::release);
         }
         giveUp(all, reason);
     }
 
     private void giveUp(final List<Outgoing> envelopes, final String reason) {
         for (final Outgoing o : envelopes) {
-            context.undeliverable(nodeId, o.envelope, reason);
+            undeliverable(o, reason);
+        }
+    }
+
+    /** One dead letter; a failure of one does not lose the others (the caller's loop goes on). */
+    private void undeliverable(final Outgoing o, final String reason) {
+        try {
+            context.undeliverable(nodeId, codec.envelopes().decodeOwn(o.encoded), reason);
+        } catch (final RuntimeException e) {
+            context.deliveryFailed(e);
         }
     }
 
@@ -517,6 +728,6 @@ public final class PeerLink {
         }
         final PeerInfo.State state = session != null ? PeerInfo.State.UP
             : connecting ? PeerInfo.State.CONNECTING : PeerInfo.State.DOWN;
-        return new PeerInfo(nodeId, url, state, peerIncarnation, outbox, sent.get(), received.get());
+        return new PeerInfo(nodeId, url, state, peerUid, outbox, sent.get(), received.get());
     }
 }

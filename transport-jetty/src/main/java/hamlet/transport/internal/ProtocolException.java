@@ -31,12 +31,19 @@ public final class ProtocolException extends Exception {
         WRONG_CLUSTER,
         /** The peer claims this node's own id, or an id that is not valid. */
         BAD_NODE_ID,
-        /** The peer's incarnation is older than one already seen: a stale process. */
-        STALE_INCARNATION,
+        /**
+         * The peer's node id already has a live link from another process (another uid): a live, heartbeating link is
+         * never taken over; a restarted node is let in once the old link is down.
+         */
+        NODE_ALREADY_LINKED,
+        /** This node keeps as many links to unconfigured peers as hamlet.transport.max-unknown-peers allows. */
+        TOO_MANY_PEERS,
         /** A text frame: this protocol is binary only. */
         TEXT_FRAME,
         /** The handshake did not arrive in time. */
-        HANDSHAKE_TIMEOUT
+        HANDSHAKE_TIMEOUT,
+        /** Over hamlet.transport.max-connections, or max-connections-per-address for the remote address. */
+        TOO_MANY_CONNECTIONS
     }
 
     private final Reason reason;

@@ -1,10 +1,13 @@
 package hamlet.transport.internal;
 
+import hamlet.api.transport.ControlReceiver;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.api.transport.WireEnvelope;
 import hamlet.config.Sections;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -16,21 +19,25 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Wires the transport: sections {@code hamlet.node}, {@code hamlet.cluster} and {@code hamlet.transport} from
- * Configuration Admin, the registry's {@link EnvelopeReceiver} when it is there, and the {@link Transport} service.
+ * Configuration Admin, the registry's {@link EnvelopeReceiver} when it is there, the {@link ControlReceiver}s of
+ * other bundles, and the {@link Transport} service.
  *
- * <p>A live edit that changes nothing the transport uses is ignored. One that changes only the links' bounds,
- * timeouts or retry count is applied to the running links. Any other edit replaces the running
- * {@link JettyTransport} with one built from the new settings and a new incarnation (peers then reset their
- * de-duplication window for this node); envelopes still in the old outboxes are handed back to the registry as
- * undeliverable, naming the edit.
+ * <p>A live edit never restarts the transport: {@link JettyTransport#reconfigure} applies it to the running
+ * listener and links, which keep their outboxes, windows and the node's uid, so peers see the same process and
+ * nothing is dead-lettered or delivered twice because of an edit. The config bundle pushes each section on its own;
+ * applying one section is one change, and applying the same settings again changes nothing.
  *
- * <p>A port that cannot be bound fails neither the activation nor an edit: the transport runs and dials, and
- * retries the bind on its timer (see {@link JettyTransport#start}), so the node is never left without a transport.
+ * <p>The uid is the framework's launch UUID folded to 64 bits: the same for every bundle of one run of the node (a
+ * re-activation of this component keeps it), new with every start of the process.
  */
 @Component(configurationPid = {TransportSettings.NODE, TransportSettings.CLUSTER, TransportSettings.SECTION},
     configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = Transport.class)
@@ -39,7 +46,7 @@ public final class TransportComponent implements Transport {
 
     private volatile EnvelopeReceiver receiver;
     private volatile JettyTransport transport;
-    private long lastIncarnation;
+    private final Map<ControlReceiver, Integer> controls = new IdentityHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindReceiver(final EnvelopeReceiver bound) {
@@ -60,45 +67,88 @@ public final class TransportComponent implements Transport {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+        unbind = "unbindControl")
+    void bindControl(final ControlReceiver bound) {
+        synchronized (controls) {
+            controls.put(bound, bound.channel());
+        }
+        publishControls();
+    }
+
+    void unbindControl(final ControlReceiver unbound) {
+        synchronized (controls) {
+            controls.remove(unbound);
+        }
+        publishControls();
+    }
+
+    private void publishControls() {
+        final Map<Integer, ControlReceiver> byChannel = new HashMap<>();
+        synchronized (controls) {
+            controls.forEach((r, channel) -> byChannel.put(channel, r));
+        }
+        final JettyTransport t = transport;
+        if (t != null) {
+            t.controlReceivers(byChannel);
+        }
+    }
+
     @Activate
-    void activate(final Map<String, Object> properties) throws Exception {
-        transport = start(load(properties));
+    void activate(final BundleContext context, final Map<String, Object> properties) throws Exception {
+        final JettyTransport t = new JettyTransport(load(properties), System::nanoTime,
+            uidOf(context == null ? null : context.getProperty(Constants.FRAMEWORK_UUID)));
+        t.receiver(receiver);
+        t.start();
+        transport = t;
+        publishControls();
+    }
+
+    /**
+     * @param frameworkUuid the framework's launch UUID, or {@code null} outside a framework (then random)
+     * @return a uid that is never 0
+     */
+    static long uidOf(final String frameworkUuid) {
+        long uid = 0;
+        if (frameworkUuid != null) {
+            try {
+                final UUID uuid = UUID.fromString(frameworkUuid);
+                uid = uuid.getMostSignificantBits() ^ uuid.getLeastSignificantBits();
+            } catch (final IllegalArgumentException notAUuid) {
+                uid = frameworkUuid.hashCode();
+            }
+        }
+        final SecureRandom random = new SecureRandom();
+        while (uid == 0) {
+            uid = random.nextLong();
+        }
+        return uid;
     }
 
     @Modified
-    void modified(final Map<String, Object> properties) throws Exception {
+    void modified(final Map<String, Object> properties) {
+        final JettyTransport t = transport;
         final TransportSettings next;
         try {
             next = load(properties);
         } catch (final IllegalArgumentException e) {
-            LOG.error("[{}] {}; the transport keeps its settings", transport.selfId(), e.getMessage());
+            LOG.error("[{}] {}; the transport keeps its settings", t.selfId(), e.getMessage());
             return;
         }
-        final JettyTransport old = transport;
-        if (next.equals(old.settings())) {
+        if (next.equals(t.settings())) {
             return;
         }
-        if (old.applyInPlace(next)) {
-            LOG.info("[{}] transport settings changed; applied to the running links", next.nodeId());
-            return;
+        final String problem = t.reconfigure(next);
+        if (problem == null) {
+            LOG.info("[{}] transport settings changed; applied to the running listener and links", next.nodeId());
+        } else {
+            LOG.error("[{}] transport settings changed, but {}", next.nodeId(), problem);
         }
-        LOG.info("[{}] transport settings changed; restarting the listener and links", next.nodeId());
-        old.stop();
-        transport = start(next);
     }
 
     @Deactivate
     void deactivate() {
         transport.stop();
-    }
-
-    private synchronized JettyTransport start(final TransportSettings settings) throws Exception {
-        // A new incarnation for every start, strictly growing, so that peers never confuse two runs' sequences.
-        lastIncarnation = Math.max(System.currentTimeMillis(), lastIncarnation + 1);
-        final JettyTransport t = new JettyTransport(settings, System::nanoTime, lastIncarnation);
-        t.receiver(receiver);
-        t.start();
-        return t;
     }
 
     private TransportSettings load(final Map<String, ?> properties) {
@@ -117,6 +167,26 @@ public final class TransportComponent implements Transport {
     @Override
     public List<PeerInfo> peers() {
         return transport.peers();
+    }
+
+    @Override
+    public boolean sendControl(final String node, final int channel, final byte[] payload) {
+        return transport.sendControl(node, channel, payload);
+    }
+
+    @Override
+    public boolean sendControlTo(final String url, final int channel, final byte[] payload) {
+        return transport.sendControlTo(url, channel, payload);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return transport.counters();
+    }
+
+    /** @return the running transport, for tests */
+    JettyTransport running() {
+        return transport;
     }
 
     /** @return connections refused for breaking the protocol, by reason, since the transport started */

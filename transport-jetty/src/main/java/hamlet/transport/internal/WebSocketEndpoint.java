@@ -1,6 +1,7 @@
 package hamlet.transport.internal;
 
 import hamlet.transport.internal.FrameCodec.AckFrame;
+import hamlet.transport.internal.FrameCodec.ControlFrame;
 import hamlet.transport.internal.FrameCodec.DataFrame;
 import hamlet.transport.internal.FrameCodec.Frame;
 import hamlet.transport.internal.FrameCodec.HandshakeFrame;
@@ -10,6 +11,8 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,26 +22,34 @@ import java.util.function.Consumer;
 
 /**
  * One WebSocket connection, dialed or accepted: the only place Jetty's WebSocket API is used besides
- * {@link JettyTransport}. Decodes each binary message with the {@link FrameCodec}, runs the handshake rule (a
- * handshake first, exactly once) and hands the rest to its {@link PeerLink}. A broken rule closes this connection
+ * {@link JettyTransport}. Reads with explicit demand: it asks Jetty for the next frame only when the last one is
+ * done, so that a peer cannot queue work faster than this node delivers it, and so that nothing is read between a
+ * handshake and the transport's decision on it.
+ *
+ * <p>Before the handshake is admitted, a frame is refused by its type byte before anything else of it is decoded.
+ * After it, each frame goes to the {@link PeerLink}: data through its in-order hand-off (the next frame is asked for
+ * when the batch was delivered), acks, control messages and heartbeats at once. A broken rule closes this connection
  * through {@link JettyTransport#reject}. Public because Jetty calls listeners through method handles.
  *
  * <p>Threading: Jetty calls the {@code onWebSocket*} methods one at a time per connection.
  */
-public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, LinkSession {
+public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     /** WebSocket close reasons are at most 123 bytes. */
     private static final int MAX_REASON_BYTES = 120;
 
     private final JettyTransport transport;
-    private final JettyTransport.DialTarget target;
+    private final Dialer.Target target;
     private final long openedAtNs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Session session;
     private volatile String remote = "?";
+    private volatile String remoteHost = "?";
     private volatile PeerLink link;
     private volatile String dialer;
+    private volatile boolean handshakeReceived;
+    private volatile boolean counted;
 
-    WebSocketEndpoint(final JettyTransport transport, final JettyTransport.DialTarget target, final long nowNs) {
+    WebSocketEndpoint(final JettyTransport transport, final Dialer.Target target, final long nowNs) {
         this.transport = transport;
         this.target = target;
         this.openedAtNs = nowNs;
@@ -49,7 +60,7 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
         return target != null;
     }
 
-    JettyTransport.DialTarget target() {
+    Dialer.Target target() {
         return target;
     }
 
@@ -61,46 +72,104 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
         return link != null;
     }
 
+    /** @return whether Jetty reported the connection closed */
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** @return the remote IP, which connection limits count by */
+    String remoteHost() {
+        return remoteHost;
+    }
+
+    /** @return whether this connection is in the transport's connection count (to be released once) */
+    boolean counted() {
+        return counted;
+    }
+
     @Override
     public void onWebSocketOpen(final Session opened) {
         this.session = opened;
-        this.remote = String.valueOf(opened.getRemoteSocketAddress());
-        transport.opened(this);
+        final SocketAddress address = opened.getRemoteSocketAddress();
+        this.remote = String.valueOf(address);
+        this.remoteHost = address instanceof InetSocketAddress
+            ? ((InetSocketAddress) address).getAddress().getHostAddress() : remote;
+        final String refused = transport.opened(this);
+        if (refused != null) {
+            transport.reject(this, new ProtocolException(Reason.TOO_MANY_CONNECTIONS, refused));
+            return;
+        }
+        counted = true;
         if (isDialed()) {
             opened.sendBinary(transport.ownHandshakeFrame(), Callback.NOOP);
         }
+        opened.demand();
     }
 
     @Override
     public void onWebSocketBinary(final ByteBuffer payload, final Callback callback) {
+        final Frame frame;
         try {
-            onFrame(transport.codec().decode(payload));
+            frame = decode(payload);
         } catch (final ProtocolException e) {
             transport.reject(this, e);
+            return;
         } finally {
             callback.succeed();
         }
+        try {
+            onFrame(frame);
+        } catch (final ProtocolException e) {
+            transport.reject(this, e);
+        }
+    }
+
+    /** Before the handshake: only a handshake is decoded; anything else is refused by its type byte alone. */
+    private Frame decode(final ByteBuffer payload) throws ProtocolException {
+        final FrameCodec codec = transport.codec();
+        if (link == null) {
+            if (handshakeReceived) {
+                throw new ProtocolException(Reason.HANDSHAKE_REPEATED, "a frame before the handshake was answered");
+            }
+            final byte type = codec.peekType(payload);
+            if (type != FrameLayout.TYPE_HANDSHAKE) {
+                throw new ProtocolException(Reason.NOT_HANDSHAKE_FIRST,
+                    "first frame was of type " + type + ", not a handshake");
+            }
+        }
+        return codec.decode(payload);
     }
 
     private void onFrame(final Frame frame) throws ProtocolException {
         final PeerLink attached = link;
         if (attached == null) {
-            if (!(frame instanceof HandshakeFrame)) {
-                throw new ProtocolException(Reason.NOT_HANDSHAKE_FIRST,
-                    "first frame was " + frame.getClass().getSimpleName() + ", not a handshake");
-            }
-            link = transport.onHandshake(this, ((HandshakeFrame) frame).handshake());
+            handshakeReceived = true;
+            // The transport's agent admits it, then asks for the next frame (or closes the connection).
+            transport.onHandshake(this, ((HandshakeFrame) frame).handshake());
             return;
         }
         attached.onRead(this);
         if (frame instanceof DataFrame) {
-            if (!attached.onData(this, ((DataFrame) frame).envelopes())) {
-                close("node not ready: no receiver");
-            }
-        } else if (frame instanceof AckFrame) {
-            attached.onAck(this, ((AckFrame) frame).seq());
+            attached.onData(this, ((DataFrame) frame).envelopes(), this::demand);
+            return;
+        }
+        if (frame instanceof AckFrame) {
+            final AckFrame ack = (AckFrame) frame;
+            attached.onAck(this, ack.uid(), ack.seq());
+        } else if (frame instanceof ControlFrame) {
+            final ControlFrame control = (ControlFrame) frame;
+            attached.onControl(this, control.channel(), control.payload());
         } else if (frame instanceof HandshakeFrame) {
             throw new ProtocolException(Reason.HANDSHAKE_REPEATED, "a second handshake on one connection");
+        }
+        demand();
+    }
+
+    /** Asks Jetty for the next frame of this connection. */
+    void demand() {
+        final Session s = session;
+        if (s != null && s.isOpen()) {
+            s.demand();
         }
     }
 
@@ -123,7 +192,12 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
         transport.closed(this, statusCode + " " + reason);
     }
 
-    /** @param attached the link this connection now serves (set by the transport after the handshake) */
+    /** @param dialerId the node that dialed this connection, known once the handshake is (before it is attached) */
+    void dialedBy(final String dialerId) {
+        this.dialer = dialerId;
+    }
+
+    /** @param attached the link this connection now serves (set by the transport's agent after the handshake) */
     void attached(final PeerLink attached, final String dialerId) {
         this.dialer = dialerId;
         this.link = attached;
@@ -165,6 +239,22 @@ public final class WebSocketEndpoint implements Session.Listener.AutoDemanding, 
         if (s != null && s.isOpen()) {
             s.close(code, truncate(reason), Callback.NOOP);
         }
+    }
+
+    /**
+     * Says why, then drops the connection without waiting for the peer's close: a refused peer that never answers the
+     * close must not keep its socket until Jetty's idle timeout.
+     */
+    void closeHard(final int code, final String reason) {
+        final Session s = session;
+        if (s == null) {
+            return;
+        }
+        if (!s.isOpen()) {
+            s.disconnect();
+            return;
+        }
+        s.close(code, truncate(reason), Callback.from(s::disconnect, failure -> s.disconnect()));
     }
 
     /** Drops the connection without a close handshake (tests simulate a network cut with it). */

@@ -50,7 +50,8 @@ class FrameCodecTest {
     void shouldRoundTripEveryFrameType() throws ProtocolException {
         final Handshake hs = new Handshake("c1", "node1", 42, "ws://127.0.0.1:1/hamlet");
         assertEquals(hs, ((HandshakeFrame) codec.decode(codec.encodeHandshake(hs))).handshake());
-        assertEquals(7L, ((AckFrame) codec.decode(codec.encodeAck(7))).seq());
+        assertEquals(7L, ((AckFrame) codec.decode(codec.encodeAck(3, 7))).seq());
+        assertEquals(3L, ((AckFrame) codec.decode(codec.encodeAck(3, 7))).uid());
         assertInstanceOf(HeartbeatFrame.class, codec.decode(codec.encodeHeartbeat()));
 
         final WireEnvelope a = new WireEnvelope("node2:echo", "node1:me", 3, new byte[] {1, 2, 3});
@@ -70,7 +71,7 @@ class FrameCodecTest {
 
     @Test
     void shouldStartEveryFrameWithMagicVersionAndType() {
-        final byte[] ack = bytes(codec.encodeAck(1));
+        final byte[] ack = bytes(codec.encodeAck(3, 1));
         assertEquals(0x48, ack[0]);
         assertEquals(0x4D, ack[1]);
         assertEquals(FrameLayout.CURRENT_VERSION, ack[2]);
@@ -116,7 +117,7 @@ class FrameCodecTest {
 
     @Test
     void shouldRefuseBytesLeftOver() {
-        final byte[] frame = bytes(codec.encodeAck(1));
+        final byte[] frame = bytes(codec.encodeAck(3, 1));
         assertEquals(Reason.MALFORMED, reasonOf(Arrays.copyOf(frame, frame.length + 1)));
     }
 

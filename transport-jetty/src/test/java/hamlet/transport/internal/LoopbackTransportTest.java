@@ -67,7 +67,7 @@ class LoopbackTransportTest {
     void shouldResendUnackedAfterACutAndDeliverEachExactlyOnceInOrder() throws Exception {
         try (TestNode a = TestNode.start("node-a"); TestNode b = TestNode.start("node-b", a.transport.url())) {
             TestNode.await("the link", 10_000, () -> a.isUpWith("node-b") && b.isUpWith("node-a"));
-            final long incarnation = a.transport.peers().get(0).incarnation();
+            final long uid = a.transport.peers().get(0).uid();
 
             sendAll(b, "node-a", 0, 20_000);
             a.transport.pauseListener();
@@ -83,7 +83,7 @@ class LoopbackTransportTest {
 
             assertExactlyOnceInOrder(a, "node-b", 30_000);
             assertTrue(b.undeliverable.isEmpty(), b.undeliverable.toString());
-            assertEquals(incarnation, a.transport.peers().get(0).incarnation(), "same incarnation: not a restart");
+            assertEquals(uid, a.transport.peers().get(0).uid(), "same uid: not a restart");
         }
     }
 

@@ -23,7 +23,7 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     final Queue<String> undeliverable = new ConcurrentLinkedQueue<>();
 
     TestNode(final TransportSettings settings) throws Exception {
-        transport = new JettyTransport(settings, System::nanoTime, System.currentTimeMillis());
+        transport = new JettyTransport(settings, System::nanoTime, TransportComponent.uidOf(null));
         transport.receiver(this);
         transport.start();
     }
@@ -33,8 +33,9 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     }
 
     @Override
-    public void onEnvelope(final String fromNode, final WireEnvelope envelope) {
+    public boolean onEnvelope(final String fromNode, final WireEnvelope envelope) {
         delivered.add(new Delivery(fromNode, envelope));
+        return true;
     }
 
     @Override
