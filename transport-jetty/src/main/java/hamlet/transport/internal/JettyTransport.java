@@ -90,6 +90,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      *  that never answered. */
     private volatile Set<String> dialingNodes = Set.of();
     private volatile List<String> unreachedSeeds = List.of();
+    private volatile int dialTargets;
 
     // Owned by the agent thread.
     private final Dialer dialer;
@@ -496,6 +497,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         all.put("outbox.bytes", budget.used());
         all.put("connections.open", (long) openConnections.get());
         all.put("peers", (long) links.size());
+        all.put("dial.targets", (long) dialTargets);
         return all;
     }
 
@@ -914,6 +916,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
         dialingNodes = Set.copyOf(dialing);
         unreachedSeeds = List.copyOf(unreached);
+        dialTargets = dialer.all().size();
     }
 
     /** Agent: one dial; its result comes back to the agent. */
@@ -922,6 +925,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         synchronized (this) {
             c = client;
         }
+        count("dials");
         try {
             c.connect(new WebSocketEndpoint(this, target, nowNs), URI.create(target.url()))
                 .whenComplete((session, failure) -> {
