@@ -1,6 +1,7 @@
 package hamlet.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -95,5 +96,19 @@ public interface ActorSystem {
      */
     default List<RejectedBundle> rejectedBundles() {
         return List.of();
+    }
+
+    /**
+     * The runtime's counters for operators (the admin API's {@code GET /api/node} and the shell's
+     * {@code cluster:counters} show them; the metrics export will read them too): for example
+     * {@code dead-letters.total}, {@code dead-letters.MAILBOX_FULL} (one per {@link DeadLetter.Reason}),
+     * {@code remote.received}, {@code remote.refused}, {@code remote.given-up}. Each counts since the runtime in
+     * force started. The default, for an actor system that counts nothing, is empty.
+     *
+     * @return a snapshot, by name, sorted by name; empty while the runtime is stopped
+     * @since 1.2
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
     }
 }

@@ -333,4 +333,15 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
     public long deadLetterCount() {
         return running().deadLetterCount();
     }
+
+    /**
+     * The running runtime's counters: dead letters in total and by reason, remote messages received, refused and
+     * given up, as {@link #remoteCounters()} names them.
+     *
+     * @return by name, sorted; empty while the runtime is stopped (unlike the methods above, this never throws)
+     */
+    @Override
+    public Map<String, Long> counters() {
+        return remoteCounters();
+    }
 }
