@@ -55,6 +55,7 @@ public class FakeActorSystem implements ActorSystem {
     private volatile long processed;
     private volatile int restarts;
     private volatile boolean deadLettersForTells;
+    private final Map<String, Long> counters = new TreeMap<>();
 
     public FakeActorSystem() {
         this("echo", "worker", "job-router");
@@ -89,6 +90,12 @@ public class FakeActorSystem implements ActorSystem {
 
     public void addRejected(final RejectedBundle bundle) {
         rejected.add(bundle);
+    }
+
+    /** Sets a counter that {@link #counters()} shows besides the dead letters' (for example remote.received). */
+    public synchronized FakeActorSystem counter(final String name, final long value) {
+        counters.put(name, value);
+        return this;
     }
 
     /** @return every tell and ask so far, oldest first (a live, read-only view) */
@@ -174,6 +181,20 @@ public class FakeActorSystem implements ActorSystem {
     @Override
     public List<RejectedBundle> rejectedBundles() {
         return List.copyOf(rejected);
+    }
+
+    /**
+     * The counters set with {@link #counter}, and the dead letters counted as the runtime names them:
+     * {@code dead-letters.total} and one {@code dead-letters.<REASON>} per reason.
+     */
+    @Override
+    public synchronized Map<String, Long> counters() {
+        final Map<String, Long> all = new TreeMap<>(counters);
+        all.put("dead-letters.total", deadLetterCount);
+        for (final DeadLetter.Reason reason : DeadLetter.Reason.values()) {
+            all.put("dead-letters." + reason, deadLetters.stream().filter(l -> l.reason() == reason).count());
+        }
+        return all;
     }
 
     /**

@@ -15,6 +15,8 @@ import hamlet.api.RejectedBundle;
 import hamlet.api.DeadLetter;
 import hamlet.api.DeadLetterException;
 import hamlet.api.SpawnException;
+import hamlet.api.transport.PeerInfo;
+import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +52,13 @@ public final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String PATHS = "the API has GET /api/node, GET|POST /api/actors, DELETE /api/actors/{name},"
-        + " POST /api/send, POST /api/ask, GET /api/deadletters, GET /api/config, GET /api/behaviors";
+        + " POST /api/send, POST /api/ask, GET /api/deadletters, GET /api/config, GET /api/behaviors,"
+        + " GET /api/transport";
     private static final String ACTORS_PREFIX = "/api/actors/";
 
     private final ActorSystem system;
     private final Supplier<ConfigStatus> configStatus;
+    private final Supplier<Transport> transport;
     private final Supplier<AdminSettings> settings;
     private final Supplier<InetSocketAddress> boundAddress;
     private final ErrorStats stats;
@@ -63,16 +67,18 @@ public final class AdminApi {
     /**
      * @param system the node's actors
      * @param configStatus the config service, or a supplier of {@code null} while it is absent
+     * @param transport the transport service, or a supplier of {@code null} while it is absent
      * @param settings the settings in force
      * @param boundAddress where the API listens now, or {@code null} when it does not
      * @param stats the response counters, shown by {@code GET /api/node}
      * @param askGraceMs how long past an ask's timeout to wait for the runtime before answering 504 anyway
      */
     public AdminApi(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
-                    final Supplier<AdminSettings> settings, final Supplier<InetSocketAddress> boundAddress,
-                    final ErrorStats stats, final long askGraceMs) {
+                    final Supplier<Transport> transport, final Supplier<AdminSettings> settings,
+                    final Supplier<InetSocketAddress> boundAddress, final ErrorStats stats, final long askGraceMs) {
         this.system = system;
         this.configStatus = configStatus;
+        this.transport = transport;
         this.settings = settings;
         this.boundAddress = boundAddress;
         this.stats = stats;
@@ -113,6 +119,8 @@ public final class AdminApi {
                 return one(method, path, "GET", false, body -> config());
             case "/api/behaviors":
                 return one(method, path, "GET", false, body -> behaviors());
+            case "/api/transport":
+                return one(method, path, "GET", false, body -> transport());
             default:
                 break;
         }
@@ -294,6 +302,33 @@ public final class AdminApi {
         final JsonArray behaviors = new JsonArray();
         new TreeSet<>(system.behaviors()).forEach(behaviors::add);
         json.add("behaviors", behaviors);
+        json.add("counters", Json.counters(system.counters()));
+        return done(ApiResponse.of(200, json));
+    }
+
+    /**
+     * The transport's view of the cluster, for operators: {@code {"transport":"running","peers":[...],
+     * "counters":{...}}}, each peer as {@link Json#peer} shows it and the counters by name (rejections by reason as
+     * {@code rejected.<REASON>}, {@code envelopes.sent}, {@code duplicates.dropped}, ...). Without a transport (a
+     * single node, or the transport bundle stopped) the answer is still 200: {@code {"transport":"absent",
+     * "peers":[],"counters":{}}}.
+     */
+    private CompletionStage<ApiResponse> transport() {
+        final Transport running = transport.get();
+        final JsonObject json = new JsonObject();
+        final JsonArray peers = new JsonArray();
+        if (running == null) {
+            json.addProperty("transport", "absent");
+            json.add("peers", peers);
+            json.add("counters", new JsonObject());
+            return done(ApiResponse.of(200, json));
+        }
+        for (final PeerInfo peer : running.peers()) {
+            peers.add(Json.peer(peer));
+        }
+        json.addProperty("transport", "running");
+        json.add("peers", peers);
+        json.add("counters", Json.counters(running.counters()));
         return done(ApiResponse.of(200, json));
     }
 

@@ -1,6 +1,7 @@
 package hamlet.admin.internal;
 
 import hamlet.api.ActorSystem;
+import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import hamlet.config.Sections;
 import org.osgi.service.component.annotations.Activate;
@@ -18,7 +19,8 @@ import java.util.Map;
 
 /**
  * Wires the admin API: section {@code hamlet.admin} from Configuration Admin, the node's {@link ActorSystem}, and
- * the config service when it is there. A live edit arrives as {@link #modified} and is applied without a restart.
+ * the config service and the {@link Transport} when they are there (both optional and dynamic: the API follows them
+ * coming and going without a restart). A live edit arrives as {@link #modified} and is applied without a restart.
  */
 @Component(configurationPid = AdminSettings.SECTION, configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true)
@@ -30,6 +32,9 @@ public final class AdminComponent {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigStatus configStatus;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Transport transport;
 
     private AdminServer server;
 
@@ -43,7 +48,8 @@ public final class AdminComponent {
             LOG.error("[{}] {}; the admin API starts with its defaults", system.nodeId(), e.getMessage());
             settings = load(Map.of());
         }
-        server = new AdminServer(system, () -> configStatus, settings, AdminApi.DEFAULT_ASK_GRACE_MS);
+        server = new AdminServer(system, () -> configStatus, () -> transport, settings,
+            AdminApi.DEFAULT_ASK_GRACE_MS);
         server.start();
     }
 

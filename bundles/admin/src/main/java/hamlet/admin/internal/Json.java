@@ -14,10 +14,13 @@ import hamlet.api.ActorInfo;
 import hamlet.api.BehaviorInfo;
 import hamlet.api.RejectedBundle;
 import hamlet.api.DeadLetter;
+import hamlet.api.transport.PeerInfo;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The API's JSON: strict parsing of request bodies and the agreed shapes of actors, dead letters and message
@@ -172,6 +175,44 @@ final class Json {
             last.addProperty("result", swap.succeeded() ? "ok" : "failed");
             last.addProperty("failure", swap.failure());
             json.add("lastSwap", last);
+        }
+        return json;
+    }
+
+    /**
+     * @param peer a peer as the transport sees it
+     * @return {@code {"node","url","state","uid","outbox","sent","received"}}; {@code node} is {@code null} until
+     *     the peer's handshake named it, {@code uid} is 16 hex digits ({@code null} before any handshake), as text
+     *     because a JSON number cannot hold every 64-bit id exactly
+     */
+    static JsonObject peer(final PeerInfo peer) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("node", peer.node());
+        json.addProperty("url", peer.url());
+        json.addProperty("state", peer.state() == null ? null : peer.state().name());
+        json.addProperty("uid", uid(peer.uid()));
+        json.addProperty("outbox", peer.outbox());
+        json.addProperty("sent", peer.sent());
+        json.addProperty("received", peer.received());
+        return json;
+    }
+
+    /**
+     * @param uid a node's per-start id, 0 when not known
+     * @return it as 16 hex digits, or {@code null} for 0
+     */
+    static String uid(final long uid) {
+        return uid == 0 ? null : String.format("%016x", uid);
+    }
+
+    /**
+     * @param counters counters by name, or {@code null}
+     * @return {@code {"name": value, ...}} sorted by name; empty for {@code null}
+     */
+    static JsonObject counters(final Map<String, Long> counters) {
+        final JsonObject json = new JsonObject();
+        if (counters != null) {
+            new TreeMap<>(counters).forEach(json::addProperty);
         }
         return json;
     }

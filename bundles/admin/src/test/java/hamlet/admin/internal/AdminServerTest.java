@@ -4,8 +4,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import hamlet.api.DeadLetter;
+import hamlet.api.transport.PeerInfo;
+import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
+import hamlet.testkit.FakeActorSystem;
 import hamlet.testkit.FakeConfigStatus;
+import hamlet.testkit.FakeTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,12 +53,15 @@ class AdminServerTest {
     private final AdminFakeSystem system = new AdminFakeSystem();
     private final FakeConfigStatus configStatus = new FakeConfigStatus();
     private final AtomicReference<ConfigStatus> configService = new AtomicReference<>(configStatus);
+    private final FakeTransport transport = new FakeTransport();
+    private final AtomicReference<Transport> transportService = new AtomicReference<>(transport);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AdminServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = new AdminServer(system, configService::get, AdminSettings.localTest(), GRACE_MS);
+        server = new AdminServer(system, configService::get, transportService::get, AdminSettings.localTest(),
+            GRACE_MS);
         server.start();
     }
 
@@ -104,6 +112,64 @@ class AdminServerTest {
         assertEquals(2, admin.getAsJsonObject("errorsByStatus").get("404").getAsLong());
         assertEquals(1, admin.getAsJsonObject("errorsByStatus").get("400").getAsLong());
         assertEquals(3, admin.get("responses").getAsLong(), "the GET being answered is counted after it is built");
+    }
+
+    @Test
+    void shouldShowRegistryCountersWhenGetNode() throws Exception {
+        system.counter("remote.received", 12).counter("remote.refused", 1);
+        system.addDeadLetter(new DeadLetter("node1:gone", null, "x", DeadLetter.Reason.MAILBOX_FULL, "full",
+            FakeActorSystem.AT));
+        final JsonObject counters = get("/api/node").object().getAsJsonObject("counters");
+        assertEquals(12, counters.get("remote.received").getAsLong());
+        assertEquals(1, counters.get("remote.refused").getAsLong());
+        assertEquals(1, counters.get("dead-letters.total").getAsLong());
+        assertEquals(1, counters.get("dead-letters.MAILBOX_FULL").getAsLong());
+        assertEquals(0, counters.get("dead-letters.UNKNOWN_ACTOR").getAsLong());
+        final List<String> names = new ArrayList<>(counters.keySet());
+        assertEquals(names.stream().sorted().toList(), names, "sorted by name");
+    }
+
+    // ------------------------------------------------------------------ GET /api/transport
+
+    @Test
+    void shouldShowPeersAndCountersWhenGetTransport() throws Exception {
+        transport.peer(new PeerInfo("node2", "ws://127.0.0.1:7702/hamlet", PeerInfo.State.UP, 0xfedcba9876543210L, 3,
+                40, 41))
+            .peer(new PeerInfo(null, "ws://10.0.0.9:7701/hamlet", PeerInfo.State.CONNECTING, 0, 2, 0, 0))
+            .counter("rejected.WRONG_CLUSTER", 2).counter("envelopes.resent", 5).counter("duplicates.dropped", 1);
+        final Reply reply = get("/api/transport");
+        assertEquals(200, reply.status);
+        final JsonObject json = reply.object();
+        assertEquals("running", json.get("transport").getAsString());
+        final JsonArray peers = json.getAsJsonArray("peers");
+        assertEquals(2, peers.size());
+        final JsonObject seed = peers.get(0).getAsJsonObject();
+        assertTrue(seed.get("node").isJsonNull(), "a seed not reached yet has no node id: null, not dropped");
+        assertTrue(seed.get("uid").isJsonNull(), "no handshake yet, no uid");
+        assertEquals("CONNECTING", seed.get("state").getAsString());
+        final JsonObject node2 = peers.get(1).getAsJsonObject();
+        assertEquals("{\"node\":\"node2\",\"url\":\"ws://127.0.0.1:7702/hamlet\",\"state\":\"UP\","
+            + "\"uid\":\"fedcba9876543210\",\"outbox\":3,\"sent\":40,\"received\":41}", node2.toString());
+        assertEquals("{\"duplicates.dropped\":1,\"envelopes.resent\":5,\"rejected.WRONG_CLUSTER\":2}",
+            json.getAsJsonObject("counters").toString(), "sorted by name");
+    }
+
+    @Test
+    void shouldAnswer200WithEmptyPeersAndCountersWhenTransportIsAbsent() throws Exception {
+        transportService.set(null);
+        final Reply reply = get("/api/transport");
+        assertEquals(200, reply.status);
+        assertEquals("{\"transport\":\"absent\",\"peers\":[],\"counters\":{}}", reply.object().toString());
+        transportService.set(transport.counter("peers", 1));
+        assertEquals(1, get("/api/transport").object().getAsJsonObject("counters").get("peers").getAsLong(),
+            "a transport that comes back is shown at once");
+    }
+
+    @Test
+    void shouldRefuseOtherMethodsOnTransportWith405() throws Exception {
+        final Reply reply = post("/api/transport", "{}");
+        assertEquals(405, reply.status);
+        assertEquals("GET", reply.header("Allow"));
     }
 
     // ------------------------------------------------------------------ actors
@@ -454,6 +520,7 @@ class AdminServerTest {
         final Reply reply = get("/api/nodes");
         assertEquals(404, reply.status);
         assertTrue(reply.error().startsWith("no such path: /api/nodes; the API has GET /api/node"), reply.error());
+        assertTrue(reply.error().endsWith(", GET /api/transport"), "every path is listed: " + reply.error());
         assertEquals(404, get("/").status);
         assertEquals(404, delete("/api/actors/a/b").status);
     }
@@ -585,7 +652,7 @@ class AdminServerTest {
         server.stop();
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
-            server = new AdminServer(system, configService::get,
+            server = new AdminServer(system, configService::get, transportService::get,
                 new AdminSettings("127.0.0.1", taken.getLocalPort(), 1024 * 1024, 5_000, 60_000), GRACE_MS);
             server.start();
             assertNull(server.boundAddress());

@@ -1,6 +1,8 @@
 package hamlet.shell.internal;
 
+import hamlet.api.transport.PeerInfo;
 import hamlet.testkit.FakeActorSystem;
+import hamlet.testkit.FakeTransport;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
@@ -23,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GogoCommandsTest {
     private final FakeActorSystem system = new FakeActorSystem().stats(2, 40, 0);
+    private final FakeTransport transport = new FakeTransport();
+    private ClusterShell cluster;
     private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -40,6 +44,11 @@ class GogoCommandsTest {
         final ConfigShell config = new ConfigShell();
         config.activate();
         processor.addCommand("config", config, "show");
+        cluster = new ClusterShell();
+        cluster.activate();
+        cluster.system = system;
+        processor.addCommand("cluster", cluster, "peers");
+        processor.addCommand("cluster", cluster, "counters");
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
     }
 
@@ -85,6 +94,22 @@ class GogoCommandsTest {
         assertEquals("no dead letters on node node1\n", session.execute("actor:deadletters"));
         assertNull(session.execute("actor:deadletters -n 0"));
         assertEquals("actor:deadletters: -n must be at least 1, got 0", err().strip());
+    }
+
+    @Test
+    void shouldListPeersAndCountersOfTheTransportWhenItComes() throws Exception {
+        assertNull(session.execute("cluster:peers"));
+        assertTrue(err().startsWith("cluster:peers: the transport is not available"), err());
+        cluster.transport = transport.counter("envelopes.sent", 3)
+            .peer(new PeerInfo("node2", "ws://127.0.0.1:7702/hamlet", PeerInfo.State.UP, 0xabcL, 0, 3, 4));
+        assertEquals(""
+                + "NODE   URL                         STATE  UID               OUTBOX  SENT  RECEIVED\n"
+                + "node2  ws://127.0.0.1:7702/hamlet  UP     0000000000000abc  0       3     4\n"
+                + "1 peer of node node1, 1 up\n",
+            session.execute("cluster:peers"));
+        final String counters = (String) session.execute("cluster:counters");
+        assertTrue(counters.startsWith("transport.envelopes.sent "), counters);
+        assertTrue(counters.contains("\nregistry.dead-letters.total "), counters);
     }
 
     @Test
