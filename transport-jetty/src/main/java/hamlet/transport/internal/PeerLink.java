@@ -424,6 +424,7 @@ public final class PeerLink {
         if (failure != null) {
             target.close("write failed");
             detach(target, "write failed: " + failure);
+            context.connectionLost(this, "write failed: " + failure);
             return;
         }
         schedulePump();

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +37,11 @@ import java.util.function.Consumer;
 public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     /** WebSocket close reasons are at most 123 bytes. */
     private static final int MAX_REASON_BYTES = 120;
+    /**
+     * Frames are written as WebSocket fragments of at most this many bytes: the receiver counts each fragment as a
+     * sign of life, so a long frame on a slow link never makes a live peer look silent.
+     */
+    static final int FRAGMENT_BYTES = 32 * 1024;
 
     private final JettyTransport transport;
     private final Dialer.Target target;
@@ -48,6 +54,8 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     private volatile String dialer;
     private volatile boolean handshakeReceived;
     private volatile boolean counted;
+    /** The fragments of the frame being read, or {@code null} between frames. Jetty's reading thread only. */
+    private ByteBuffer assembly;
 
     WebSocketEndpoint(final JettyTransport transport, final Dialer.Target target, final long nowNs) {
         this.transport = transport;
@@ -106,8 +114,62 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
         opened.demand();
     }
 
+    /**
+     * One fragment of a frame. Each is a sign of life; the frame is handled once its last fragment is in, assembled
+     * within max-frame. Before the handshake, the first fragment's type byte is checked before anything is kept.
+     */
     @Override
-    public void onWebSocketBinary(final ByteBuffer payload, final Callback callback) {
+    public void onWebSocketPartialBinary(final ByteBuffer fragment, final boolean last, final Callback callback) {
+        final PeerLink attached = link;
+        if (attached != null) {
+            attached.onRead(this);
+        }
+        if (assembly == null && last) {
+            onWholeFrame(fragment, callback);
+            return;
+        }
+        try {
+            if (assembly == null) {
+                if (attached == null) {
+                    transport.codec().peekType(fragment);
+                    checkFirstFrameType(fragment);
+                }
+                assembly = ByteBuffer.allocate(Math.min(transport.codec().maxFrameBytes(),
+                    Math.max(fragment.remaining() * 4, FRAGMENT_BYTES)));
+            }
+            append(fragment);
+        } catch (final ProtocolException e) {
+            assembly = null;
+            callback.succeed();
+            transport.reject(this, e);
+            return;
+        }
+        callback.succeed();
+        if (!last) {
+            demand();
+            return;
+        }
+        final ByteBuffer whole = assembly.flip();
+        assembly = null;
+        onWholeFrame(whole, Callback.NOOP);
+    }
+
+    /** Appends a fragment, growing the buffer up to max-frame; past it the frame is refused. */
+    private void append(final ByteBuffer fragment) throws ProtocolException {
+        final int max = transport.codec().maxFrameBytes();
+        if ((long) assembly.position() + fragment.remaining() > max) {
+            throw new ProtocolException(Reason.FRAME_TOO_LARGE, "frame of more than " + max
+                + " bytes (hamlet.transport.max-frame)");
+        }
+        if (assembly.remaining() < fragment.remaining()) {
+            final int size = (int) Math.min(max, Math.max((long) assembly.capacity() * 2,
+                (long) assembly.position() + fragment.remaining()));
+            assembly = ByteBuffer.allocate(size).put(assembly.flip());
+        }
+        assembly.put(fragment);
+    }
+
+    private void onWholeFrame(final ByteBuffer payload, final Callback callback) {
         final Frame frame;
         try {
             frame = decode(payload);
@@ -124,20 +186,23 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
         }
     }
 
+    private void checkFirstFrameType(final ByteBuffer payload) throws ProtocolException {
+        if (handshakeReceived) {
+            throw new ProtocolException(Reason.HANDSHAKE_REPEATED, "a frame before the handshake was answered");
+        }
+        final byte type = transport.codec().peekType(payload);
+        if (type != FrameLayout.TYPE_HANDSHAKE) {
+            throw new ProtocolException(Reason.NOT_HANDSHAKE_FIRST,
+                "first frame was of type " + type + ", not a handshake");
+        }
+    }
+
     /** Before the handshake: only a handshake is decoded; anything else is refused by its type byte alone. */
     private Frame decode(final ByteBuffer payload) throws ProtocolException {
-        final FrameCodec codec = transport.codec();
         if (link == null) {
-            if (handshakeReceived) {
-                throw new ProtocolException(Reason.HANDSHAKE_REPEATED, "a frame before the handshake was answered");
-            }
-            final byte type = codec.peekType(payload);
-            if (type != FrameLayout.TYPE_HANDSHAKE) {
-                throw new ProtocolException(Reason.NOT_HANDSHAKE_FIRST,
-                    "first frame was of type " + type + ", not a handshake");
-            }
+            checkFirstFrameType(payload);
         }
-        return codec.decode(payload);
+        return transport.codec().decode(payload);
     }
 
     private void onFrame(final Frame frame) throws ProtocolException {
@@ -214,18 +279,41 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
             done.accept(new IllegalStateException("connection closed"));
             return;
         }
-        final AtomicInteger left = new AtomicInteger(frames.size());
-        final AtomicBoolean failed = new AtomicBoolean();
+        final List<Piece> pieces = new ArrayList<>();
         for (final ByteBuffer frame : frames) {
-            s.sendBinary(frame, Callback.from(() -> {
-                if (left.decrementAndGet() == 0 && !failed.get()) {
-                    done.accept(null);
-                }
-            }, failure -> {
-                if (failed.compareAndSet(false, true)) {
-                    done.accept(failure);
-                }
-            }));
+            if (frame.remaining() <= FRAGMENT_BYTES) {
+                pieces.add(new Piece(frame, false, true));
+                continue;
+            }
+            while (frame.hasRemaining()) {
+                final int size = Math.min(FRAGMENT_BYTES, frame.remaining());
+                final ByteBuffer slice = frame.slice(frame.position(), size);
+                frame.position(frame.position() + size);
+                pieces.add(new Piece(slice, true, !frame.hasRemaining()));
+            }
+        }
+        writeFrom(s, pieces, 0, done);
+    }
+
+    /** One WebSocket message, or one fragment of one. */
+    private record Piece(ByteBuffer bytes, boolean fragment, boolean last) {
+    }
+
+    /**
+     * Writes piece {@code i}, and the next once it is written: Jetty decides a fragment's opcode from the fragments
+     * already written, so one queued before the previous completed would go out as the wrong kind of frame.
+     */
+    private void writeFrom(final Session s, final List<Piece> pieces, final int i, final Consumer<Throwable> done) {
+        if (i == pieces.size()) {
+            done.accept(null);
+            return;
+        }
+        final Callback next = Callback.from(() -> writeFrom(s, pieces, i + 1, done), done::accept);
+        final Piece piece = pieces.get(i);
+        if (piece.fragment()) {
+            s.sendPartialBinary(piece.bytes(), piece.last(), next);
+        } else {
+            s.sendBinary(piece.bytes(), next);
         }
     }
 

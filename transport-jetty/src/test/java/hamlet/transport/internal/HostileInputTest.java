@@ -79,7 +79,7 @@ class HostileInputTest {
         final Closed closed = closedAfter(misbehave);
         if (reason == Reason.FRAME_TOO_LARGE) {
             // Jetty refuses it from the length header, before reading it, with its own reason; we count it.
-            assertEquals(1009, closed.code(), "close: " + closed);
+            assertTrue(closed.code() == 1009 || closed.code() == -1, "close: " + closed);
         } else {
             assertEquals(1008, closed.code(), "close: " + closed);
             assertTrue(closed.reason().startsWith(reason.name()), "close reason: " + closed);
@@ -138,7 +138,10 @@ class HostileInputTest {
 
     @Test
     void shouldCloseAFrameOverTheLimit() throws Exception {
-        assertRefused(Reason.FRAME_TOO_LARGE, ws -> sendBinary(ws, ByteBuffer.allocate(1024 * 1024 + 1)));
+        // Refused from the frame header, while this client may still be writing the rest: the write may fail.
+        final ByteBuffer big = ByteBuffer.allocate(1024 * 1024 + 1);
+        big.putShort(FrameLayout.MAGIC).put(FrameLayout.CURRENT_VERSION).put(FrameLayout.TYPE_HANDSHAKE).rewind();
+        assertRefused(Reason.FRAME_TOO_LARGE, ws -> ws.sendBinary(big, true));
     }
 
     @Test

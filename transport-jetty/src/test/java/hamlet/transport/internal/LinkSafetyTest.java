@@ -232,4 +232,39 @@ class LinkSafetyTest {
             TestNode.await("the count", 5_000, () -> a.transport.rejections().get(Reason.BAD_MAGIC.name()) == 1);
         }
     }
+
+    @Test
+    void shouldCountEachFragmentOfASlowFrameAsLife() throws Exception {
+        // Before: a read counted only once a whole frame was in, so a frame that took longer than the silence
+        // timeout to arrive (a slow link) made a live peer look dead, and its resend did the same again.
+        try (TestNode a = TestNode.start("node-a")) {
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(a.transport.url()), new WebSocket.Listener() { })
+                .get(5, TimeUnit.SECONDS);
+            ws.sendBinary(CODEC.encodeHandshake(new Handshake("test", "node-slow", 77, "")), true).join();
+            TestNode.await("the link", 10_000, () -> a.isUpWith("node-slow"));
+
+            final byte[] envelope = CODEC.envelopes().encode(1, new WireEnvelope("node-a:x", null, 0, new byte[40_000]));
+            final ByteBuffer frame = CODEC.encodeData(List.of(envelope), envelope.length);
+            final int pieces = 8;
+            final int size = (frame.remaining() + pieces - 1) / pieces;
+            final java.util.concurrent.ScheduledExecutorService pace =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                // Eight fragments 400 ms apart: 2.8 s for one frame, longer than the 2 s silence timeout.
+                for (int i = 0; i < pieces; i++) {
+                    final ByteBuffer piece = frame.slice(i * size, Math.min(size, frame.remaining() - i * size));
+                    final boolean last = i == pieces - 1;
+                    pace.schedule(() -> ws.sendBinary(piece, last).join(), i == 0 ? 0 : 400,
+                        TimeUnit.MILLISECONDS).get();
+                }
+            } finally {
+                pace.shutdownNow();
+            }
+            TestNode.await("the slow frame", 10_000, () -> a.delivered.size() == 1);
+            assertEquals(1, a.transport.peers().stream().filter(p -> "node-slow".equals(p.node())).count());
+            assertTrue(a.isUpWith("node-slow"), "a peer whose frame is still arriving is alive: " + a.transport.peers());
+            ws.abort();
+        }
+    }
 }
