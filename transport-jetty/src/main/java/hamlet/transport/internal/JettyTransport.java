@@ -712,9 +712,16 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             return;
         }
         final Dialer.Target target = endpoint.target();
-        if (target != null && settings.nodeId().equals(peer.nodeId()) && uid == peer.uid()) {
-            dialer.self(target);
-            endpoint.closeHard(StatusCode.NORMAL, "dialed itself");
+        if (settings.nodeId().equals(peer.nodeId()) && uid == peer.uid()) {
+            // This node dialed one of its own URLs (every node may share one seed list): the accepting side answers
+            // with its handshake so that the dialing side learns it and never dials that URL again.
+            if (target != null) {
+                dialer.self(target);
+                publishDialing();
+                endpoint.closeHard(StatusCode.NORMAL, "dialed itself");
+            } else {
+                endpoint.answerThenClose(ownHandshakeFrame(), "dialed itself");
+            }
             return;
         }
         try {

@@ -345,6 +345,16 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
         s.close(code, truncate(reason), Callback.from(s::disconnect, failure -> s.disconnect()));
     }
 
+    /** Writes one frame, then closes the connection hard. */
+    void answerThenClose(final ByteBuffer frame, final String reason) {
+        final Session s = session;
+        if (s == null) {
+            return;
+        }
+        s.sendBinary(frame, Callback.from(() -> closeHard(StatusCode.NORMAL, reason),
+            failure -> closeHard(StatusCode.NORMAL, reason)));
+    }
+
     /** Drops the connection without a close handshake (tests simulate a network cut with it). */
     void disconnect() {
         final Session s = session;

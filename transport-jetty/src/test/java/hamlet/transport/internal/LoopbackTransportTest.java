@@ -129,4 +129,24 @@ class LoopbackTransportTest {
             assertEquals(SendStatus.UNKNOWN_NODE, a.transport.send("node-b", numbered("node-b:x", 1)));
         }
     }
+
+    @Test
+    void shouldSkipItsOwnUrlInItsSeedsQuietly() throws Exception {
+        final int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (TestNode a = new TestNode(TransportSettings.localTest("node-a", port,
+                List.of("127.0.0.1:" + port)))) {
+            TestNode.await("the seed recognised as itself", 10_000, () -> a.transport.peers().isEmpty());
+            final long dials = a.transport.counters().get("dials");
+            assertEquals(0, a.transport.rejectedTotal(), "dialing itself is not a protocol breach: "
+                + a.transport.rejections());
+            try (TestNode b = TestNode.start("node-b", a.transport.url())) {
+                // Time passes for a's agent here (many ticks): its own URL is due again after the backoff if at all.
+                TestNode.await("a real peer", 10_000, () -> a.isUpWith("node-b"));
+                assertEquals(dials, a.transport.counters().get("dials"), "its own URL is never dialed again");
+            }
+        }
+    }
 }

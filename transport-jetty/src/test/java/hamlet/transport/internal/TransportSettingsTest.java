@@ -32,7 +32,7 @@ class TransportSettingsTest {
         assertEquals(4 * 1024 * 1024, s.maxFrameBytes());
         assertEquals(1024 * 1024, s.maxEnvelopeBytes());
         assertEquals(3, s.retryMax());
-        assertEquals(Duration.ofMillis(500).toNanos(), s.heartbeatIntervalNs());
+        assertEquals(Duration.ofMillis(250).toNanos(), s.heartbeatIntervalNs());
         assertEquals(Duration.ofSeconds(2).toNanos(), s.silenceTimeoutNs());
         assertEquals("ws://127.0.0.1:7701/hamlet", s.ownUrl(7701));
         assertEquals(64L * 1024 * 1024, s.outboxMaxBytes());
