@@ -709,11 +709,14 @@ public final class PeerLink {
         }
     }
 
-    /** One dead letter; a failure of one does not lose the others (the caller's loop goes on). */
+    /**
+     * One dead letter. Whatever the registry throws, an Error included, is counted and the caller's loop goes on:
+     * the other envelopes given up with it still become dead letters.
+     */
     private void undeliverable(final Outgoing o, final String reason) {
         try {
             context.undeliverable(nodeId, codec.envelopes().decodeOwn(o.encoded), reason);
-        } catch (final RuntimeException e) {
+        } catch (final Throwable e) {
             context.deliveryFailed(e);
         }
     }

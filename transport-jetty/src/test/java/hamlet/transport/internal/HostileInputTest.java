@@ -117,6 +117,16 @@ class HostileInputTest {
     }
 
     @Test
+    void shouldRefuseAFrameBeforeTheHandshakeByItsTypeWithoutDecodingIt() throws Exception {
+        // A DATA frame whose envelope is broken: decoded first (as before), it was refused as MALFORMED after the
+        // node had parsed what a stranger sent; now its type byte alone refuses it.
+        final byte[] envelope = CODEC.envelopes().encode(1, new WireEnvelope("node-a:x", null, 0, new byte[30]));
+        final ByteBuffer data = CODEC.encodeData(List.of(envelope), envelope.length);
+        data.putInt(data.limit() - 34, -1);
+        assertRefused(Reason.NOT_HANDSHAKE_FIRST, ws -> sendBinary(ws, data));
+    }
+
+    @Test
     void shouldCloseDataBeforeAHandshake() throws Exception {
         final byte[] envelope = CODEC.envelopes().encode(1, new WireEnvelope("node-a:x", null, 0, new byte[3]));
         assertRefused(Reason.NOT_HANDSHAKE_FIRST,

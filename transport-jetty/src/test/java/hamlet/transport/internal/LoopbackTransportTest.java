@@ -149,4 +149,43 @@ class LoopbackTransportTest {
             }
         }
     }
+
+    @Test
+    void shouldCarryControlMessagesBothWaysAndToAUrlNotYetLinked() throws Exception {
+        try (TestNode a = TestNode.start("node-a"); TestNode b = TestNode.start("node-b")) {
+            final java.util.Queue<String> atB = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            final java.util.Queue<String> atA = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            b.transport.controlReceivers(java.util.Map.of(9, receiver(9, atB)));
+            a.transport.controlReceivers(java.util.Map.of(9, receiver(9, atA)));
+
+            // Not linked yet: addressed by URL, the node is dialed and the message waits for the link.
+            assertTrue(a.transport.sendControlTo(b.transport.url(), 9, bytes("join?")));
+            TestNode.await("the control message by URL", 10_000, () -> atB.contains("node-a:join?"));
+            assertTrue(b.transport.sendControl("node-a", 9, bytes("welcome")));
+            TestNode.await("the answer by node id", 10_000, () -> atA.contains("node-b:welcome"));
+
+            assertEquals(false, a.transport.sendControl("nobody", 9, bytes("x")), "no link: dropped, not queued");
+            assertTrue(a.transport.counters().get("control.dropped") >= 1);
+            assertTrue(b.transport.counters().get("control.received") >= 1);
+        }
+    }
+
+    private static byte[] bytes(final String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static hamlet.api.transport.ControlReceiver receiver(final int channel,
+                                                                 final java.util.Queue<String> into) {
+        return new hamlet.api.transport.ControlReceiver() {
+            @Override
+            public int channel() {
+                return channel;
+            }
+
+            @Override
+            public void onControl(final String fromNode, final byte[] payload) {
+                into.add(fromNode + ":" + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+    }
 }

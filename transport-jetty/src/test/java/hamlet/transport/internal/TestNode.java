@@ -21,6 +21,8 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     final JettyTransport transport;
     final Queue<Delivery> delivered = new ConcurrentLinkedQueue<>();
     final Queue<String> undeliverable = new ConcurrentLinkedQueue<>();
+    /** Thrown by the next onUndeliverable, once, when set: a registry that fails in the transport's agent. */
+    volatile Error failNextUndeliverable;
 
     TestNode(final TransportSettings settings) throws Exception {
         transport = new JettyTransport(settings, System::nanoTime, TransportComponent.uidOf(null));
@@ -40,6 +42,11 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
 
     @Override
     public void onUndeliverable(final String toNode, final WireEnvelope envelope, final String reason) {
+        final Error failure = failNextUndeliverable;
+        if (failure != null) {
+            failNextUndeliverable = null;
+            throw failure;
+        }
         undeliverable.add(toNode + ": " + reason);
     }
 
