@@ -102,6 +102,10 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
         this.remote = String.valueOf(address);
         this.remoteHost = address instanceof InetSocketAddress
             ? ((InetSocketAddress) address).getAddress().getHostAddress() : remote;
+        if (transport.paused()) {
+            opened.disconnect();
+            return;
+        }
         final String refused = transport.opened(this);
         if (refused != null) {
             transport.reject(this, new ProtocolException(Reason.TOO_MANY_CONNECTIONS, refused));
