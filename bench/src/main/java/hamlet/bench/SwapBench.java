@@ -28,12 +28,18 @@ import java.util.concurrent.locks.LockSupport;
  * sequence number handled twice), and the pause each actor saw at each swap: from the last message its old
  * instance handled to the first its new instance handled.
  *
- * <p>Run: {@code java -cp bench/target/benchmarks.jar hamlet.bench.SwapBench [actors] [swaps] [senders]}.
+ * <p>A second group of actors, of another behaviour that is never swapped, takes the same traffic: its throughput
+ * during each swap (register to every swapped actor running the new version) is compared with its throughput in a
+ * window of the same length right after, without a swap. A swap that holds dispatcher threads shows there.
+ *
+ * <p>Run: {@code java -cp bench/target/benchmarks.jar hamlet.bench.SwapBench [actors] [swaps] [senders] [others]}.
  */
 public final class SwapBench {
     private static final LongAdder RECEIVED = new LongAdder();
     private static final LongAdder DUPLICATED = new LongAdder();
     private static final LongAdder GAPS = new LongAdder();
+    /** Messages handled by the actors never swapped (also counted in RECEIVED). */
+    private static final LongAdder OTHER = new LongAdder();
 
     private SwapBench() {
     }
@@ -86,10 +92,35 @@ public final class SwapBench {
         }
     }
 
+    /** An actor of the group never swapped: checks its sequence numbers too. */
+    static final class OtherActor implements Actor {
+        private long last;
+
+        @Override
+        public void onMessage(final Message message, final ActorContext context) {
+            final long n = (Long) message.body();
+            if (n <= last) {
+                DUPLICATED.increment();
+            } else if (n != last + 1) {
+                GAPS.add(n - last - 1);
+            }
+            last = Math.max(last, n);
+            OTHER.increment();
+            RECEIVED.increment();
+        }
+    }
+
+    /**
+     * Runs the scenario and prints its figures.
+     *
+     * @param args actors swapped, swaps, sender threads, actors never swapped
+     * @throws Exception when a wait exceeds 120 s
+     */
     public static void main(final String[] args) throws Exception {
         final int actors = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         final int swaps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         final int senders = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        final int others = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         final RegistrySettings settings = RegistrySettings.from(ConfigFactory.parseString(
             "hamlet.node.id = bench\nhamlet.registry.mailbox.capacity = 65536\n"));
         final org.slf4j.Logger quiet = org.slf4j.LoggerFactory.getLogger(SwapBench.class);
@@ -106,7 +137,11 @@ public final class SwapBench {
             for (int i = 0; i < actors; i++) {
                 refs.add(system.spawn("seq", "a-" + i));
             }
-            final long[] sent = new long[actors];
+            system.registerBehavior("other", spec -> new OtherActor(), "1.0.0", "bench");
+            for (int i = 0; i < others; i++) {
+                refs.add(system.spawn("other", "o-" + i));
+            }
+            final long[] sent = new long[actors + others];
             final AtomicLong sentTotal = new AtomicLong();
             final AtomicBoolean go = new AtomicBoolean(true);
             final List<Thread> threads = new ArrayList<>();
@@ -121,7 +156,7 @@ public final class SwapBench {
                         }
                         // Keep what is in flight bounded: the mailboxes must not overflow (that would be a loss
                         // of the sender's making, not the swap's).
-                        while (local - RECEIVED.sum() / senders > 200_000 && go.get()) {
+                        while (local - (RECEIVED.sum() - OTHER.sum()) / senders > 200_000 && go.get()) {
                             LockSupport.parkNanos(100_000L);
                         }
                     }
@@ -130,19 +165,51 @@ public final class SwapBench {
                 sender.start();
                 threads.add(sender);
             }
+            // The group never swapped has a sender of its own, bounded by what that group handled: a pause of the
+            // swapped actors must not slow its traffic, only a dispatcher taken from it may.
+            final Thread otherSender = new Thread(() -> {
+                long local = 0;
+                while (go.get()) {
+                    for (int i = actors; i < actors + others; i++) {
+                        refs.get(i).tell(++sent[i]);
+                        local++;
+                    }
+                    while (local - OTHER.sum() > 20_000 && go.get()) {
+                        LockSupport.parkNanos(100_000L);
+                    }
+                }
+                sentTotal.addAndGet(local);
+            }, "sender-others");
+            if (others > 0) {
+                otherSender.start();
+                threads.add(otherSender);
+            }
             final long[] swapWall = new long[swaps];
+            long otherDuring = 0;
+            long otherWithout = 0;
+            long withoutNs = 0;
             waitFor(() -> RECEIVED.sum() > 100_000);
             for (int s = 1; s <= swaps; s++) {
                 final String version = s + 1 + ".0.0";
+                final long otherBefore = OTHER.sum();
                 final long start = System.nanoTime();
                 system.registerBehavior("seq", versions[s], version, "bench");
                 system.unregisterBehavior("seq", versions[s - 1]);
-                waitFor(() -> system.actors().stream().allMatch(info -> version.equals(info.behaviorVersion())
-                    && info.state() == ActorInfo.State.RUNNING));
+                waitFor(() -> allOn(system, version));
                 swapWall[s - 1] = System.nanoTime() - start;
+                otherDuring += OTHER.sum() - otherBefore;
                 final long before = RECEIVED.sum();
                 waitFor(() -> RECEIVED.sum() > before + 50_000);
+                // The same length of time with no swap, for the group never swapped; polled the same way, so that
+                // the polling costs both windows alike.
+                final long quietBefore = OTHER.sum();
+                final long quietStart = System.nanoTime();
+                final long quietEnd = quietStart + swapWall[s - 1];
+                waitFor(() -> allOn(system, version) && System.nanoTime() - quietEnd >= 0);
+                withoutNs += System.nanoTime() - quietStart;
+                otherWithout += OTHER.sum() - quietBefore;
             }
+            final long duringNs = Arrays.stream(swapWall).sum();
             go.set(false);
             for (final Thread thread : threads) {
                 thread.join();
@@ -156,10 +223,11 @@ public final class SwapBench {
             for (int s = 1; s <= swaps; s++) {
                 System.arraycopy(pausesBySwap[s], 0, all, (s - 1) * actors, actors);
             }
+
             Arrays.sort(all);
             Arrays.sort(swapWall);
-            System.out.printf("actors %d, swaps %d, sender threads %d, dispatcher threads %d%n", actors, swaps,
-                senders, settings.effectiveParallelism());
+            System.out.printf("actors %d swapped + %d never swapped, swaps %d, sender threads %d, dispatcher threads "
+                + "%d%n", actors, others, swaps, senders, settings.effectiveParallelism());
             System.out.printf("sent %d%nreceived %d%nlost %d%nduplicated %d%ndead letters %d%n", total, received,
                 total - received + DUPLICATED.sum(), DUPLICATED.sum(), system.deadLetterCount());
             System.out.printf("pause per actor per swap (last message on the old version -> first on the new), "
@@ -168,7 +236,17 @@ public final class SwapBench {
             System.out.printf("whole swap (register -> all %d actors on the new version): p50 %.2f ms, p99 %.2f ms, "
                 + "max %.2f ms%n", actors, ms(pct(swapWall, 50)), ms(pct(swapWall, 99)),
                 ms(swapWall[swapWall.length - 1]));
+            final double during = otherDuring * 1e9 / Math.max(1, duringNs);
+            final double without = otherWithout * 1e9 / Math.max(1, withoutNs);
+            System.out.printf("actors never swapped: %.0f msgs/s during swaps (%d over %.1f ms), %.0f msgs/s "
+                + "without (%d over %.1f ms): %.0f%% of without%n", during, otherDuring, ms(duringNs), without,
+                otherWithout, ms(withoutNs), without == 0 ? 0 : 100 * during / without);
         }
+    }
+
+    private static boolean allOn(final LocalActorSystem system, final String version) {
+        return system.actors().stream().allMatch(info -> !"seq".equals(info.behavior())
+            || version.equals(info.behaviorVersion()) && info.state() == ActorInfo.State.RUNNING);
     }
 
     private static long pct(final long[] sorted, final int p) {

@@ -31,13 +31,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Hot swap. When the versions of its behaviour change, the system asks the cell to look again
  * ({@link #requestSwapCheck}); its next turn, before any message, brings the instance in line with the best
  * registered version (see {@link #converge}): swapped to it with its snapshot restored, or suspended with the
- * snapshot held when no version is left. A suspended cell keeps taking messages into its bounded mailbox and handles
- * none. The instance and its registration change only on the turn, so each message sees one version, whole.
+ * snapshot held when no version is left. A swap does not hold the dispatcher thread: the turn takes the snapshot,
+ * hands the new version's code to the {@link SwapCoordinator} and ends; the actor waits, taking messages into its
+ * mailbox and handling none, until a later turn takes the new instance or rolls back. A suspended cell likewise
+ * keeps taking messages into its bounded mailbox and handles none. The instance and its registration change only on
+ * the turn, so each message sees one version, whole.
  */
 final class ActorCell extends ForkJoinTask<Void> {
     private static final VarHandle PROCESSED;
     private static final VarHandle RESTARTS;
     private static final Logger LOG = LoggerFactory.getLogger(ActorCell.class);
+    /** Messages handled in the turn that ends a swap, run ahead of the others' turns. */
+    private static final int FIRST_TURN_MESSAGES = 4;
 
     // Set at spawn, never changed.
     private final LocalActorSystem system;
@@ -46,9 +51,10 @@ final class ActorCell extends ForkJoinTask<Void> {
     private final Address address;
     private final Mailbox<Envelope> mailbox;
     private final AddressRef self;
-    private final CellContext context;
     /** True from the moment a turn is queued until a turn ends with nothing left to do. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** A turn run outside the pool's queue, ahead of it: see {@link Dispatcher#runFirst}. */
+    private final Runnable firstTurn = this::runTurn;
 
     // Written by one thread, read by any.
     /** Out of the registry: refs holding this cell look the name up again. */
@@ -66,9 +72,15 @@ final class ActorCell extends ForkJoinTask<Void> {
     private volatile JsonObject pendingConfig;
     /** The registration the instance comes from, for waiters and operators; null while suspended. */
     private volatile Registration runningView;
+    /** True while a swap is in flight: the messages wait, so their arrival need not wake the actor. */
+    private volatile boolean swapping;
 
     // Owned by the thread running the turn.
     private Actor actor;
+    /** What {@link #actor} sees of the runtime; each swapped-in instance brings its own. */
+    private CellContext context;
+    /** The swap in flight, or null. */
+    private SwapAttempt swap;
     /** The registration {@link #actor} comes from; null while suspended. */
     private Registration running;
     /** The state kept while suspended: plain JSON from the gson bundle, never an object of a behaviour's class. */
@@ -113,8 +125,12 @@ final class ActorCell extends ForkJoinTask<Void> {
             return DeadLetter.Reason.MAILBOX_FULL;
         }
         // A stop may have drained the mailbox between the check and the offer: the turn this schedules sees the
-        // STOPPED state and dead-letters what came late, so nothing is lost silently.
-        schedule();
+        // STOPPED state and dead-letters what came late, so nothing is lost silently. While a swap is in flight the
+        // message waits and waking the actor would only queue empty turns: the turn that ends the swap clears the
+        // flag before it polls, so a message offered before this read of the flag is seen by that turn.
+        if (!swapping) {
+            schedule();
+        }
         return null;
     }
 
@@ -143,10 +159,25 @@ final class ActorCell extends ForkJoinTask<Void> {
         schedule();
     }
 
+    /**
+     * A swap of this actor is over: its turn runs ahead of the queued ones, since the actor has waited already.
+     * From a swap thread.
+     */
+    void swapOver() {
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+            system.dispatcher().runFirst(firstTurn);
+        }
+        // Else a turn is queued or running: it, or its afterTurn, sees the swap over.
+    }
+
     /** The versions of this actor's behaviour changed: bring the instance in line on the next turn. Any thread. */
     void requestSwapCheck() {
         swapCheck = true;
-        schedule();
+        // A turn queued now would wait behind every busy actor and hold the scheduled flag, so the swap's end could
+        // not run first; the turn that ends the swap looks at the flag (it clears swapping before it reads it).
+        if (!swapping) {
+            schedule();
+        }
     }
 
     /**
@@ -217,6 +248,13 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     @Override
     protected boolean exec() {
+        runTurn();
+        system.dispatcher().runFirstTurns();
+        return false;
+    }
+
+    /** One turn and what follows it; the caller holds the scheduled flag. */
+    private void runTurn() {
         try {
             turn();
         } catch (final Throwable unexpected) {
@@ -226,22 +264,36 @@ final class ActorCell extends ForkJoinTask<Void> {
                 unexpected);
         }
         afterTurn();
-        return false;
     }
 
     private void afterTurn() {
         if (hasWork()) {
-            system.dispatcher().reschedule(this);
+            again();
             return;
         }
         scheduled.set(false);
         // A producer may have offered after our check but seen the flag still set: look once more.
         if (hasWork() && scheduled.compareAndSet(false, true)) {
+            again();
+        }
+    }
+
+    /** Queues the next turn: first when it ends a swap (the actor waited already), else behind the others. */
+    private void again() {
+        final SwapAttempt inFlight = swap;
+        if (inFlight != null && inFlight.isDone()) {
+            system.dispatcher().runFirst(firstTurn);
+        } else {
             system.dispatcher().reschedule(this);
         }
     }
 
     private boolean hasWork() {
+        final SwapAttempt inFlight = swap;
+        if (inFlight != null) {
+            // Messages and config wait for the swap's end; a stop does not.
+            return inFlight.isDone() || stopRequested;
+        }
         if (state == ActorInfo.State.SUSPENDED) {
             // Messages wait; only a stop, a swap or a config wakes a suspended actor.
             return swapCheck || pendingConfig != null || stopRequested;
@@ -262,9 +314,23 @@ final class ActorCell extends ForkJoinTask<Void> {
                 // Spawned from a version that went away before the system could tell this cell.
                 swapCheck = true;
             }
-            if (swapCheck && !stopRequested) {
+            // The turn that ends a swap runs ahead of the queued ones (see swapOver): a short one, so that the
+            // actor answers at once without its whole batch jumping ahead of the other actors.
+            int limit = system.settings().throughput();
+            if (swap != null && swap.isDone() && !stopRequested) {
+                endSwap();
+                limit = Math.min(limit, FIRST_TURN_MESSAGES);
+            }
+            // An actor with messages to handle swaps after them, at this turn's end: its pause then holds no
+            // wait for a turn between the old version's last message and the swap.
+            if (swapCheck && !stopRequested && swap == null
+                && (mailbox.isEmpty() || !started || actor == null || state != ActorInfo.State.RUNNING)) {
                 swapCheck = false;
                 converge();
+            }
+            if (swap != null && !stopRequested) {
+                // The new version's code runs on a swap thread: this thread goes back to the pool meanwhile.
+                return;
             }
             if (pendingConfig != null && !stopRequested) {
                 applyConfig();
@@ -276,7 +342,6 @@ final class ActorCell extends ForkJoinTask<Void> {
                 started = true;
                 start();
             }
-            final int limit = system.settings().throughput();
             for (int i = 0; i < limit && !stopRequested && state != ActorInfo.State.STOPPED; i++) {
                 final Envelope envelope = mailbox.poll();
                 if (envelope == null) {
@@ -286,6 +351,10 @@ final class ActorCell extends ForkJoinTask<Void> {
                 if (thread.getContextClassLoader() != loader) {
                     thread.setContextClassLoader(loader);
                 }
+            }
+            if (swapCheck && !stopRequested && swap == null && state == ActorInfo.State.RUNNING) {
+                swapCheck = false;
+                converge();
             }
             if (stopRequested && state != ActorInfo.State.STOPPED) {
                 stop(stopReason);
@@ -397,6 +466,9 @@ final class ActorCell extends ForkJoinTask<Void> {
         stoppedBecause = because;
         state = ActorInfo.State.STOPPED;
         system.retire(this);
+        if (swap != null) {
+            dropSwap("stopped during its swap (" + because + ")");
+        }
         final Actor last = actor;
         actor = null;
         running = null;
@@ -423,10 +495,10 @@ final class ActorCell extends ForkJoinTask<Void> {
      * <ul>
      * <li>No version left: the old instance's snapshot is taken and held, the instance dropped (onStop), and the
      * actor suspended.</li>
-     * <li>Another version is best: the state (the running instance's snapshot, or the one held) goes to a new
-     * instance (create, restore, onStart, bounded by {@code hamlet.registry.swap.timeout}); then the old instance's
-     * onStop. If the new version fails or times out, the old instance keeps serving when its version is still
-     * registered; else the actor stays suspended with its state held.</li>
+     * <li>Another version is best: the state (the running instance's snapshot, or the one held) is taken here and
+     * handed to the {@link SwapCoordinator}, which makes a new instance (create, restore, onStart, bounded by
+     * {@code hamlet.registry.swap.timeout}) on a swap thread; the actor handles no message until {@link #endSwap}
+     * takes the outcome on a later turn. A version already found broken is not tried.</li>
      * </ul>
      */
     private void converge() {
@@ -447,58 +519,92 @@ final class ActorCell extends ForkJoinTask<Void> {
             try {
                 kept = copyOf(actor.snapshot());
             } catch (final Throwable t) {
-                refuse(from, fromAlive, null, "snapshot of version " + from.version() + " failed: " + oneLine(t));
+                refuse(from, fromAlive, null, "snapshot of version " + from.version() + " failed: " + oneLine(t),
+                    false);
                 return;
             }
         } else {
             kept = held;
         }
-        final ActorSpec current = spec;
-        final Actor fresh;
-        try {
-            fresh = system.hotSwap().bounded(() -> {
-                final Actor made = target.behavior().create(current);
-                if (made == null) {
-                    throw new IllegalStateException("create returned null");
-                }
-                if (kept != null) {
-                    made.restore(kept.deepCopy());
-                }
-                made.onStart(context);
-                return made;
-            }, system.settings().swapTimeoutNs());
-        } catch (final Throwable t) {
-            refuse(from, fromAlive, kept, "version " + target.version() + " failed: " + oneLine(t));
+        final SwapAttempt attempt = new SwapAttempt(this, target, from, kept, spec, new CellContext(system, this),
+            system.settings().swapTimeoutNs());
+        swap = attempt;
+        swapping = true;
+        system.swaps().submit(attempt);
+        if (attempt.isDone()) {
+            endSwap();
+        }
+    }
+
+    /** Takes the outcome of the swap in flight: the new instance in, the old one stopped; or a rollback. */
+    private void endSwap() {
+        final SwapAttempt attempt = swap;
+        swap = null;
+        swapping = false;
+        final Registration from = attempt.from;
+        if (attempt.failure() != null) {
+            refuse(from, from != null && system.isRegistered(from), attempt.kept, attempt.failure(),
+                attempt.byBreaker());
             return;
         }
         final Actor old = actor;
+        final CellContext oldContext = context;
         final boolean oldStarted = started;
-        actor = fresh;
-        running = target;
-        runningView = target;
+        actor = attempt.made();
+        context = attempt.context;
+        running = attempt.target;
+        runningView = attempt.target;
         held = null;
         started = true;
         state(ActorInfo.State.RUNNING);
+        if (!system.isRegistered(attempt.target)) {
+            // It went while the swap was in flight; the system asked only the actors running it to move on.
+            swapCheck = true;
+        }
         if (old != null && oldStarted) {
             try {
-                old.onStop(context);
+                old.onStop(oldContext);
             } catch (final Throwable t) {
                 LOG.warn("[{}] actor {} failed in onStop of version {} after its swap: {}", system.nodeId(),
                     spec.name(), from.version(), oneLine(t));
             }
         }
-        LOG.debug("[{}] actor {} now runs {} {}", system.nodeId(), spec.name(), name, target.version());
-        system.swapOutcome(name, spec.name(), null);
+        LOG.debug("[{}] actor {} now runs {} {}", system.nodeId(), spec.name(), spec.behavior(),
+            attempt.target.version());
+        system.swapOutcome(spec.behavior(), spec.name(), null);
     }
 
-    /** The swap failed: keep the old instance if its version is still there, else wait suspended. */
+    /** The actor stops with a swap in flight: give it up, and stop its new instance if it was already made. */
+    private void dropSwap(final String why) {
+        final SwapAttempt attempt = swap;
+        swap = null;
+        swapping = false;
+        if (system.swaps().abandon(attempt, why) && attempt.made() != null) {
+            try {
+                attempt.made().onStop(attempt.context);
+            } catch (final Throwable t) {
+                LOG.warn("[{}] actor {} failed in onStop of version {}, made by a swap it stopped during: {}",
+                    system.nodeId(), spec.name(), attempt.target.version(), oneLine(t));
+            }
+        }
+        system.swapOutcome(spec.behavior(), spec.name(), why);
+    }
+
+    /**
+     * The swap failed: keep the old instance if its version is still there, else wait suspended. One line per
+     * actor, but at debug for a rollback by a broken version's breaker: that break is logged once for all.
+     */
     private void refuse(final Registration from, final boolean fromAlive, final JsonElement state,
-                        final String why) {
+                        final String why, final boolean byBreaker) {
         if (actor != null && !fromAlive) {
             suspend(state);
         }
-        LOG.warn("[{}] actor {} swap refused, {}: {}", system.nodeId(), spec.name(),
-            actor != null ? "it keeps version " + from.version() : "it waits suspended", why);
+        final String outcome = actor != null ? "it keeps version " + from.version() : "it waits suspended";
+        if (byBreaker) {
+            LOG.debug("[{}] actor {} swap rolled back, {}: {}", system.nodeId(), spec.name(), outcome, why);
+        } else {
+            LOG.warn("[{}] actor {} swap refused, {}: {}", system.nodeId(), spec.name(), outcome, why);
+        }
         system.swapOutcome(spec.behavior(), spec.name(), why);
     }
 

@@ -5,6 +5,7 @@ import hamlet.api.ActorRef;
 import hamlet.api.ActorSpec;
 import hamlet.api.ActorSystem;
 import hamlet.api.DeadLetter;
+import hamlet.api.SpawnException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * What an actor sees of the runtime. One per actor, reused for every call.
  *
  * <p>Threading: used by the thread running the actor's turn only (as the SPI says); the current message is set
- * around each onMessage call by {@link ActorCell}.
+ * around each onMessage call by {@link ActorCell}. A hot swap gives the new instance a context of its own, used by
+ * a swap thread while the actor waits (see {@link SwapCoordinator}); if that swap is given up, the context is
+ * revoked, so an instance whose code returns late cannot tell, reply, spawn or stop through it as the actor.
  */
 final class CellContext implements ActorContext {
     private static final String NO_SENDER = "(no sender)";
@@ -23,10 +26,27 @@ final class CellContext implements ActorContext {
     Envelope current;
     /** Made on first use: ten thousand actors that never log cost no logger. Turn thread only. */
     private Logger log;
+    /** Set once, by any thread, when the instance holding this context was given up. */
+    private volatile boolean revoked;
 
     CellContext(final LocalActorSystem system, final ActorCell cell) {
         this.system = system;
         this.cell = cell;
+    }
+
+    /** Refuses from now on what would act as the actor: an instance of a given-up swap holds this context. */
+    void revoke() {
+        revoked = true;
+    }
+
+    /** @return whether the holder of this context was given up; logs the refusal of {@code what} when so */
+    private boolean refused(final String what) {
+        if (!revoked) {
+            return false;
+        }
+        LoggerFactory.getLogger(CellContext.class).warn("[{}] actor {}: {} refused, from an instance whose hot swap "
+            + "was given up", system.nodeId(), cell.name(), what);
+        return true;
     }
 
     @Override
@@ -42,6 +62,9 @@ final class CellContext implements ActorContext {
 
     @Override
     public void reply(final Object body) {
+        if (refused("a reply")) {
+            return;
+        }
         final ActorRef to = sender();
         if (to == null) {
             system.deadLetter(NO_SENDER, body, cell.self(), DeadLetter.Reason.NO_SENDER,
@@ -53,6 +76,9 @@ final class CellContext implements ActorContext {
 
     @Override
     public void tell(final String address, final Object body) {
+        if (refused("a message to " + address)) {
+            return;
+        }
         system.ref(address).tell(body, cell.self());
     }
 
@@ -63,11 +89,18 @@ final class CellContext implements ActorContext {
 
     @Override
     public ActorRef spawn(final String behavior, final String name) {
+        if (refused("spawning " + name)) {
+            throw new SpawnException("cannot spawn actor '" + name + "': the instance asking is of a "
+                + "given-up hot swap of " + cell.address());
+        }
         return system.spawn(behavior, name);
     }
 
     @Override
     public void stop() {
+        if (refused("a stop")) {
+            return;
+        }
         cell.requestStop();
     }
 

@@ -3,11 +3,13 @@ package hamlet.registry.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,7 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it and then ends its threads. No turn is lost: an actor is queued in one pool at a time (its scheduled flag), and
  * a turn ending on the old pool requeues on the new one.
  *
- * <p>Threading: {@link #execute}, {@link #reschedule} and {@link #run} from any thread; {@link #resize} and
+ * <p>Turns to run first ({@link #runFirst}): an actor resuming after a hot swap has already waited; queued behind
+ * every busy actor it would wait a whole round more (tens of milliseconds with a thousand busy actors). Such turns
+ * wait in a queue of their own, which every worker looks at after each turn ({@link #runFirstTurns}).
+ *
+ * <p>Threading: {@link #execute}, {@link #reschedule}, {@link #run} and {@link #runFirst} from any thread;
+ * {@link #runFirstTurns} from a worker between turns; {@link #resize} and
  * {@link #close} from the owner of the actor system (settings are applied under its lock).
  */
 final class Dispatcher {
@@ -28,11 +35,17 @@ final class Dispatcher {
     private static final long KEEP_ALIVE_S = 60;
 
     private final String nodeId;
+    /** How many first turns a worker runs between two turns of its own queue: others must not wait long either. */
+    private static final int FIRST_TURNS_AT_ONCE = 4;
     /** The registry's own loader: every worker starts with it as context class loader, and gets it back. */
     private final ClassLoader loader = Dispatcher.class.getClassLoader();
     private final AtomicInteger generation = new AtomicInteger();
     private volatile Pool pool;
     private volatile boolean closed;
+    /** Turns to run ahead of the queued ones; each entry's actor holds its scheduled flag. */
+    private final ConcurrentLinkedQueue<Runnable> first = new ConcurrentLinkedQueue<>();
+    /** Whether a job to run the first turns is queued: one at a time, not one per turn (a thousand in a swap). */
+    private final AtomicBoolean firstJobQueued = new AtomicBoolean();
 
     Dispatcher(final String nodeId, final int parallelism) {
         this.nodeId = nodeId;
@@ -95,6 +108,40 @@ final class Dispatcher {
             pool.execute(job);
         } catch (final RejectedExecutionException e) {
             job.run();
+        }
+    }
+
+    /**
+     * Runs an actor's turn ahead of the turns queued: at the next turn end of any worker, or on a worker woken for it
+     * when none is busy. The caller holds the actor's scheduled flag, as for {@link #execute}.
+     *
+     * @param turn the turn, run once
+     */
+    void runFirst(final Runnable turn) {
+        first.add(turn);
+        // Busy workers take it at their next turn end; this wakes one in case none is busy.
+        if (!firstJobQueued.get() && firstJobQueued.compareAndSet(false, true)) {
+            run(this::runFirstJob);
+        }
+    }
+
+    private void runFirstJob() {
+        firstJobQueued.set(false);
+        runFirstTurns();
+        // A turn added after the flag was cleared queued its own job; one added before is ours: look again.
+        if (!first.isEmpty() && firstJobQueued.compareAndSet(false, true)) {
+            run(this::runFirstJob);
+        }
+    }
+
+    /** Runs a few of the turns waiting to go first. From a worker, between turns (never from inside one). */
+    void runFirstTurns() {
+        for (int i = 0; i < FIRST_TURNS_AT_ONCE; i++) {
+            final Runnable turn = first.poll();
+            if (turn == null) {
+                return;
+            }
+            turn.run();
         }
     }
 

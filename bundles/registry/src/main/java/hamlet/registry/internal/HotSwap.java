@@ -5,88 +5,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bookkeeping and the clock of hot swaps: runs a new version's {@code create}, {@code restore} and
- * {@code onStart} bounded in time, and tallies, per behaviour, how the last swap went (which actors moved, which
- * failed and why) for operators.
- *
- * <p>A swap of one actor runs on that actor's turn (see {@link ActorCell}): the turn thread takes the old
- * instance's snapshot itself, then hands the new version's code to a thread of this class and waits at most
- * {@code hamlet.registry.swap.timeout} for it. A new version that hangs is abandoned there; its thread runs on
- * until the code returns (Java cannot kill it), holding that version's classes until then.
+ * The tally of hot swaps: per behaviour, how the last swap went (which actors moved, which failed and why, and
+ * whether its version was found broken) for operators. The swaps themselves run in {@link ActorCell} (snapshot and
+ * hand-over, on the actor's turn) and {@link SwapCoordinator} (the new version's code, off the dispatcher).
  *
  * <p>Threading: every method from any thread.
  */
 final class HotSwap {
     private static final Logger LOG = LoggerFactory.getLogger(HotSwap.class);
-    private static final long KEEP_ALIVE_S = 10;
 
     private final String nodeId;
     private final Clock clock;
-    /** The registry's own loader: swap threads get it back after each job, so they pin no behaviour's loader. */
-    private final ClassLoader loader = HotSwap.class.getClassLoader();
-    private final ThreadPoolExecutor threads;
     private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
 
     HotSwap(final String nodeId, final Clock clock) {
         this.nodeId = nodeId;
         this.clock = clock;
-        final AtomicInteger number = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_S, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), job -> {
-                final Thread thread = CleanThreads.create(() -> new Thread(job,
-                    "hamlet-" + nodeId + "-swap-" + number.incrementAndGet()));
-                thread.setDaemon(true);
-                thread.setContextClassLoader(loader);
-                return thread;
-            });
-    }
-
-    /**
-     * Runs a new version's code on a swap thread and waits for it at most {@code timeoutNs}.
-     *
-     * @param job the code
-     * @param timeoutNs the bound
-     * @param <T> what it returns
-     * @return what it returned
-     * @throws Exception what it threw, or a {@link TimeoutException} naming the bound
-     */
-    <T> T bounded(final Callable<T> job, final long timeoutNs) throws Exception {
-        final Future<T> future = threads.submit(() -> {
-            try {
-                return job.call();
-            } finally {
-                Thread.currentThread().setContextClassLoader(loader);
-            }
-        });
-        try {
-            return future.get(timeoutNs, TimeUnit.NANOSECONDS);
-        } catch (final TimeoutException e) {
-            future.cancel(true);
-            throw new TimeoutException("not done within " + Asks.shownDuration(timeoutNs)
-                + " (hamlet.registry.swap.timeout)");
-        } catch (final ExecutionException e) {
-            final Throwable cause = e.getCause();
-            if (cause instanceof Exception) {
-                throw (Exception) cause;
-            }
-            throw new IllegalStateException(cause.toString(), cause);
-        } catch (final InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw e;
-        }
     }
 
     /**
@@ -152,9 +91,22 @@ final class HotSwap {
         return tally == null ? null : tally.swap();
     }
 
-    /** Ends the swap threads that are idle; busy ones end when their code returns. */
-    void close() {
-        threads.shutdownNow();
+    /**
+     * Notes that a version was found broken (a swap to it timed out): the tally of its swap says so in its failure,
+     * which is what {@code GET /api/behaviors} shows.
+     *
+     * @param name the behaviour
+     * @param version the broken version
+     * @param reason why, naming the first timeout
+     */
+    void broken(final String name, final String version, final String reason) {
+        final Tally tally = tallies.get(name);
+        if (tally == null || !version.equals(tally.to)) {
+            return;
+        }
+        synchronized (tally) {
+            tally.broken = reason;
+        }
     }
 
     private static String shown(final String version) {
@@ -169,7 +121,9 @@ final class HotSwap {
         int moved;
         int failed;
         String failure;
-        java.time.Instant at;
+        /** Set when the target version was found broken: shown instead of the first failure, which it names. */
+        String broken;
+        Instant at;
 
         Tally(final String from, final String to, final int expected) {
             this.from = from;
@@ -178,7 +132,7 @@ final class HotSwap {
         }
 
         synchronized BehaviorInfo.Swap swap() {
-            return new BehaviorInfo.Swap(from, to, at, moved, failed, failure);
+            return new BehaviorInfo.Swap(from, to, at, moved, failed, broken != null ? broken : failure);
         }
     }
 }

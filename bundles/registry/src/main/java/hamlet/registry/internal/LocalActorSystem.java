@@ -45,6 +45,9 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalActorSystem.class);
     /** How long close waits for the last turns (onStop of every actor). Bounded: a node stops within 10 s. */
     private static final long CLOSE_WAIT_MS = 5_000;
+    /** How often {@link #awaitMovedOff} looks, from quick (one actor, idle node) to a bound on its lateness. */
+    private static final long MOVED_OFF_POLL_MIN_NS = 100_000L;
+    private static final long MOVED_OFF_POLL_MAX_NS = 5_000_000L;
 
     private final String nodeId;
     private final LongSupplier nanoClock;
@@ -57,6 +60,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     private final Dispatcher dispatcher;
     private final Asks asks;
     private final HotSwap hotSwap;
+    private final SwapCoordinator swaps;
     /** Serializes changes of behaviour versions, so that each opens its swap tally after the one before. */
     private final Object behaviorLock = new Object();
     private final Object settingsLock = new Object();
@@ -105,6 +109,8 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         this.dispatcher = new Dispatcher(nodeId, settings.effectiveParallelism());
         this.asks = new Asks(this);
         this.hotSwap = new HotSwap(nodeId, clock);
+        this.swaps = new SwapCoordinator(nodeId, nanoClock, hotSwap, SwapCoordinator.THREADS,
+            SwapCoordinator.MAX_THREADS);
         this.inbox = new RemoteInbox(this, asks, remoting.codecs());
         LOG.info("[{}] actor runtime started: {} dispatcher threads, {} messages a turn, mailbox bound {}, at most "
                 + "{} restarts within {} ms", nodeId, settings.effectiveParallelism(), settings.throughput(),
@@ -183,6 +189,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
             LOG.info("[{}] behaviour {} {} unregistered{}", nodeId, name, removed.version(),
                 next == null ? "" : "; " + next.version() + " takes over");
             moving = cellsRunning(removed);
+            swaps.forget(removed);
             hotSwap.begin(name, removed.version(), next == null ? null : next.version(), moving.size());
             moving.forEach(ActorCell::requestSwapCheck);
         }
@@ -219,16 +226,18 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     }
 
     /**
-     * Waits, at most the swap timeout and one more per dispatcher thread's share of the actors, for the actors of a
-     * version going away to have taken their snapshot on their turn: the bundle is still whole until this returns.
-     * Not from a dispatcher thread (an actor's turn would then wait for itself).
+     * Waits for the actors of a version going away to have moved off it (snapshot taken on their turn, new instance
+     * in, the old one's onStop run): the bundle is still whole until this returns. At most the swap timeout per
+     * swap thread's share of the actors, plus one: a timeout breaks the version swapped to, and the rest then roll
+     * back at once. Not from a dispatcher thread (an actor's turn would then wait for itself).
      */
     private void awaitMovedOff(final Registration removed, final List<ActorCell> moving) {
         if (moving.isEmpty() || Thread.currentThread() instanceof ForkJoinWorkerThread) {
             return;
         }
-        final long budget = settings.swapTimeoutNs() * (1 + moving.size() / Math.max(1, dispatcher.parallelism()));
+        final long budget = settings.swapTimeoutNs() * (1 + moving.size() / SwapCoordinator.THREADS);
         final long deadline = System.nanoTime() + Math.max(budget, settings.swapTimeoutNs());
+        long pauseNs = MOVED_OFF_POLL_MIN_NS;
         for (final ActorCell cell : moving) {
             while (cell.runs(removed) && !cell.isRetired()) {
                 if (System.nanoTime() - deadline > 0) {
@@ -236,7 +245,10 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
                         removed.name(), removed.version());
                     return;
                 }
-                LockSupport.parkNanos(100_000L);
+                // Backing off: a thousand actors moving take a few rounds of the dispatcher, whose CPU this
+                // thread would otherwise share at ten thousand wake-ups a second.
+                LockSupport.parkNanos(pauseNs);
+                pauseNs = Math.min(MOVED_OFF_POLL_MAX_NS, pauseNs * 2);
             }
         }
     }
@@ -473,7 +485,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         }
         final boolean ended = dispatcher.close(CLOSE_WAIT_MS);
         asks.close();
-        hotSwap.close();
+        swaps.close();
         if (ended) {
             LOG.info("[{}] actor runtime stopped", nodeId);
         } else {
@@ -513,8 +525,9 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         return behaviors.isRegistered(registration);
     }
 
-    HotSwap hotSwap() {
-        return hotSwap;
+    /** @return what runs hot swaps off the dispatcher */
+    SwapCoordinator swaps() {
+        return swaps;
     }
 
     /** Counts one actor's swap outcome: null when it moved, else why not. Any thread. */

@@ -12,9 +12,11 @@ import hamlet.api.DeadLetter;
 import hamlet.api.Message;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static hamlet.registry.internal.TestNode.ask;
@@ -182,16 +184,21 @@ class HotSwapTest {
     }
 
     @Test
-    void shouldKeepTheOldVersionWhenTheNewOneHangsBeyondTheSwapTimeout() {
+    void shouldKeepTheOldVersionWhenTheNewOneHangsBeyondTheSwapTimeout() throws InterruptedException {
         final CountDownLatch never = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
         try (TestNode node = new TestNode("hamlet.registry.swap.timeout = 200ms")) {
             node.system.registerBehavior("counter", counter("1.0.0"), "1.0.0", null);
             final ActorRef ref = node.system.spawn("counter", "c");
             node.system.registerBehavior("counter", spec -> {
+                entered.countDown();
                 never.await();
                 return new Counter("2.0.0");
             }, "2.0.0", null);
 
+            // The deadline is on the node's fake clock, set when a swap thread takes the swap: past it once in.
+            assertTrue(entered.await(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the swap began");
+            node.advance(Duration.ofMillis(200));
             awaitTrue("the swap timed out", () -> {
                 final BehaviorInfo.Swap swap = node.system.behaviorDetails().get(0).lastSwap();
                 return swap != null && swap.failed() == 1;
