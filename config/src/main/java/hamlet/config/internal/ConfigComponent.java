@@ -1,9 +1,11 @@
 package hamlet.config.internal;
 
+import hamlet.api.NodeIdentity;
 import hamlet.config.ConfigStatus;
 import hamlet.config.SettingsValidator;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -27,7 +29,8 @@ import java.util.Optional;
 
 /**
  * Wires the config bundle: tracks the bundles' reference.conf files and the validators, does the first load and
- * push, runs the watcher thread, and offers {@link ConfigStatus}. The logic lives in {@link LiveConfig} and
+ * push, runs the watcher thread, and offers {@link ConfigStatus} and, from the first applied config on, the node's
+ * {@link NodeIdentity} (see {@link NodeIdentityPublisher}). The logic lives in {@link LiveConfig} and
  * {@link ConfigAgent}.
  */
 @Component(service = ConfigStatus.class, immediate = true)
@@ -55,6 +58,7 @@ public final class ConfigComponent implements ConfigStatus {
     /** The validators the bundles declare, used by the first load only, before their services are registered. */
     private volatile List<NamedValidator> declared = List.of();
     private ServiceRegistration<Object> veto;
+    private NodeIdentityPublisher identity;
 
     @Activate
     void activate(final BundleContext context) {
@@ -66,12 +70,19 @@ public final class ConfigComponent implements ConfigStatus {
         validatorTracker = new ServiceTracker<>(context, SettingsValidator.class, null);
         bundleTracker.open();
         validatorTracker.open();
+        identity = new NodeIdentityPublisher(NodeIdentity.uidOf(context.getProperty(Constants.FRAMEWORK_UUID)),
+            next -> {
+                final ServiceRegistration<NodeIdentity> registration =
+                    context.registerService(NodeIdentity.class, next, null);
+                return registration::unregister;
+            });
         try {
             final SectionPusher pusher = new SectionPusher((pid, properties) ->
                 configurationAdmin.getConfiguration(pid, ANY_LOCATION).update(new Hashtable<>(properties)));
             final boolean vetoesReported = Boolean.parseBoolean(context.getProperty(BOOT_VETOES_REPORTED));
             live = new LiveConfig(file.toString(), pusher, this::validators,
-                Overrides.of(System.getenv(), systemProperties()), Clock.systemUTC(), vetoesReported);
+                Overrides.of(System.getenv(), systemProperties()), Clock.systemUTC(), vetoesReported,
+                identity::onApplied);
             final ConfigAgent agent = new ConfigAgent(new PathFileSource(file), references, live);
             declared = DeclaredValidators.of(context.getBundles(), this::nodeId);
             try {
@@ -85,6 +96,7 @@ public final class ConfigComponent implements ConfigStatus {
             watcher = new WatcherThread(agent, this::nodeId);
             watcher.start();
         } catch (final RuntimeException e) {
+            identity.close();
             bundleTracker.close();
             validatorTracker.close();
             throw e;
@@ -110,6 +122,7 @@ public final class ConfigComponent implements ConfigStatus {
             veto = null;
         }
         watcher.stop(STOP_TIMEOUT_MS);
+        identity.close();
         bundleTracker.close();
         validatorTracker.close();
     }

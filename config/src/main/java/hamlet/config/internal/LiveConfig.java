@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -66,6 +67,7 @@ final class LiveConfig {
     private final Clock clock;
     private final Set<String> reported = new HashSet<>();
     private final boolean refuseBrokenStart;
+    private final Consumer<Config> onApplied;
     private volatile Optional<Refusal> startRefusal = Optional.empty();
 
     private Config references = ConfigFactory.empty();
@@ -94,7 +96,18 @@ final class LiveConfig {
      */
     LiveConfig(final String fileName, final SectionPusher pusher, final Supplier<List<NamedValidator>> validators,
                final Overrides.Result overrides, final Clock clock, final boolean refuseBrokenStart) {
+        this(fileName, pusher, validators, overrides, clock, refuseBrokenStart, applied -> { });
+    }
+
+    /**
+     * @param onApplied told of each config applied, after its sections were pushed (the node identity follows it);
+     *     called on the thread that applies, and what it throws is logged, not passed on
+     */
+    LiveConfig(final String fileName, final SectionPusher pusher, final Supplier<List<NamedValidator>> validators,
+               final Overrides.Result overrides, final Clock clock, final boolean refuseBrokenStart,
+               final Consumer<Config> onApplied) {
         this.refuseBrokenStart = refuseBrokenStart;
+        this.onApplied = onApplied;
         this.fileName = fileName;
         this.loader = new ConfigLoader(fileName);
         this.pusher = pusher;
@@ -242,6 +255,11 @@ final class LiveConfig {
             result.pushed().isEmpty() ? "no section changed" : "pushed " + String.join(", ", result.pushed()));
         for (final String failure : result.failed()) {
             LOG.error("[{}] could not push {}; it is pushed again at the next apply", nodeId, failure);
+        }
+        try {
+            onApplied.accept(config);
+        } catch (final RuntimeException e) {
+            LOG.error("[{}] after the config was applied: {}", nodeId, e.toString(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package hamlet.config.internal;
 
+import hamlet.api.NodeIdentity;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,6 +56,20 @@ final class Harness {
     boolean refuseBrokenStart;
     LiveConfig live;
     ConfigAgent agent;
+    /** This start's uid, as the framework's launch UUID would give it. */
+    static final long UID = 0x0123456789abcdefL;
+    /** The node identity service as the bundle offers it: each register and unregister, in order. */
+    final List<String> identityEvents = new ArrayList<>();
+    /** The identities offered now (more than one only between a register and the unregister that follows). */
+    final List<NodeIdentity> offered = new ArrayList<>();
+    final NodeIdentityPublisher identity = new NodeIdentityPublisher(UID, next -> {
+        identityEvents.add("register " + next);
+        offered.add(next);
+        return () -> {
+            identityEvents.add("unregister " + next);
+            offered.remove(next);
+        };
+    });
 
     Harness() {
         references.put(1, "hamlet.config", ownReference());
@@ -79,7 +95,7 @@ final class Harness {
         final SectionPusher pusher = new SectionPusher((pid, properties) ->
             pushes.add(new Push(pid, new TreeMap<>(properties))));
         live = new LiveConfig(FILE, pusher, () -> List.copyOf(validators),
-            Overrides.of(environment, systemProperties), clock, refuseBrokenStart);
+            Overrides.of(environment, systemProperties), clock, refuseBrokenStart, identity::onApplied);
         agent = new ConfigAgent(file, references, live);
         agent.start(nowNs);
         return this;
