@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -63,6 +65,15 @@ final class NodeProcess implements AutoCloseable {
      */
     static NodeProcess start(final Path home, final int adminPort, final Path logs, final String... args)
         throws IOException {
+        return start(home, adminPort, logs, Map.of(), args);
+    }
+
+    /**
+     * Starts {@code HOME/bin/hamlet node --no-shell ARGS...} with these environment variables set (after the
+     * inherited {@code HAMLET_*} ones were removed), e.g. {@code HAMLET_JAVA_OPTS}.
+     */
+    static NodeProcess start(final Path home, final int adminPort, final Path logs, final Map<String, String> env,
+                             final String... args) throws IOException {
         final List<String> command = new ArrayList<>(List.of(home.resolve("bin/hamlet").toString(), "node",
             "--no-shell"));
         command.addAll(List.of(args));
@@ -72,6 +83,7 @@ final class NodeProcess implements AutoCloseable {
             .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         // HAMLET_* variables are config overrides: the test's config must be the only one.
         pb.environment().keySet().removeIf(k -> k.startsWith("HAMLET_"));
+        pb.environment().putAll(env);
         final Process process = pb.start();
         process.getOutputStream().close();
         return new NodeProcess(process, out, err, adminPort);
@@ -85,6 +97,56 @@ final class NodeProcess implements AutoCloseable {
 
     Process process() {
         return process;
+    }
+
+    /** The node's JVM (bin/hamlet execs java, so the script's process is the JVM). */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * The node's threads as {@code jcmd PID Thread.print} shows them (or {@code jstack PID} when jcmd is not
+     * there), with the JVM's own check for Java-level deadlocks at the end.
+     *
+     * @throws AssertionError when neither tool could take a dump: a deadlock check must not pass for want of one
+     */
+    String threadDump() throws IOException, InterruptedException {
+        final StringBuilder failures = new StringBuilder();
+        for (final List<String> command : List.of(List.of(jdkTool("jcmd"), Long.toString(pid()), "Thread.print"),
+            List.of(jdkTool("jstack"), Long.toString(pid())))) {
+            final Path out = Files.createTempFile("hamlet-threads-", ".txt");
+            try {
+                final Process tool;
+                try {
+                    tool = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                        .start();
+                } catch (final IOException notThere) {
+                    failures.append(command.get(0)).append(": ").append(notThere.getMessage()).append('\n');
+                    continue;
+                }
+                if (!tool.waitFor(30, TimeUnit.SECONDS)) {
+                    tool.destroyForcibly();
+                    failures.append(command).append(": no dump within 30 s\n");
+                    continue;
+                }
+                final String dump = Files.readString(out, StandardCharsets.UTF_8);
+                if (tool.exitValue() == 0 && dump.contains("Full thread dump")) {
+                    return dump;
+                }
+                failures.append(command).append(" exited ").append(tool.exitValue()).append(": ").append(dump)
+                    .append('\n');
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        }
+        throw new AssertionError("no thread dump of the node (pid " + pid() + ") could be taken:\n" + failures);
+    }
+
+    /** A JDK tool beside the java running this test, else from the PATH. */
+    private static String jdkTool(final String name) {
+        final Optional<Path> beside = ProcessHandle.current().info().command().map(Path::of)
+            .map(java -> java.resolveSibling(name)).filter(Files::isExecutable);
+        return beside.map(Path::toString).orElse(name);
     }
 
     String stdout() {
