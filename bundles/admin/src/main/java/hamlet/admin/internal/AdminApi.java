@@ -14,6 +14,7 @@ import hamlet.api.BehaviorInfo;
 import hamlet.api.RejectedBundle;
 import hamlet.api.DeadLetter;
 import hamlet.api.DeadLetterException;
+import hamlet.api.NodeIdentity;
 import hamlet.api.SpawnException;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
@@ -59,6 +60,7 @@ public final class AdminApi {
     private final ActorSystem system;
     private final Supplier<ConfigStatus> configStatus;
     private final Supplier<Transport> transport;
+    private final Supplier<NodeIdentity> identity;
     private final Supplier<AdminSettings> settings;
     private final Supplier<InetSocketAddress> boundAddress;
     private final ErrorStats stats;
@@ -68,17 +70,20 @@ public final class AdminApi {
      * @param system the node's actors
      * @param configStatus the config service, or a supplier of {@code null} while it is absent
      * @param transport the transport service, or a supplier of {@code null} while it is absent
+     * @param identity the node identity service, or a supplier of {@code null} while it is absent
      * @param settings the settings in force
      * @param boundAddress where the API listens now, or {@code null} when it does not
      * @param stats the response counters, shown by {@code GET /api/node}
      * @param askGraceMs how long past an ask's timeout to wait for the runtime before answering 504 anyway
      */
     public AdminApi(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
-                    final Supplier<Transport> transport, final Supplier<AdminSettings> settings,
-                    final Supplier<InetSocketAddress> boundAddress, final ErrorStats stats, final long askGraceMs) {
+                    final Supplier<Transport> transport, final Supplier<NodeIdentity> identity,
+                    final Supplier<AdminSettings> settings, final Supplier<InetSocketAddress> boundAddress,
+                    final ErrorStats stats, final long askGraceMs) {
         this.system = system;
         this.configStatus = configStatus;
         this.transport = transport;
+        this.identity = identity;
         this.settings = settings;
         this.boundAddress = boundAddress;
         this.stats = stats;
@@ -284,12 +289,26 @@ public final class AdminApi {
 
     // ---------------------------------------------------------------- endpoints
 
+    /**
+     * The node: {@code id}, {@code host}, {@code port} and {@code uid} (16 hex digits, as text) from the node
+     * identity the config bundle offers; without that service (the config bundle stopped) the id is the actor
+     * runtime's and {@code host}, {@code port} and {@code uid} are {@code null}. Then the admin API's own listener,
+     * the actors, dead letters, behaviours and the runtime's counters.
+     */
     private CompletionStage<ApiResponse> node() {
         final JsonObject json = new JsonObject();
-        json.addProperty("id", system.nodeId());
-        final JsonObject node = nodeSection();
-        json.add("host", node == null ? null : node.get("host"));
-        json.add("port", node == null ? null : node.get("port"));
+        final NodeIdentity self = identity.get();
+        if (self != null) {
+            json.addProperty("id", self.id());
+            json.addProperty("host", self.host());
+            json.addProperty("port", self.port());
+            json.addProperty("uid", self.uidHex());
+        } else {
+            json.addProperty("id", system.nodeId());
+            json.add("host", null);
+            json.add("port", null);
+            json.add("uid", null);
+        }
         final JsonObject admin = stats.toJson();
         final InetSocketAddress bound = boundAddress.get();
         final AdminSettings now = settings.get();
@@ -330,28 +349,6 @@ public final class AdminApi {
         json.add("peers", peers);
         json.add("counters", Json.counters(running.counters()));
         return done(ApiResponse.of(200, json));
-    }
-
-    /**
-     * The node's own host and port belong to the registry's section; the admin bundle reads them from the config
-     * in force as the config service shows it, rather than from another bundle's PID.
-     */
-    private JsonObject nodeSection() {
-        final ConfigStatus status = configStatus.get();
-        if (status == null) {
-            return null;
-        }
-        try {
-            final JsonElement root = Json.parseStrict(status.effectiveJson());
-            JsonElement hamlet = root;
-            if (root.isJsonObject() && root.getAsJsonObject().has("hamlet")) {
-                hamlet = root.getAsJsonObject().get("hamlet");
-            }
-            final JsonElement node = hamlet.isJsonObject() ? hamlet.getAsJsonObject().get("node") : null;
-            return node != null && node.isJsonObject() ? node.getAsJsonObject() : null;
-        } catch (final RuntimeException e) {
-            return null;
-        }
     }
 
     private CompletionStage<ApiResponse> actors() {

@@ -1,6 +1,7 @@
 package hamlet.admin.internal;
 
 import hamlet.api.ActorSystem;
+import hamlet.api.NodeIdentity;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import hamlet.config.Sections;
@@ -19,8 +20,9 @@ import java.util.Map;
 
 /**
  * Wires the admin API: section {@code hamlet.admin} from Configuration Admin, the node's {@link ActorSystem}, and
- * the config service and the {@link Transport} when they are there (both optional and dynamic: the API follows them
- * coming and going without a restart). A live edit arrives as {@link #modified} and is applied without a restart.
+ * the config service, the {@link Transport} and the {@link NodeIdentity} when they are there (all optional and
+ * dynamic: the API follows them coming and going, and a new identity after an edit of the node's host or port,
+ * without a restart). A live edit arrives as {@link #modified} and is applied without a restart.
  */
 @Component(configurationPid = AdminSettings.SECTION, configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true)
@@ -36,6 +38,10 @@ public final class AdminComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Transport transport;
 
+    /** The config bundle offers a new one before it withdraws the old one: rebinding leaves no gap. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile NodeIdentity identity;
+
     private AdminServer server;
 
     @Activate
@@ -48,7 +54,7 @@ public final class AdminComponent {
             LOG.error("[{}] {}; the admin API starts with its defaults", system.nodeId(), e.getMessage());
             settings = load(Map.of());
         }
-        server = new AdminServer(system, () -> configStatus, () -> transport, settings,
+        server = new AdminServer(system, () -> configStatus, () -> transport, () -> identity, settings,
             AdminApi.DEFAULT_ASK_GRACE_MS);
         server.start();
     }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import hamlet.api.DeadLetter;
+import hamlet.api.NodeIdentity;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
@@ -55,12 +56,14 @@ class AdminServerTest {
     private final AtomicReference<ConfigStatus> configService = new AtomicReference<>(configStatus);
     private final FakeTransport transport = new FakeTransport();
     private final AtomicReference<Transport> transportService = new AtomicReference<>(transport);
+    private final AtomicReference<NodeIdentity> identityService =
+        new AtomicReference<>(new NodeIdentity("node1", "127.0.0.1", 7701, 0x00c0ffee12345678L));
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AdminServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = new AdminServer(system, configService::get, transportService::get, AdminSettings.localTest(),
+        server = new AdminServer(system, configService::get, transportService::get, identityService::get, AdminSettings.localTest(),
             GRACE_MS);
         server.start();
     }
@@ -83,6 +86,7 @@ class AdminServerTest {
         assertEquals("node1", node.get("id").getAsString());
         assertEquals("127.0.0.1", node.get("host").getAsString());
         assertEquals(7701, node.get("port").getAsInt());
+        assertEquals("00c0ffee12345678", node.get("uid").getAsString(), "16 hex digits, as text");
         assertEquals(1, node.get("actors").getAsInt());
         assertEquals(0, node.get("deadLetters").getAsInt());
         assertEquals("[\"broken\",\"echo\",\"job-router\",\"silent\",\"stuck\",\"worker\"]",
@@ -94,12 +98,28 @@ class AdminServerTest {
     }
 
     @Test
-    void shouldGiveNullNodeHostAndPortWhenConfigServiceIsAbsent() throws Exception {
-        configService.set(null);
+    void shouldGiveNullHostPortAndUidAndTheRuntimesIdWhenNodeIdentityIsAbsent() throws Exception {
+        identityService.set(null);
         final JsonObject node = get("/api/node").object();
         assertTrue(node.get("host").isJsonNull());
         assertTrue(node.get("port").isJsonNull());
-        assertEquals("node1", node.get("id").getAsString());
+        assertTrue(node.get("uid").isJsonNull());
+        assertEquals("node1", node.get("id").getAsString(), "from the actor runtime");
+    }
+
+    @Test
+    void shouldFollowTheNodeIdentityServiceNotTheConfigJson() throws Exception {
+        configService.set(null);
+        identityService.set(new NodeIdentity("node1", "10.1.2.3", 7711, 0xfedcba9876543210L));
+        JsonObject node = get("/api/node").object();
+        assertEquals("10.1.2.3", node.get("host").getAsString(), "no config service needed");
+        assertEquals(7711, node.get("port").getAsInt());
+        assertEquals("fedcba9876543210", node.get("uid").getAsString());
+
+        identityService.set(new NodeIdentity("node1", "node1.example", 7712, 0xfedcba9876543210L));
+        node = get("/api/node").object();
+        assertEquals("node1.example", node.get("host").getAsString(), "a live edit's new identity at once");
+        assertEquals(7712, node.get("port").getAsInt());
     }
 
     @Test
@@ -652,7 +672,7 @@ class AdminServerTest {
         server.stop();
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
-            server = new AdminServer(system, configService::get, transportService::get,
+            server = new AdminServer(system, configService::get, transportService::get, identityService::get,
                 new AdminSettings("127.0.0.1", taken.getLocalPort(), 1024 * 1024, 5_000, 60_000), GRACE_MS);
             server.start();
             assertNull(server.boundAddress());

@@ -1,6 +1,7 @@
 package hamlet.shell.internal;
 
 import hamlet.api.ActorSystem;
+import hamlet.api.NodeIdentity;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 
@@ -23,19 +24,32 @@ final class ClusterCommands {
 
     private final Supplier<Transport> transport;
     private final Supplier<ActorSystem> system;
+    private final Supplier<NodeIdentity> identity;
 
     /**
      * @param transport the transport service, or a supplier of {@code null} while it is absent
      * @param system the node's actors, or a supplier of {@code null} while the registry is absent
      */
     ClusterCommands(final Supplier<Transport> transport, final Supplier<ActorSystem> system) {
+        this(transport, system, () -> null);
+    }
+
+    /**
+     * @param transport the transport service, or a supplier of {@code null} while it is absent
+     * @param system the node's actors, or a supplier of {@code null} while the registry is absent
+     * @param identity the node identity service, or a supplier of {@code null} while it is absent
+     */
+    ClusterCommands(final Supplier<Transport> transport, final Supplier<ActorSystem> system,
+                    final Supplier<NodeIdentity> identity) {
         this.transport = transport;
         this.system = system;
+        this.identity = identity;
     }
 
     /**
      * @return a table of the peers (node, URL, link state, the peer's per-start id in hex, envelopes waiting or
-     *     unacknowledged, sent and received since start), then how many there are and how many are up
+     *     unacknowledged, sent and received since start), then how many there are, of which node (with this start's
+     *     uid when the node identity is known), and how many are up
      */
     String peers() {
         final Transport running = transport.get();
@@ -98,8 +112,15 @@ final class ClusterCommands {
         return text.append(absent).toString();
     }
 
-    /** @return " of node ID" when the node's id is known, else nothing */
+    /**
+     * @return " of node ID (uid HEX)" from the node identity, else " of node ID" from the actor runtime, else
+     *     nothing
+     */
     private String onNode() {
+        final NodeIdentity self = identity.get();
+        if (self != null) {
+            return " of node " + self.id() + " (uid " + self.uidHex() + ")";
+        }
         final ActorSystem now = system.get();
         if (now == null) {
             return "";

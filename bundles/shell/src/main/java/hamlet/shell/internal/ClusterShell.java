@@ -1,6 +1,7 @@
 package hamlet.shell.internal;
 
 import hamlet.api.ActorSystem;
+import hamlet.api.NodeIdentity;
 import hamlet.api.transport.Transport;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
@@ -11,7 +12,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The {@code cluster:*} Gogo commands. The transport and the actor system are both optional and dynamic, so that
- * the commands answer (and say what is missing) whichever of the two is running.
+ * the commands answer (and say what is missing) whichever of the two is running; the node identity, optional and
+ * dynamic too, adds this start's uid to what {@code cluster:peers} says of the node.
  */
 @Component(service = ClusterShell.class, property = {
     "osgi.command.scope=cluster",
@@ -26,11 +28,15 @@ public final class ClusterShell {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ActorSystem system;
 
+    /** Set by Declarative Services (package-private so that a test can set it too). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile NodeIdentity identity;
+
     private ClusterCommands commands;
 
     @Activate
     void activate() {
-        commands = new ClusterCommands(() -> transport, () -> system);
+        commands = new ClusterCommands(() -> transport, () -> system, () -> identity);
     }
 
     /** @return a table of the peers the transport knows */

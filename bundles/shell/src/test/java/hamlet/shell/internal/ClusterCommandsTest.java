@@ -2,6 +2,7 @@ package hamlet.shell.internal;
 
 import hamlet.api.ActorSystem;
 import hamlet.api.DeadLetter;
+import hamlet.api.NodeIdentity;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.testkit.FakeActorSystem;
@@ -20,7 +21,9 @@ class ClusterCommandsTest {
     private final FakeActorSystem system = new FakeActorSystem();
     private final AtomicReference<Transport> transportService = new AtomicReference<>(transport);
     private final AtomicReference<ActorSystem> systemService = new AtomicReference<>(system);
-    private final ClusterCommands commands = new ClusterCommands(transportService::get, systemService::get);
+    private final AtomicReference<NodeIdentity> identityService = new AtomicReference<>();
+    private final ClusterCommands commands =
+        new ClusterCommands(transportService::get, systemService::get, identityService::get);
 
     private static String refused(final Runnable command) {
         return assertThrows(CommandException.class, command::run).getMessage();
@@ -48,6 +51,18 @@ class ClusterCommandsTest {
         assertEquals("no peers of node node1\n", commands.peers());
         systemService.set(null);
         assertEquals("no peers\n", commands.peers(), "without the registry the node id is not known");
+    }
+
+    @Test
+    void shouldNameThisNodeAndItsUidFromTheNodeIdentityWhenItIsThere() {
+        identityService.set(new NodeIdentity("node1", "127.0.0.1", 7701, 0x00c0ffee12345678L));
+        assertEquals("no peers of node node1 (uid 00c0ffee12345678)\n", commands.peers());
+        systemService.set(null);
+        assertEquals("no peers of node node1 (uid 00c0ffee12345678)\n", commands.peers(),
+            "the identity alone is enough");
+        transport.peer(new PeerInfo("node2", "ws://127.0.0.1:7702/hamlet", PeerInfo.State.UP, 0x2L, 0, 1, 1));
+        assertTrue(commands.peers().endsWith("\n1 peer of node node1 (uid 00c0ffee12345678), 1 up\n"),
+            commands.peers());
     }
 
     @Test
