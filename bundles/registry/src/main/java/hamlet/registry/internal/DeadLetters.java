@@ -1,7 +1,6 @@
 package hamlet.registry.internal;
 
 import hamlet.api.ActorRef;
-import hamlet.api.Address;
 import hamlet.api.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +45,8 @@ final class DeadLetters {
     private final String nodeId;
     private final Clock clock;
     private final LongSupplier nanoClock;
+    /** Says whether a sender is of this node, so that its notice is an enqueue that may stay on the caller's thread. */
+    private final Resolver resolver;
     private final LongAdder total = new LongAdder();
     private final LongAdder undeliveredNotices = new LongAdder();
     private final LongAdder linesLogged = new LongAdder();
@@ -65,9 +66,16 @@ final class DeadLetters {
     private int loggedInWindow;
     private long notLogged;
 
+    /** A DeadLetters of its own, for tests: senders are of this node or another by today's rule (LocalResolver). */
     DeadLetters(final String nodeId, final int keep, final int logPerSecond, final Clock clock,
                 final LongSupplier nanoClock) {
+        this(nodeId, keep, logPerSecond, clock, nanoClock, new LocalResolver(nodeId, name -> null));
+    }
+
+    DeadLetters(final String nodeId, final int keep, final int logPerSecond, final Clock clock,
+                final LongSupplier nanoClock, final Resolver resolver) {
         this.nodeId = nodeId;
+        this.resolver = resolver;
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.ring = new DeadLetter[keep];
@@ -162,8 +170,7 @@ final class DeadLetters {
         if (!(sender instanceof AddressRef)) {
             return false;
         }
-        final Address address = sender.address();
-        return address.isGroup() || address.isLocalTo(nodeId);
+        return !(resolver.resolve(sender.address()) instanceof Resolution.Remote);
     }
 
     private void handOff(final Executor executor, final ActorRef sender, final DeadLetter letter, final String from) {

@@ -32,11 +32,9 @@ import com.google.gson.JsonObject;
  * One node's local actor runtime: the registry of actors by name, their mailboxes and the dispatcher that runs them,
  * supervision, routing, dead letters and asks. Plain Java: the OSGi component only feeds it settings and behaviours.
  *
- * <p>Routing of an address: {@code name} or {@code thisNode:name} goes to the local actor of that name (none:
- * UNKNOWN_ACTOR; stopped: ACTOR_STOPPED; mailbox full: MAILBOX_FULL); {@code *:group} to the local member of the
- * group with the smallest mailbox (none: UNKNOWN_GROUP); {@code otherNode:name} to the {@link TransportRouter}, which
- * encodes it for the transport (none bound: a dead letter, NO_TRANSPORT); envelopes from other nodes come in through
- * {@link #inbox()}.
+ * <p>Sends go through the {@link Router}, which delivers where the {@link Resolver} says an address leads (today's
+ * rule: {@link LocalResolver}); envelopes from other nodes come in through {@link #inbox()}, which asks the same
+ * resolver whether they are for this node.
  *
  * <p>Threading: every public method may be called from any thread and none blocks on an actor, except
  * {@link #close()}, which waits a bounded time for the actors' last turns. Settings changes are serialized.
@@ -55,7 +53,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     private final ConcurrentHashMap<String, ActorCell> cells = new ConcurrentHashMap<>();
     private final Groups groups = new Groups();
     private final DeadLetters deadLetters;
-    private final RemoteRouter remote;
+    private final Router router;
     private final RemoteInbox inbox;
     private final Dispatcher dispatcher;
     private final Asks asks;
@@ -103,15 +101,17 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.nanoClock = nanoClock;
+        final Resolver resolver = new LocalResolver(nodeId, cells::get);
         this.deadLetters = new DeadLetters(nodeId, settings.deadLettersKeep(), settings.deadLettersLogPerSecond(),
-            clock, nanoClock);
-        this.remote = new TransportRouter(nodeId, remoting, deadLetters);
+            clock, nanoClock, resolver);
+        this.router = new Router(nodeId, resolver, groups, new TransportRouter(nodeId, remoting, deadLetters),
+            deadLetters);
         this.dispatcher = new Dispatcher(nodeId, settings.effectiveParallelism());
         this.asks = new Asks(this);
         this.hotSwap = new HotSwap(nodeId, clock);
         this.swaps = new SwapCoordinator(nodeId, nanoClock, hotSwap, SwapCoordinator.THREADS,
             SwapCoordinator.MAX_THREADS);
-        this.inbox = new RemoteInbox(this, asks, remoting.codecs());
+        this.inbox = new RemoteInbox(this, router, asks, remoting.codecs());
         LOG.info("[{}] actor runtime started: {} dispatcher threads, {} messages a turn, mailbox bound {}, at most "
                 + "{} restarts within {} ms", nodeId, settings.effectiveParallelism(), settings.throughput(),
             settings.mailboxBound(), settings.maxRestarts(), settings.restartWindowNs() / 1_000_000L);
@@ -535,6 +535,11 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         hotSwap.outcome(behavior, actor, failure);
     }
 
+    /** @return what says where an address leads on this node */
+    Resolver resolver() {
+        return router.resolver();
+    }
+
     /** @return dead letters, for tests of the log budget */
     DeadLetters deadLetterBox() {
         return deadLetters;
@@ -553,45 +558,14 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     }
 
     /**
-     * Sends from a ref. Any thread.
+     * Sends from a ref: see {@link Router#send}. Any thread.
      *
      * @param ref the ref sent through
      * @param body the body
      * @param sender the sender, or null
      */
     void send(final AddressRef ref, final Object body, final ActorRef sender) {
-        Objects.requireNonNull(body, "a message body must not be null");
-        final Address to = ref.address();
-        if (to.isGroup()) {
-            final ActorCell member = groups.pick(to.name());
-            if (member == null) {
-                deadLetter(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_GROUP,
-                    "no actor of group " + to.name() + " on " + nodeId);
-            } else {
-                enqueue(member, to, body, sender);
-            }
-            return;
-        }
-        if (!to.isLocalTo(nodeId)) {
-            remote.send(to, body, sender);
-            return;
-        }
-        ActorCell cell = ref.cell;
-        if (cell == null || cell.isRetired()) {
-            final ActorCell found = cells.get(to.name());
-            if (found == null) {
-                if (cell == null) {
-                    deadLetter(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
-                        "no actor named " + to.name() + " on " + nodeId);
-                } else {
-                    deadLetter(to.toString(), body, sender, DeadLetter.Reason.ACTOR_STOPPED, cell.stoppedDetail());
-                }
-                return;
-            }
-            ref.cell = found;
-            cell = found;
-        }
-        enqueue(cell, to, body, sender);
+        router.send(ref, body, sender);
     }
 
     /**
@@ -613,28 +587,13 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         } else {
             timeoutNs = saturatedNanos(timeout);
         }
-        return asks.ask(target, shown(target.address()), body, timeoutNs);
+        return asks.ask(target, router.shown(target.address()), body, timeoutNs);
     }
 
     /** Gives up a message: see {@link DeadLetters#record}. Any thread. */
     void deadLetter(final String to, final Object body, final ActorRef sender, final DeadLetter.Reason reason,
                     final String detail) {
         deadLetters.record(to, body, sender, reason, detail);
-    }
-
-    private void enqueue(final ActorCell cell, final Address to, final Object body, final ActorRef sender) {
-        final DeadLetter.Reason refused = cell.enqueue(new Envelope(body, sender, to));
-        if (refused == DeadLetter.Reason.MAILBOX_FULL) {
-            deadLetter(to.toString(), body, sender, refused,
-                "mailbox of " + cell.address() + " is full (" + cell.mailboxBound() + " messages)");
-        } else if (refused != null) {
-            deadLetter(to.toString(), body, sender, refused, cell.stoppedDetail());
-        }
-    }
-
-    /** @return the address as a timeout message names it: a local actor by its full address */
-    private String shown(final Address address) {
-        return address.isLocalTo(nodeId) ? nodeId + ":" + address.name() : address.toString();
     }
 
     private static long saturatedNanos(final Duration duration) {

@@ -38,6 +38,8 @@ public final class RemoteInbox implements EnvelopeReceiver {
     static final int MAX_CACHED_ADDRESSES = 4096;
 
     private final LocalActorSystem system;
+    /** Says whether an envelope is for this node, and delivers it as a local send would. */
+    private final Router router;
     private final Asks asks;
     private final CodecRegistry codecs;
     private final String nodeId;
@@ -54,8 +56,9 @@ public final class RemoteInbox implements EnvelopeReceiver {
      */
     private final ConcurrentHashMap<String, Address> addresses = new ConcurrentHashMap<>();
 
-    RemoteInbox(final LocalActorSystem system, final Asks asks, final CodecRegistry codecs) {
+    RemoteInbox(final LocalActorSystem system, final Router router, final Asks asks, final CodecRegistry codecs) {
         this.system = system;
+        this.router = router;
         this.asks = asks;
         this.codecs = codecs;
         this.nodeId = system.nodeId();
@@ -87,12 +90,13 @@ public final class RemoteInbox implements EnvelopeReceiver {
                 "node " + fromNode + " sent a message to a malformed address: " + e.getMessage());
             return true;
         }
-        if (!to.isGroup() && !to.isLocalTo(nodeId)) {
+        final Resolution where = router.resolver().resolve(to);
+        if (where instanceof Resolution.Remote remote) {
             refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
-                "node " + fromNode + " sent a message for node " + to.node() + " to node " + nodeId);
+                "node " + fromNode + " sent a message for node " + remote.nodeId() + " to node " + nodeId);
             return true;
         }
-        if (!to.isGroup() && to.name().startsWith(Asks.TEMP_PREFIX)) {
+        if (isAsk(where, to)) {
             final Asks.AskRef ask = asks.find(to.name());
             if (ask == null) {
                 refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR, noAsk(fromNode, to.name()));
@@ -101,7 +105,7 @@ public final class RemoteInbox implements EnvelopeReceiver {
             }
             return true;
         }
-        system.ref(to).tell(body, sender);
+        router.deliver(to, where, body, sender);
         return true;
     }
 
@@ -231,13 +235,22 @@ public final class RemoteInbox implements EnvelopeReceiver {
             }
             return null;
         }
-        if (address.isLocalTo(nodeId) && address.name().startsWith(Asks.TEMP_PREFIX)) {
+        if (isAsk(router.resolver().resolve(address), address)) {
             final Asks.AskRef ask = asks.find(address.name());
             if (ask != null) {
                 return ask;
             }
         }
         return system.ref(address);
+    }
+
+    /**
+     * @return whether the address is a temporary ask ref of this node: asks are not actors, so no actor of the name
+     *     is found, and the name says it
+     */
+    private boolean isAsk(final Resolution where, final Address address) {
+        return where instanceof Resolution.Unknown unknown && unknown.nodeId().equals(nodeId)
+            && address.name().startsWith(Asks.TEMP_PREFIX);
     }
 
     /** @return a peer's text as a log line may show it: one line, bounded */

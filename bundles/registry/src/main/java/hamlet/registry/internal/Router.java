@@ -1,0 +1,116 @@
+package hamlet.registry.internal;
+
+import hamlet.api.ActorRef;
+import hamlet.api.Address;
+import hamlet.api.DeadLetter;
+
+import java.util.Objects;
+
+/**
+ * Delivers a message where its address leads, as the {@link Resolver} says: to a local actor's mailbox (stopped:
+ * ACTOR_STOPPED; mailbox full: MAILBOX_FULL; no such actor: UNKNOWN_ACTOR), to the member of a group with the
+ * smallest mailbox (none: UNKNOWN_GROUP), or to another node through the {@link RemoteRouter}. Whatever cannot be
+ * delivered becomes a dead letter here, at once.
+ *
+ * <p>A ref remembers the local actor it last reached and sends to it without asking the resolver again until that
+ * actor retires: the common send costs one volatile read.
+ *
+ * <p>Threading: any thread (senders, dispatcher turns, the transport's delivery threads); never blocks.
+ */
+final class Router {
+    private final String nodeId;
+    private final Resolver resolver;
+    private final Groups groups;
+    private final RemoteRouter remote;
+    private final DeadLetters deadLetters;
+
+    Router(final String nodeId, final Resolver resolver, final Groups groups, final RemoteRouter remote,
+           final DeadLetters deadLetters) {
+        this.nodeId = nodeId;
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.groups = groups;
+        this.remote = remote;
+        this.deadLetters = deadLetters;
+    }
+
+    /** @return what this router resolves addresses with */
+    Resolver resolver() {
+        return resolver;
+    }
+
+    /**
+     * Sends through a ref, remembering the local actor found.
+     *
+     * @param ref the ref sent through
+     * @param body the body, not null
+     * @param sender the sender, or null
+     */
+    void send(final AddressRef ref, final Object body, final ActorRef sender) {
+        Objects.requireNonNull(body, "a message body must not be null");
+        final ActorCell known = ref.cell;
+        if (known != null && !known.isRetired()) {
+            enqueue(known, ref.address(), body, sender);
+            return;
+        }
+        final Resolution where = resolver.resolve(ref.address());
+        if (where instanceof Resolution.Local local) {
+            ref.cell = local.cell();
+        } else if (known != null && where instanceof Resolution.Unknown) {
+            // The actor this ref reached is gone and no other took its name: say it stopped, and why.
+            deadLetters.record(ref.address().toString(), body, sender, DeadLetter.Reason.ACTOR_STOPPED,
+                known.stoppedDetail());
+            return;
+        }
+        deliver(ref.address(), where, body, sender);
+    }
+
+    /**
+     * Sends where an address was resolved to lead.
+     *
+     * @param to the address, as the dead letters and the remote node name it
+     * @param where what the resolver said of it
+     * @param body the body, not null
+     * @param sender the sender, or null
+     */
+    void deliver(final Address to, final Resolution where, final Object body, final ActorRef sender) {
+        if (where instanceof Resolution.Local local) {
+            enqueue(local.cell(), to, body, sender);
+        } else if (where instanceof Resolution.Group group) {
+            final ActorCell member = groups.pick(group.group());
+            if (member == null) {
+                deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_GROUP,
+                    "no actor of group " + group.group() + " on " + nodeId);
+            } else {
+                enqueue(member, to, body, sender);
+            }
+        } else if (where instanceof Resolution.Remote) {
+            remote.send(to, body, sender);
+        } else {
+            deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
+                ((Resolution.Unknown) where).why());
+        }
+    }
+
+    /**
+     * @param address an address
+     * @return it as a timeout message names it: an actor by its full address, on the node it resolves to
+     */
+    String shown(final Address address) {
+        final Resolution where = resolver.resolve(address);
+        if (where instanceof Resolution.Local || where instanceof Resolution.Unknown) {
+            final String node = where instanceof Resolution.Unknown unknown ? unknown.nodeId() : nodeId;
+            return node + ":" + address.name();
+        }
+        return address.toString();
+    }
+
+    private void enqueue(final ActorCell cell, final Address to, final Object body, final ActorRef sender) {
+        final DeadLetter.Reason refused = cell.enqueue(new Envelope(body, sender, to));
+        if (refused == DeadLetter.Reason.MAILBOX_FULL) {
+            deadLetters.record(to.toString(), body, sender, refused,
+                "mailbox of " + cell.address() + " is full (" + cell.mailboxBound() + " messages)");
+        } else if (refused != null) {
+            deadLetters.record(to.toString(), body, sender, refused, cell.stoppedDetail());
+        }
+    }
+}
