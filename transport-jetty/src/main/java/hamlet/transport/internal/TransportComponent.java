@@ -1,5 +1,6 @@
 package hamlet.transport.internal;
 
+import hamlet.api.NodeIdentity;
 import hamlet.api.transport.ControlReceiver;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.PeerInfo;
@@ -19,12 +20,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Wires the transport: sections {@code hamlet.node}, {@code hamlet.cluster} and {@code hamlet.transport} from
@@ -36,8 +35,9 @@ import java.util.UUID;
  * nothing is dead-lettered or delivered twice because of an edit. The config bundle pushes each section on its own;
  * applying one section is one change, and applying the same settings again changes nothing.
  *
- * <p>The uid is the framework's launch UUID folded to 64 bits: the same for every bundle of one run of the node (a
- * re-activation of this component keeps it), new with every start of the process.
+ * <p>The uid is {@link NodeIdentity#uidOf} of the framework's launch UUID: the same for every bundle of one run of the
+ * node (a re-activation of this component keeps it, and the config bundle's NodeIdentity service shows it), new with
+ * every start of the process.
  */
 @Component(configurationPid = {TransportSettings.NODE, TransportSettings.CLUSTER, TransportSettings.SECTION},
     configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = Transport.class)
@@ -97,32 +97,11 @@ public final class TransportComponent implements Transport {
     @Activate
     void activate(final BundleContext context, final Map<String, Object> properties) throws Exception {
         final JettyTransport t = new JettyTransport(load(properties), System::nanoTime,
-            uidOf(context == null ? null : context.getProperty(Constants.FRAMEWORK_UUID)));
+            NodeIdentity.uidOf(context == null ? null : context.getProperty(Constants.FRAMEWORK_UUID)));
         t.receiver(receiver);
         t.start();
         transport = t;
         publishControls();
-    }
-
-    /**
-     * @param frameworkUuid the framework's launch UUID, or {@code null} outside a framework (then random)
-     * @return a uid that is never 0
-     */
-    static long uidOf(final String frameworkUuid) {
-        long uid = 0;
-        if (frameworkUuid != null) {
-            try {
-                final UUID uuid = UUID.fromString(frameworkUuid);
-                uid = uuid.getMostSignificantBits() ^ uuid.getLeastSignificantBits();
-            } catch (final IllegalArgumentException notAUuid) {
-                uid = frameworkUuid.hashCode();
-            }
-        }
-        final SecureRandom random = new SecureRandom();
-        while (uid == 0) {
-            uid = random.nextLong();
-        }
-        return uid;
     }
 
     @Modified

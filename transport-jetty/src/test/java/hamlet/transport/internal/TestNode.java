@@ -25,7 +25,7 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     volatile Error failNextUndeliverable;
 
     TestNode(final TransportSettings settings) throws Exception {
-        transport = new JettyTransport(settings, System::nanoTime, TransportComponent.uidOf(null));
+        transport = new JettyTransport(settings, System::nanoTime, hamlet.api.NodeIdentity.uidOf(null));
         transport.receiver(this);
         transport.start();
     }
