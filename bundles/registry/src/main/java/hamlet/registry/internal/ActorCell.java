@@ -45,7 +45,8 @@ final class ActorCell extends ForkJoinTask<Void> {
     private static final int FIRST_TURN_MESSAGES = 4;
 
     // Set at spawn, never changed.
-    private final LocalActorSystem system;
+    /** The runtime, as much of it as a cell may reach. */
+    private final CellHost host;
     /** Changed only on the turn (a new config block); read by any thread. */
     private volatile ActorSpec spec;
     private final Address address;
@@ -98,17 +99,17 @@ final class ActorCell extends ForkJoinTask<Void> {
         }
     }
 
-    ActorCell(final LocalActorSystem system, final ActorSpec spec, final Actor actor, final Registration registration,
+    ActorCell(final CellHost host, final ActorSpec spec, final Actor actor, final Registration registration,
               final int mailboxCapacity) {
-        this.system = system;
+        this.host = host;
         this.spec = spec;
         this.running = registration;
         this.runningView = registration;
-        this.address = Address.of(system.nodeId(), spec.name());
+        this.address = Address.of(host.nodeId(), spec.name());
         this.mailbox = new Mailbox<>(mailboxCapacity);
         this.actor = actor;
-        this.self = new AddressRef(system, address, this);
-        this.context = new CellContext(system, this);
+        this.self = host.selfRef(address, this);
+        this.context = new CellContext(host, this);
     }
 
     /**
@@ -137,7 +138,7 @@ final class ActorCell extends ForkJoinTask<Void> {
     /** Queues a turn unless one is queued or running. Any thread. */
     void schedule() {
         if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
-            system.dispatcher().execute(this);
+            host.dispatcher().execute(this);
         }
     }
 
@@ -165,7 +166,7 @@ final class ActorCell extends ForkJoinTask<Void> {
      */
     void swapOver() {
         if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
-            system.dispatcher().runFirst(firstTurn);
+            host.dispatcher().runFirst(firstTurn);
         }
         // Else a turn is queued or running: it, or its afterTurn, sees the swap over.
     }
@@ -249,7 +250,7 @@ final class ActorCell extends ForkJoinTask<Void> {
     @Override
     protected boolean exec() {
         runTurn();
-        system.dispatcher().runFirstTurns();
+        host.dispatcher().runFirstTurns();
         return false;
     }
 
@@ -260,7 +261,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         } catch (final Throwable unexpected) {
             // User code is caught closer to where it runs; this is the runtime's own bug. Never let it escape:
             // a task that throws is completed by the pool and could never run again.
-            LOG.error("[{}] internal error in the turn of {}: {}", system.nodeId(), spec.name(), unexpected,
+            LOG.error("[{}] internal error in the turn of {}: {}", host.nodeId(), spec.name(), unexpected,
                 unexpected);
         }
         afterTurn();
@@ -282,9 +283,9 @@ final class ActorCell extends ForkJoinTask<Void> {
     private void again() {
         final SwapAttempt inFlight = swap;
         if (inFlight != null && inFlight.isDone()) {
-            system.dispatcher().runFirst(firstTurn);
+            host.dispatcher().runFirst(firstTurn);
         } else {
-            system.dispatcher().reschedule(this);
+            host.dispatcher().reschedule(this);
         }
     }
 
@@ -310,13 +311,13 @@ final class ActorCell extends ForkJoinTask<Void> {
         final Thread thread = Thread.currentThread();
         final ClassLoader loader = thread.getContextClassLoader();
         try {
-            if (!started && running != null && !system.isRegistered(running)) {
+            if (!started && running != null && !host.isRegistered(running)) {
                 // Spawned from a version that went away before the system could tell this cell.
                 swapCheck = true;
             }
             // The turn that ends a swap runs ahead of the queued ones (see swapOver): a short one, so that the
             // actor answers at once without its whole batch jumping ahead of the other actors.
-            int limit = system.settings().throughput();
+            int limit = host.settings().throughput();
             if (swap != null && swap.isDone() && !stopRequested) {
                 endSwap();
                 limit = Math.min(limit, FIRST_TURN_MESSAGES);
@@ -395,18 +396,18 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     /** Supervision: restart from the behaviour while the window allows, then stop. The failing message is gone. */
     private void failed(final Throwable cause, final String where) {
-        LOG.warn("[{}] actor {} failed {}: {}", system.nodeId(), spec.name(), where, oneLine(cause));
-        LOG.debug("[{}] actor {} failure in full", system.nodeId(), spec.name(), cause);
+        LOG.warn("[{}] actor {} failed {}: {}", host.nodeId(), spec.name(), where, oneLine(cause));
+        LOG.debug("[{}] actor {} failure in full", host.nodeId(), spec.name(), cause);
         Throwable failure = cause;
         while (failure != null) {
-            final RegistrySettings settings = system.settings();
-            if (!restartWindow.tryRestart(system.nanoTime(), settings.maxRestarts(), settings.restartWindowNs())) {
+            final RegistrySettings settings = host.settings();
+            if (!restartWindow.tryRestart(host.nanoTime(), settings.maxRestarts(), settings.restartWindowNs())) {
                 giveUp(failure, settings);
                 return;
             }
-            final Registration registration = system.registration(spec.behavior());
+            final Registration registration = host.registration(spec.behavior());
             if (registration == null) {
-                LOG.error("[{}] actor {} cannot restart: behaviour {} is not registered", system.nodeId(),
+                LOG.error("[{}] actor {} cannot restart: behaviour {} is not registered", host.nodeId(),
                     spec.name(), spec.behavior());
                 stop("cannot restart: behaviour " + spec.behavior() + " is not registered");
                 return;
@@ -414,10 +415,10 @@ final class ActorCell extends ForkJoinTask<Void> {
             RESTARTS.setRelease(this, (int) RESTARTS.getOpaque(this) + 1);
             failure = restart(registration);
             if (failure == null) {
-                LOG.info("[{}] restarted {} ({} of at most {} within {} ms)", system.nodeId(), spec.name(),
+                LOG.info("[{}] restarted {} ({} of at most {} within {} ms)", host.nodeId(), spec.name(),
                     restartWindow.inWindow(), settings.maxRestarts(), millis(settings.restartWindowNs()));
             } else {
-                LOG.warn("[{}] actor {} failed again while restarting: {}", system.nodeId(), spec.name(),
+                LOG.warn("[{}] actor {} failed again while restarting: {}", host.nodeId(), spec.name(),
                     oneLine(failure));
             }
         }
@@ -433,7 +434,7 @@ final class ActorCell extends ForkJoinTask<Void> {
             try {
                 old.onStop(context);
             } catch (final Throwable t) {
-                LOG.warn("[{}] actor {} failed in onStop before its restart: {}", system.nodeId(), spec.name(),
+                LOG.warn("[{}] actor {} failed in onStop before its restart: {}", host.nodeId(), spec.name(),
                     oneLine(t));
             }
         }
@@ -455,7 +456,7 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     private void giveUp(final Throwable failure, final RegistrySettings settings) {
         LOG.error("[{}] actor {} failed after {} restarts within {} ms, the most allowed; stopping it. Last failure:"
-            + " {}", system.nodeId(), spec.name(), restartWindow.inWindow(), millis(settings.restartWindowNs()),
+            + " {}", host.nodeId(), spec.name(), restartWindow.inWindow(), millis(settings.restartWindowNs()),
             oneLine(failure));
         stop("failed after " + restartWindow.inWindow() + " restarts within " + millis(settings.restartWindowNs())
             + " ms");
@@ -465,7 +466,7 @@ final class ActorCell extends ForkJoinTask<Void> {
     private void stop(final String because) {
         stoppedBecause = because;
         state = ActorInfo.State.STOPPED;
-        system.retire(this);
+        host.retire(this);
         if (swap != null) {
             dropSwap("stopped during its swap (" + because + ")");
         }
@@ -478,11 +479,11 @@ final class ActorCell extends ForkJoinTask<Void> {
             try {
                 last.onStop(context);
             } catch (final Throwable t) {
-                LOG.warn("[{}] actor {} failed in onStop: {}", system.nodeId(), spec.name(), oneLine(t));
+                LOG.warn("[{}] actor {} failed in onStop: {}", host.nodeId(), spec.name(), oneLine(t));
             }
         }
         final int dropped = drainToDeadLetters();
-        LOG.info("[{}] stopped {} ({}); {} waiting messages to dead letters", system.nodeId(), spec.name(), because,
+        LOG.info("[{}] stopped {} ({}); {} waiting messages to dead letters", host.nodeId(), spec.name(), because,
             dropped);
     }
 
@@ -502,16 +503,16 @@ final class ActorCell extends ForkJoinTask<Void> {
      * </ul>
      */
     private void converge() {
-        final Registration target = system.registration(spec.behavior());
+        final Registration target = host.registration(spec.behavior());
         final Registration from = running;
-        final boolean fromAlive = from != null && system.isRegistered(from);
+        final boolean fromAlive = from != null && host.isRegistered(from);
         if (target == from && (from == null || fromAlive)) {
             return;
         }
         final String name = spec.behavior();
         if (target == null) {
             suspend(takeSnapshot());
-            system.swapOutcome(name, spec.name(), null);
+            host.swapOutcome(name, spec.name(), null);
             return;
         }
         final JsonElement kept;
@@ -526,11 +527,11 @@ final class ActorCell extends ForkJoinTask<Void> {
         } else {
             kept = held;
         }
-        final SwapAttempt attempt = new SwapAttempt(this, target, from, kept, spec, new CellContext(system, this),
-            system.settings().swapTimeoutNs());
+        final SwapAttempt attempt = new SwapAttempt(this, target, from, kept, spec, new CellContext(host, this),
+            host.settings().swapTimeoutNs());
         swap = attempt;
         swapping = true;
-        system.swaps().submit(attempt);
+        host.swaps().submit(attempt);
         if (attempt.isDone()) {
             endSwap();
         }
@@ -543,7 +544,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         swapping = false;
         final Registration from = attempt.from;
         if (attempt.failure() != null) {
-            refuse(from, from != null && system.isRegistered(from), attempt.kept, attempt.failure(),
+            refuse(from, from != null && host.isRegistered(from), attempt.kept, attempt.failure(),
                 attempt.byBreaker());
             return;
         }
@@ -557,7 +558,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         held = null;
         started = true;
         state(ActorInfo.State.RUNNING);
-        if (!system.isRegistered(attempt.target)) {
+        if (!host.isRegistered(attempt.target)) {
             // It went while the swap was in flight; the system asked only the actors running it to move on.
             swapCheck = true;
         }
@@ -565,13 +566,13 @@ final class ActorCell extends ForkJoinTask<Void> {
             try {
                 old.onStop(oldContext);
             } catch (final Throwable t) {
-                LOG.warn("[{}] actor {} failed in onStop of version {} after its swap: {}", system.nodeId(),
+                LOG.warn("[{}] actor {} failed in onStop of version {} after its swap: {}", host.nodeId(),
                     spec.name(), from.version(), oneLine(t));
             }
         }
-        LOG.debug("[{}] actor {} now runs {} {}", system.nodeId(), spec.name(), spec.behavior(),
+        LOG.debug("[{}] actor {} now runs {} {}", host.nodeId(), spec.name(), spec.behavior(),
             attempt.target.version());
-        system.swapOutcome(spec.behavior(), spec.name(), null);
+        host.swapOutcome(spec.behavior(), spec.name(), null);
     }
 
     /** The actor stops with a swap in flight: give it up, and stop its new instance if it was already made. */
@@ -579,15 +580,15 @@ final class ActorCell extends ForkJoinTask<Void> {
         final SwapAttempt attempt = swap;
         swap = null;
         swapping = false;
-        if (system.swaps().abandon(attempt, why) && attempt.made() != null) {
+        if (host.swaps().abandon(attempt, why) && attempt.made() != null) {
             try {
                 attempt.made().onStop(attempt.context);
             } catch (final Throwable t) {
                 LOG.warn("[{}] actor {} failed in onStop of version {}, made by a swap it stopped during: {}",
-                    system.nodeId(), spec.name(), attempt.target.version(), oneLine(t));
+                    host.nodeId(), spec.name(), attempt.target.version(), oneLine(t));
             }
         }
-        system.swapOutcome(spec.behavior(), spec.name(), why);
+        host.swapOutcome(spec.behavior(), spec.name(), why);
     }
 
     /**
@@ -601,11 +602,11 @@ final class ActorCell extends ForkJoinTask<Void> {
         }
         final String outcome = actor != null ? "it keeps version " + from.version() : "it waits suspended";
         if (byBreaker) {
-            LOG.debug("[{}] actor {} swap rolled back, {}: {}", system.nodeId(), spec.name(), outcome, why);
+            LOG.debug("[{}] actor {} swap rolled back, {}: {}", host.nodeId(), spec.name(), outcome, why);
         } else {
-            LOG.warn("[{}] actor {} swap refused, {}: {}", system.nodeId(), spec.name(), outcome, why);
+            LOG.warn("[{}] actor {} swap refused, {}: {}", host.nodeId(), spec.name(), outcome, why);
         }
-        system.swapOutcome(spec.behavior(), spec.name(), why);
+        host.swapOutcome(spec.behavior(), spec.name(), why);
     }
 
     /** @return the running instance's state, or what is held; null when there is none */
@@ -616,7 +617,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         try {
             return copyOf(actor.snapshot());
         } catch (final Throwable t) {
-            LOG.warn("[{}] actor {} failed in snapshot; it waits without state: {}", system.nodeId(), spec.name(),
+            LOG.warn("[{}] actor {} failed in snapshot; it waits without state: {}", host.nodeId(), spec.name(),
                 oneLine(t));
             return null;
         }
@@ -634,12 +635,12 @@ final class ActorCell extends ForkJoinTask<Void> {
             try {
                 old.onStop(context);
             } catch (final Throwable t) {
-                LOG.warn("[{}] actor {} failed in onStop before being suspended: {}", system.nodeId(), spec.name(),
+                LOG.warn("[{}] actor {} failed in onStop before being suspended: {}", host.nodeId(), spec.name(),
                     oneLine(t));
             }
         }
         LOG.info("[{}] actor {} suspended: no version of behaviour {} is registered; {} messages wait",
-            system.nodeId(), spec.name(), spec.behavior(), mailbox.size());
+            host.nodeId(), spec.name(), spec.behavior(), mailbox.size());
     }
 
     private void state(final ActorInfo.State next) {
@@ -682,7 +683,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         int drained = 0;
         Envelope envelope;
         while ((envelope = mailbox.poll()) != null) {
-            system.deadLetter(envelope.to().toString(), envelope.body(), envelope.sender(),
+            host.deadLetter(envelope.to().toString(), envelope.body(), envelope.sender(),
                 DeadLetter.Reason.ACTOR_STOPPED, stoppedDetail());
             drained++;
         }

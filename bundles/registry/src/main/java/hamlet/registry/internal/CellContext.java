@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class CellContext implements ActorContext {
     private static final String NO_SENDER = "(no sender)";
 
-    private final LocalActorSystem system;
+    private final CellHost host;
     private final ActorCell cell;
     /** The message being handled, or null in onStart and onStop. Turn thread only. */
     Envelope current;
@@ -29,8 +29,8 @@ final class CellContext implements ActorContext {
     /** Set once, by any thread, when the instance holding this context was given up. */
     private volatile boolean revoked;
 
-    CellContext(final LocalActorSystem system, final ActorCell cell) {
-        this.system = system;
+    CellContext(final CellHost host, final ActorCell cell) {
+        this.host = host;
         this.cell = cell;
     }
 
@@ -45,7 +45,7 @@ final class CellContext implements ActorContext {
             return false;
         }
         LoggerFactory.getLogger(CellContext.class).warn("[{}] actor {}: {} refused, from an instance whose hot swap "
-            + "was given up", system.nodeId(), cell.name(), what);
+            + "was given up", host.nodeId(), cell.name(), what);
         return true;
     }
 
@@ -67,7 +67,7 @@ final class CellContext implements ActorContext {
         }
         final ActorRef to = sender();
         if (to == null) {
-            system.deadLetter(NO_SENDER, body, cell.self(), DeadLetter.Reason.NO_SENDER,
+            host.deadLetter(NO_SENDER, body, cell.self(), DeadLetter.Reason.NO_SENDER,
                 "actor " + cell.address() + " replied, but the message it handled had no sender");
             return;
         }
@@ -79,12 +79,12 @@ final class CellContext implements ActorContext {
         if (refused("a message to " + address)) {
             return;
         }
-        system.ref(address).tell(body, cell.self());
+        host.system().ref(address).tell(body, cell.self());
     }
 
     @Override
     public ActorRef ref(final String address) {
-        return system.ref(address);
+        return host.system().ref(address);
     }
 
     @Override
@@ -93,7 +93,7 @@ final class CellContext implements ActorContext {
             throw new SpawnException("cannot spawn actor '" + name + "': the instance asking is of a "
                 + "given-up hot swap of " + cell.address());
         }
-        return system.spawn(behavior, name);
+        return host.system().spawn(behavior, name);
     }
 
     @Override
@@ -111,13 +111,13 @@ final class CellContext implements ActorContext {
 
     @Override
     public ActorSystem system() {
-        return system;
+        return host.system();
     }
 
     @Override
     public Logger log() {
         if (log == null) {
-            log = LoggerFactory.getLogger("hamlet.actor." + system.nodeId() + "." + cell.name());
+            log = LoggerFactory.getLogger("hamlet.actor." + host.nodeId() + "." + cell.name());
         }
         return log;
     }

@@ -59,6 +59,8 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     private final Asks asks;
     private final HotSwap hotSwap;
     private final SwapCoordinator swaps;
+    /** What cells reach of this runtime: they get this, never the whole system. */
+    private final CellHost host = new Host();
     /** Serializes changes of behaviour versions, so that each opens its swap tally after the one before. */
     private final Object behaviorLock = new Object();
     private final Object settingsLock = new Object();
@@ -365,7 +367,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
             throw new SpawnException("cannot spawn actor '" + name + "': behaviour '" + spec.behavior()
                 + "' made no actor (create returned null)");
         }
-        final ActorCell cell = new ActorCell(this, spec, actor, registration, settings.mailboxCapacity());
+        final ActorCell cell = new ActorCell(host, spec, actor, registration, settings.mailboxCapacity());
         if (cells.putIfAbsent(name, cell) != null) {
             throw taken(name);
         }
@@ -509,30 +511,9 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         return dispatcher;
     }
 
-    long nanoTime() {
-        return nanoClock.getAsLong();
-    }
-
-    ActorBehavior behavior(final String name) {
-        return behaviors.get(name);
-    }
-
-    Registration registration(final String name) {
-        return behaviors.current(name);
-    }
-
-    boolean isRegistered(final Registration registration) {
-        return behaviors.isRegistered(registration);
-    }
-
     /** @return what runs hot swaps off the dispatcher */
     SwapCoordinator swaps() {
         return swaps;
-    }
-
-    /** Counts one actor's swap outcome: null when it moved, else why not. Any thread. */
-    void swapOutcome(final String behavior, final String actor, final String failure) {
-        hotSwap.outcome(behavior, actor, failure);
     }
 
     /** @return what says where an address leads on this node */
@@ -551,7 +532,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     }
 
     /** Takes a cell out of the registry and its group; refs holding it look again. Idempotent. */
-    void retire(final ActorCell cell) {
+    private void retire(final ActorCell cell) {
         cells.remove(cell.name(), cell);
         groups.leave(cell);
         cell.retire();
@@ -606,5 +587,69 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
 
     private SpawnException taken(final String name) {
         return new SpawnException("cannot spawn actor '" + name + "': the name is taken on " + nodeId);
+    }
+
+    /** The runtime as its cells see it: the narrow way up (see {@link CellHost}). */
+    private final class Host implements CellHost {
+        @Override
+        public String nodeId() {
+            return nodeId;
+        }
+
+        @Override
+        public Dispatcher dispatcher() {
+            return dispatcher;
+        }
+
+        @Override
+        public RegistrySettings settings() {
+            return settings;
+        }
+
+        @Override
+        public long nanoTime() {
+            return nanoClock.getAsLong();
+        }
+
+        @Override
+        public Registration registration(final String behavior) {
+            return behaviors.current(behavior);
+        }
+
+        @Override
+        public boolean isRegistered(final Registration registration) {
+            return behaviors.isRegistered(registration);
+        }
+
+        @Override
+        public SwapCoordinator swaps() {
+            return swaps;
+        }
+
+        @Override
+        public void swapOutcome(final String behavior, final String actor, final String failure) {
+            hotSwap.outcome(behavior, actor, failure);
+        }
+
+        @Override
+        public void retire(final ActorCell cell) {
+            LocalActorSystem.this.retire(cell);
+        }
+
+        @Override
+        public void deadLetter(final String to, final Object body, final ActorRef sender,
+                               final DeadLetter.Reason reason, final String detail) {
+            deadLetters.record(to, body, sender, reason, detail);
+        }
+
+        @Override
+        public AddressRef selfRef(final Address address, final ActorCell cell) {
+            return new AddressRef(LocalActorSystem.this, address, cell);
+        }
+
+        @Override
+        public ActorSystem system() {
+            return LocalActorSystem.this;
+        }
     }
 }

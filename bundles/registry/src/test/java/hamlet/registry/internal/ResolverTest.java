@@ -82,6 +82,7 @@ class ResolverTest {
             ref.tell("one");
             final ActorCell first = ref.cell;
             assertSame(((AddressRef) spawned).cell, first, "found through the resolver, then remembered");
+            TestNode.awaitTrue("handled", () -> node.system.actor("worker").orElseThrow().processed() == 1);
             node.system.stop("worker");
             TestNode.awaitTrue("stopped", () -> node.system.actor("worker").isEmpty());
             ref.tell("two");

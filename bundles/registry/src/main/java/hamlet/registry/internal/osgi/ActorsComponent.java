@@ -1,6 +1,5 @@
 package hamlet.registry.internal.osgi;
 
-import hamlet.api.ActorSystem;
 import hamlet.config.Sections;
 import hamlet.registry.internal.ActorReconciler;
 import hamlet.registry.internal.ActorsSettings;
@@ -27,15 +26,16 @@ import java.util.Map;
 public final class ActorsComponent {
     private static final Logger LOG = LoggerFactory.getLogger(ActorsComponent.class);
 
+    /** The registry's runtime, through its internal handle: never a cast of whatever ActorSystem is registered. */
     @Reference
-    private ActorSystem actorSystem;
+    private RuntimeHandle handle;
 
     private ActorReconciler reconciler;
     private Runnable stopListening;
 
     @Activate
     void activate(final Map<String, Object> properties) {
-        final LocalActorSystem runtime = ((RegistryComponent) actorSystem).runtime();
+        final LocalActorSystem runtime = runtimeInForce();
         reconciler = new ActorReconciler(runtime);
         stopListening = runtime.onBehaviorRegistered(reconciler::behaviorRegistered);
         apply(runtime, properties);
@@ -43,7 +43,7 @@ public final class ActorsComponent {
 
     @Modified
     void modified(final Map<String, Object> properties) {
-        apply(((RegistryComponent) actorSystem).runtime(), properties);
+        apply(runtimeInForce(), properties);
     }
 
     @Deactivate
@@ -51,6 +51,15 @@ public final class ActorsComponent {
         if (stopListening != null) {
             stopListening.run();
         }
+    }
+
+    /**
+     * @return the runtime: DS activates this component only while the handle is registered, which is while the
+     *     runtime runs, so none here is a wiring fault, not a state to handle
+     */
+    private LocalActorSystem runtimeInForce() {
+        return handle.runtime().orElseThrow(() -> new IllegalStateException(
+            "hamlet.actors applied while the actor runtime of this node is stopped"));
     }
 
     private void apply(final LocalActorSystem runtime, final Map<String, Object> properties) {

@@ -1,6 +1,5 @@
 package hamlet.registry.internal.osgi;
 
-import hamlet.api.ActorSystem;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,15 +14,15 @@ import java.time.Clock;
  */
 @Component(immediate = true, service = BehaviorBundlesComponent.class)
 public final class BehaviorBundlesComponent {
+    /** The registry's internal handle: its refusals and node id, never a cast of the ActorSystem service. */
     @Reference
-    private ActorSystem actorSystem;
+    private RuntimeHandle handle;
 
     private BehaviorBundles bundles;
 
     @Activate
     void activate(final BundleContext context) {
-        final RegistryComponent registry = (RegistryComponent) actorSystem;
-        bundles = new BehaviorBundles(context, registry.rejections(), registry::nodeIdOrUnknown, Clock.systemUTC());
+        bundles = new BehaviorBundles(context, handle.rejections(), handle::nodeIdOrUnknown, Clock.systemUTC());
         bundles.open();
     }
 

@@ -1,13 +1,15 @@
 package hamlet.registry.internal.osgi;
 
 import com.typesafe.config.Config;
-import hamlet.api.ActorSystem;
 import hamlet.config.SettingsValidator;
+import hamlet.registry.internal.LocalActorSystem;
 import hamlet.registry.internal.RegistrySettings;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+
+import java.util.Optional;
 
 /**
  * Checks a proposed {@code hamlet.node} section before the config bundle applies it: every key valid, and the node
@@ -18,7 +20,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = SettingsValidator.class, property = SettingsValidator.SECTION_PROPERTY + "=node")
 public final class NodeSettingsValidator implements SettingsValidator {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ActorSystem running;
+    private volatile RuntimeHandle running;
 
     @Override
     public void validate(final Config proposed) {
@@ -27,21 +29,16 @@ public final class NodeSettingsValidator implements SettingsValidator {
 
     /**
      * @param proposed the whole proposed config
-     * @param running the node's actor system, or null when none runs
+     * @param running the registry's handle, or null when the registry is not active
      * @throws IllegalArgumentException naming the key that is wrong
      */
-    static void check(final Config proposed, final ActorSystem running) {
+    static void check(final Config proposed, final RuntimeHandle running) {
         final RegistrySettings settings = RegistrySettings.from(proposed);
-        if (running != null) {
-            final String runningId;
-            try {
-                runningId = running.nodeId();
-            } catch (final IllegalStateException stopped) {
-                return;
-            }
-            if (!runningId.equals(settings.nodeId())) {
-                throw new IllegalArgumentException(RegistrySettings.nodeIdChangeRefused(runningId));
-            }
+        final Optional<String> runningId = running == null ? Optional.empty()
+            : running.runtime().map(LocalActorSystem::nodeId);
+        // A stopped runtime holds no id: the next one starts with whatever is proposed.
+        if (runningId.isPresent() && !runningId.get().equals(settings.nodeId())) {
+            throw new IllegalArgumentException(RegistrySettings.nodeIdChangeRefused(runningId.get()));
         }
     }
 }

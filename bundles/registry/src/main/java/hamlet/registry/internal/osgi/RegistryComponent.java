@@ -40,18 +40,19 @@ import java.util.Set;
 /**
  * Wires the local runtime into OSGi, and nothing more: builds {@link RegistrySettings} from the PIDs
  * {@code hamlet.node} and {@code hamlet.registry}, runs one {@link LocalActorSystem}, offers it as the
- * {@link ActorSystem} service (this component delegates), feeds it every {@link ActorBehavior} service by its
+ * {@link ActorSystem} service (this component delegates) and to this bundle's other components as the internal
+ * {@link RuntimeHandle} service, feeds it every {@link ActorBehavior} service by its
  * {@value ActorBehavior#NAME_PROPERTY} property, applies config edits live and closes it on deactivation.
  *
  * <p>Threading: Declarative Services calls activate, modified, deactivate and the bind methods, possibly from
  * different threads; they are serialized on one lock. The ActorSystem methods, from any thread, read a volatile.
  */
 @Component(
-    service = {ActorSystem.class, EnvelopeReceiver.class},
+    service = {ActorSystem.class, EnvelopeReceiver.class, RuntimeHandle.class},
     configurationPid = {"hamlet.node", "hamlet.registry"},
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true)
-public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
+public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, RuntimeHandle {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryComponent.class);
 
     private final Object lock = new Object();
@@ -190,7 +191,8 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
         remoting.codecs().unregister(codec);
     }
 
-    String nodeIdOrUnknown() {
+    @Override
+    public String nodeIdOrUnknown() {
         final LocalActorSystem running = system;
         return running == null ? "-" : running.nodeId();
     }
@@ -210,14 +212,14 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver {
         return (String) name;
     }
 
-    /** @return the refusals of behaviour jars, for the other components of this bundle */
-    Rejections rejections() {
+    @Override
+    public Rejections rejections() {
         return rejections;
     }
 
-    /** @return the runtime in force, for the other components of this bundle */
-    LocalActorSystem runtime() {
-        return running();
+    @Override
+    public Optional<LocalActorSystem> runtime() {
+        return Optional.ofNullable(system);
     }
 
     private LocalActorSystem running() {
