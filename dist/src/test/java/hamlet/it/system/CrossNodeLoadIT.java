@@ -8,7 +8,7 @@ import java.util.List;
 
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,7 +44,8 @@ class CrossNodeLoadIT {
 
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(LoadCluster.available(), "the distribution has no transport or no load bundle");
+        Assertions.assertTrue(LoadCluster.available(), "the distribution has no transport or no load bundle: "
+            + "the build that made it is broken");
         cluster = LoadCluster.start(3, "    sender { behavior = sender, instances = 2 }\n"
             + "    recorder { behavior = recorder, instances = 2, config { ackEvery = 500 } }");
         for (int from = 1; from <= 3; from++) {

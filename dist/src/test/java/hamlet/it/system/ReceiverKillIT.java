@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,7 +61,8 @@ class ReceiverKillIT {
     @Test
     void shouldDeliverWhatWasBufferedToTheNewIncarnationAndLoseAtMostWhatWasInFlightWhenTheReceiverIsKilled()
         throws Exception {
-        Assumptions.assumeTrue(LoadCluster.available(), "the distribution has no transport or no load bundle");
+        Assertions.assertTrue(LoadCluster.available(), "the distribution has no transport or no load bundle: "
+            + "the build that made it is broken");
         cluster = LoadCluster.start(2, "    sender { behavior = sender, instances = 1 }\n"
             + "    recorder { behavior = recorder, instances = 1, config { ackEvery = 500 } }");
         cluster.awaitAsk(1, "node2:recorder-1", "{\"task\":\"stats\"}");

@@ -21,6 +21,10 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     final JettyTransport transport;
     final Queue<Delivery> delivered = new ConcurrentLinkedQueue<>();
     final Queue<String> undeliverable = new ConcurrentLinkedQueue<>();
+    /** When set, each delivery waits for it to open (a registry that is slow to take a batch). */
+    volatile java.util.concurrent.CountDownLatch holdDeliveries;
+    /** Opened by the first delivery that waits on {@link #holdDeliveries}. */
+    final java.util.concurrent.CountDownLatch deliveryHeld = new java.util.concurrent.CountDownLatch(1);
     /** Thrown by the next onUndeliverable, once, when set: a registry that fails in the transport's agent. */
     volatile Error failNextUndeliverable;
 
@@ -36,6 +40,15 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
 
     @Override
     public boolean onEnvelope(final String fromNode, final WireEnvelope envelope) {
+        final java.util.concurrent.CountDownLatch hold = holdDeliveries;
+        if (hold != null) {
+            deliveryHeld.countDown();
+            try {
+                hold.await();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         delivered.add(new Delivery(fromNode, envelope));
         return true;
     }
