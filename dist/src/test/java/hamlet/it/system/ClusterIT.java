@@ -154,22 +154,32 @@ class ClusterIT {
     @Order(4)
     void shouldCloseOnlyTheConnectionThatBreaksTheProtocolAndGoOnServingPeers() throws Exception {
         final URI transport = URI.create("ws://127.0.0.1:" + transportPorts[0] + "/hamlet");
+        final long dialsBefore = node(1).get("/api/transport").at("counters", "dials").getAsLong();
         final byte[] noise = new byte[256];
         new Random(7).nextBytes(noise);
 
         assertClosedWithPolicyViolation(transport, ws -> ws.sendBinary(ByteBuffer.wrap(noise), true));
         assertClosedWithPolicyViolation(transport, ws -> ws.sendText("{\"hello\": \"there\"}", true));
-        // The right magic and version, then a data frame where the handshake must come first.
+        // The right magic and version (2), then a data frame where the handshake must come first.
         assertClosedWithPolicyViolation(transport,
-            ws -> ws.sendBinary(ByteBuffer.wrap(new byte[] {0x48, 0x4D, 1, 2, 0, 0, 0, 0}), true));
+            ws -> ws.sendBinary(ByteBuffer.wrap(new byte[] {0x48, 0x4D, 2, 2, 0, 0, 0, 0}), true));
+        // The previous protocol version, 1: refused, not decoded.
+        assertClosedWithPolicyViolation(transport,
+            ws -> ws.sendBinary(ByteBuffer.wrap(new byte[] {0x48, 0x4D, 1, 1, 0, 0, 0, 0}), true));
         // A well-formed header on a frame over hamlet.transport.max-frame (4 MiB by default): "message too big".
-        final ByteBuffer huge = ByteBuffer.allocate(5 * 1024 * 1024).put(new byte[] {0x48, 0x4D, 1, 2}).rewind();
+        final ByteBuffer huge = ByteBuffer.allocate(5 * 1024 * 1024).put(new byte[] {0x48, 0x4D, 2, 1}).rewind();
         final Closed oversize = closedAfter(transport, ws -> ws.sendBinary(huge, true));
         assertEquals(1009, oversize.code(), oversize.toString());
 
         assertEquals(200, node(1).get("/api/node").status(), "node1 goes on");
         final NodeProcess.Reply reply = awaitAsk("node2:echo", "\"still linked\"");
         assertEquals("still linked", reply.at("reply").getAsString(), "node1 still serves its peers");
+        // And its links never dropped: node1 dials node2 and node3, and would have dialed again after a drop.
+        final NodeProcess.Reply links = node(1).get("/api/transport");
+        assertEquals(dialsBefore, links.at("counters", "dials").getAsLong(), links.body());
+        for (final JsonElement peer : links.at("peers").getAsJsonArray()) {
+            assertEquals("UP", peer.getAsJsonObject().get("state").getAsString(), links.body());
+        }
     }
 
     /** What the node said when it closed the raw connection. */
