@@ -38,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,9 +72,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
     private final Map<Reason, AtomicLong> rejected = new EnumMap<>(Reason.class);
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
-    private final AtomicInteger openConnections = new AtomicInteger();
-    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    private final Set<WebSocketEndpoint> open = ConcurrentHashMap.newKeySet();
+    private final Connections connections = new Connections();
     private final ExecutorService writers;
     private final ScheduledExecutorService agent;
     private final Executor safeWriter;
@@ -95,7 +94,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     // Owned by the agent thread.
     private final Dialer dialer;
     private final Set<WebSocketEndpoint> pending = new HashSet<>();
-    private final Map<String, List<byte[]>> controlForUrl = new TreeMap<>();
+    private final ControlWaiting controlWaiting = new ControlWaiting(MAX_CONTROL_PER_URL);
     private long nextBindNs;
 
     // Guarded by this (start, stop, bind; never held while calling out of the transport).
@@ -194,7 +193,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         agent.scheduleWithFixedDelay(guarded("tick", this::tick), tickNs, tickNs, TimeUnit.NANOSECONDS);
     }
 
-    private void limits(final java.util.function.LongConsumer message, final java.util.function.LongConsumer frame) {
+    private void limits(final LongConsumer message, final LongConsumer frame) {
         message.accept(settings.maxFrameBytes());
         frame.accept(settings.maxFrameBytes());
     }
@@ -328,7 +327,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      */
     void pauseListener() {
         paused = true;
-        for (final WebSocketEndpoint endpoint : open) {
+        for (final WebSocketEndpoint endpoint : connections.all()) {
             endpoint.disconnect();
         }
     }
@@ -486,7 +485,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         all.put("acks.refused", acksRefused);
         all.merge("control.dropped", controlDropped, Long::sum);
         all.put("outbox.bytes", budget.used());
-        all.put("connections.open", (long) openConnections.get());
+        all.put("connections.open", (long) connections.count());
         all.put("peers", (long) links.size());
         all.put("dial.targets", (long) dialTargets);
         return all;
@@ -560,20 +559,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             count("control.dropped");
             return;
         }
-        final List<byte[]> queued = controlForUrl.computeIfAbsent(url, u -> new ArrayList<>());
-        if (queued.size() >= MAX_CONTROL_PER_URL || controlForUrl.size() > settings.maxUnknownPeers()) {
+        if (!controlWaiting.add(url, new ControlWaiting.Message(channel, payload), settings.maxUnknownPeers())) {
             count("control.dropped");
-            return;
         }
-        queued.add(controlFrame(channel, payload));
-    }
-
-    /** Kept as channel byte + payload until the link is up. */
-    private static byte[] controlFrame(final int channel, final byte[] payload) {
-        final byte[] kept = new byte[payload.length + 1];
-        kept[0] = (byte) channel;
-        System.arraycopy(payload, 0, kept, 1, payload.length);
-        return kept;
     }
 
     @Override
@@ -669,19 +657,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      * @return {@code null} when it may go on, else why not
      */
     String opened(final WebSocketEndpoint endpoint) {
-        final TransportSettings s = settings;
-        final AtomicInteger fromHost = perAddress.computeIfAbsent(endpoint.remoteHost(), h -> new AtomicInteger());
-        final int total = openConnections.incrementAndGet();
-        final int here = fromHost.incrementAndGet();
-        open.add(endpoint);
-        if (!endpoint.isDialed()) {
-            if (total > s.maxConnections()) {
-                return "more than " + s.maxConnections() + " connections (hamlet.transport.max-connections)";
-            }
-            if (here > s.maxConnectionsPerAddress()) {
-                return "more than " + s.maxConnectionsPerAddress() + " connections from " + endpoint.remoteHost()
-                    + " (hamlet.transport.max-connections-per-address)";
-            }
+        final String refused = connections.opened(endpoint, settings);
+        if (refused != null) {
+            return refused;
         }
         onAgent("opened", () -> {
             if (!endpoint.handshakeDone()) {
@@ -764,15 +742,8 @@ public final class JettyTransport implements Transport, PeerLink.Context {
 
     /** Agent: control messages that waited for this link's URL. */
     private void flushControl(final PeerLink link) {
-        final String url = link.url();
-        final List<byte[]> queued = url == null ? null : controlForUrl.remove(url);
-        if (queued == null) {
-            return;
-        }
-        for (final byte[] kept : queued) {
-            final byte[] payload = new byte[kept.length - 1];
-            System.arraycopy(kept, 1, payload, 0, payload.length);
-            if (link.offerControl(kept[0] & 0xFF, payload)) {
+        for (final ControlWaiting.Message m : controlWaiting.take(link.url())) {
+            if (link.offerControl(m.channel(), m.payload())) {
                 count("control.sent");
             }
         }
@@ -827,13 +798,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     }
 
     void closed(final WebSocketEndpoint endpoint, final String reason) {
-        if (open.remove(endpoint)) {
-            openConnections.decrementAndGet();
-            final AtomicInteger fromHost = perAddress.get(endpoint.remoteHost());
-            if (fromHost != null && fromHost.decrementAndGet() <= 0) {
-                perAddress.remove(endpoint.remoteHost(), fromHost);
-            }
-        }
+        connections.closed(endpoint);
         final PeerLink link = endpoint.link();
         if (link != null && link.session() == endpoint) {
             LOG.info("[{}] link to {} down: {}", settings.nodeId(), link.nodeId(), reason);
@@ -895,6 +860,10 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             for (final Dialer.Target target : dialer.due(nowNs, this::isLinked)) {
                 guarded("dial " + target.url(), () -> dial(target, nowNs)).run();
             }
+        }
+        final int dropped = controlWaiting.retain(url -> dialer.target(url) != null);
+        if (dropped > 0) {
+            counters.computeIfAbsent("control.dropped", k -> new AtomicLong()).addAndGet(dropped);
         }
         publishDialing();
     }

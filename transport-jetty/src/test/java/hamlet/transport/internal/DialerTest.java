@@ -1,0 +1,81 @@
+package hamlet.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The dialer as a plain state machine: no sockets, time passed in by hand. */
+class DialerTest {
+    private static final String SEED = "ws://127.0.0.1:7701/hamlet";
+    private final Set<String> linked = new HashSet<>();
+    private long nowNs = 1_000_000_000L;
+
+    private Dialer dialer(final int maxUnknown, final String... seeds) {
+        final TransportSettings t = TransportSettings.localTest("node-a", 0, List.of(seeds),
+            TransportSettings.DEFAULT_OUTBOX_MAX_BYTES, TransportSettings.DEFAULT_NODE_OUTBOX_MAX_BYTES, 256, 8,
+            false, maxUnknown);
+        return new Dialer(t, () -> 0.5);
+    }
+
+    private List<String> due(final Dialer d) {
+        final List<String> urls = new ArrayList<>();
+        for (final Dialer.Target t : d.due(nowNs, linked::contains)) {
+            urls.add(t.url());
+        }
+        return urls;
+    }
+
+    @Test
+    void shouldDialSeedsUntilLinkedAndBackOffAfterAFailure() {
+        final Dialer d = dialer(4, SEED);
+        assertEquals(List.of(SEED), due(d));
+        assertEquals(List.of(), due(d), "one dial at a time per URL");
+        d.ended(d.target(SEED), nowNs);
+        assertEquals(List.of(), due(d), "waits out its backoff");
+        nowNs += 1_000_000_000L;
+        assertEquals(List.of(SEED), due(d));
+        d.linked(d.target(SEED), "node-b");
+        linked.add("node-b");
+        nowNs += 10_000_000_000L;
+        assertEquals(List.of(), due(d), "a linked node is not dialed");
+        assertTrue(d.isSeedNode("node-b"));
+    }
+
+    @Test
+    void shouldNeverDialItsOwnUrlAgain() {
+        final Dialer d = dialer(4, SEED);
+        assertEquals(List.of(SEED), due(d));
+        d.self(d.target(SEED));
+        nowNs += 60_000_000_000L;
+        assertEquals(List.of(), due(d));
+    }
+
+    @Test
+    void shouldBoundUrlsFromHandshakesDroppingTheOldestUnlinked() {
+        final Dialer d = dialer(2, SEED);
+        assertTrue(d.learn("ghost-1", "ws://127.0.0.1:1/hamlet", linked::contains));
+        assertTrue(d.learn("ghost-2", "ws://127.0.0.1:2/hamlet", linked::contains));
+        assertTrue(d.learn("ghost-3", "ws://127.0.0.1:3/hamlet", linked::contains), "the oldest unlinked makes room");
+        assertEquals(3, d.all().size(), "the seed and two unverified URLs");
+        linked.add("ghost-2");
+        linked.add("ghost-3");
+        assertFalse(d.learn("ghost-4", "ws://127.0.0.1:4/hamlet", linked::contains), "no room: all are linked");
+        d.forgetNode("ghost-2");
+        assertTrue(d.learn("ghost-4", "ws://127.0.0.1:4/hamlet", linked::contains));
+    }
+
+    @Test
+    void shouldTakeNewSeedsAtOnceAndDropRemovedOnesThatNeverAnswered() {
+        final Dialer d = dialer(4, SEED);
+        d.seeds(List.of("ws://127.0.0.1:7702/hamlet"));
+        assertEquals(List.of("ws://127.0.0.1:7702/hamlet"), due(d));
+        assertEquals(1, d.all().size(), "the old seed, never answered, is gone");
+    }
+}
