@@ -31,9 +31,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Hot swap. When the versions of its behaviour change, the system asks the cell to look again
  * ({@link #requestSwapCheck}); its next turn, before any message, brings the instance in line with the best
  * registered version (see {@link #converge}): swapped to it with its snapshot restored, or suspended with the
- * snapshot held when no version is left. A swap does not hold the dispatcher thread: the turn takes the snapshot,
- * hands the new version's code to the {@link SwapCoordinator} and ends; the actor waits, taking messages into its
- * mailbox and handling none, until a later turn takes the new instance or rolls back. A suspended cell likewise
+ * snapshot held when no version is left. A swap does not hold the dispatcher thread. The turn first asks the
+ * {@link SwapCoordinator} for a slot; without one the actor goes on handling messages on its old version until
+ * {@link #slotGranted} wakes it. With one, the turn takes the snapshot, hands the new version's code to the
+ * coordinator (a swap thread is free for it at once) and ends; the actor waits, taking messages into its mailbox and
+ * handling none, until a later turn takes the new instance or rolls back. A suspended cell likewise
  * keeps taking messages into its bounded mailbox and handles none. The instance and its registration change only on
  * the turn, so each message sees one version, whole.
  */
@@ -75,6 +77,8 @@ final class ActorCell extends ForkJoinTask<Void> {
     private volatile Registration runningView;
     /** True while a swap is in flight: the messages wait, so their arrival need not wake the actor. */
     private volatile boolean swapping;
+    /** Set by the swap coordinator when this actor's wait for a swap slot is over; cleared by the turn. */
+    private volatile boolean slotGranted;
 
     // Owned by the thread running the turn.
     private Actor actor;
@@ -169,6 +173,20 @@ final class ActorCell extends ForkJoinTask<Void> {
             host.dispatcher().runFirst(firstTurn);
         }
         // Else a turn is queued or running: it, or its afterTurn, sees the swap over.
+    }
+
+    /**
+     * The actor's turn to swap has come (a slot is free for it, or its target version broke): its next turn runs
+     * ahead of the queued ones, handles a few messages and takes its snapshot. From a swap thread or the swap
+     * coordinator's caller.
+     */
+    void slotGranted() {
+        slotGranted = true;
+        swapCheck = true;
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+            host.dispatcher().runFirst(firstTurn);
+        }
+        // Else a turn is queued or running: its end sees the grant and queues the next one first.
     }
 
     /** The versions of this actor's behaviour changed: bring the instance in line on the next turn. Any thread. */
@@ -282,7 +300,7 @@ final class ActorCell extends ForkJoinTask<Void> {
     /** Queues the next turn: first when it ends a swap (the actor waited already), else behind the others. */
     private void again() {
         final SwapAttempt inFlight = swap;
-        if (inFlight != null && inFlight.isDone()) {
+        if (inFlight != null && inFlight.isDone() || inFlight == null && slotGranted) {
             host.dispatcher().runFirst(firstTurn);
         } else {
             host.dispatcher().reschedule(this);
@@ -320,6 +338,10 @@ final class ActorCell extends ForkJoinTask<Void> {
             int limit = host.settings().throughput();
             if (swap != null && swap.isDone() && !stopRequested) {
                 endSwap();
+                limit = Math.min(limit, FIRST_TURN_MESSAGES);
+            } else if (slotGranted) {
+                // Run first, ahead of the others: a short turn, then the snapshot at its end.
+                slotGranted = false;
                 limit = Math.min(limit, FIRST_TURN_MESSAGES);
             }
             // An actor with messages to handle swaps after them, at this turn's end: its pause then holds no
@@ -467,6 +489,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         stoppedBecause = because;
         state = ActorInfo.State.STOPPED;
         host.retire(this);
+        host.swaps().release(this);
         if (swap != null) {
             dropSwap("stopped during its swap (" + because + ")");
         }
@@ -507,12 +530,18 @@ final class ActorCell extends ForkJoinTask<Void> {
         final Registration from = running;
         final boolean fromAlive = from != null && host.isRegistered(from);
         if (target == from && (from == null || fromAlive)) {
+            host.swaps().release(this);
             return;
         }
         final String name = spec.behavior();
         if (target == null) {
+            host.swaps().release(this);
             suspend(takeSnapshot());
             host.swapOutcome(name, spec.name(), null);
+            return;
+        }
+        if (!host.swaps().reserve(this, target)) {
+            // No slot yet: the old version goes on handling messages until slotGranted wakes this actor.
             return;
         }
         final JsonElement kept;
@@ -520,6 +549,7 @@ final class ActorCell extends ForkJoinTask<Void> {
             try {
                 kept = copyOf(actor.snapshot());
             } catch (final Throwable t) {
+                host.swaps().release(this);
                 refuse(from, fromAlive, null, "snapshot of version " + from.version() + " failed: " + oneLine(t),
                     false);
                 return;

@@ -7,8 +7,12 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -28,10 +32,13 @@ import java.util.function.LongSupplier;
  * <li><b>Threads.</b> At most {@code threads} swap threads take attempts, first come first served. A thread exists
  * only while attempts wait. Each is made clean ({@link CleanThreads}, no inherited thread locals) and gets the
  * registry's loader back after each attempt, so none pins a behaviour's class loader.</li>
- * <li><b>Queue.</b> An actor has at most one attempt at a time, so the queue holds at most one per actor of the node
- * and is never full: an attempt that finds every swap thread busy waits, its actor paused, rather than being
- * refused (a refusal after the old version went away would leave the actor suspended with no reason to retry).
- * The swap timeout counts from when a thread takes the attempt, so waiting in the queue never fails a swap.</li>
+ * <li><b>Slots.</b> At most {@value #SLOTS_PER_THREAD} attempts per swap thread are in flight at once (granted,
+ * queued or running). An actor asks for a slot ({@link #reserve}) before it takes its snapshot; without one it
+ * keeps handling messages on its old version, and is woken ({@link ActorCell#slotGranted()}) when a slot frees,
+ * first come first served. So an actor that stops to swap waits behind a few attempts, not behind every actor of
+ * the behaviour (that wait, in a queue of a thousand, was most of the pause's p99), and the swap's share of the CPU
+ * stays bounded. None is refused for want of room (a refusal after the old version went away would leave the actor
+ * suspended with no reason to retry). The swap timeout counts from when a thread takes the attempt.</li>
  * <li><b>Deadlines.</b> Checked against the node's nano clock (injected) by a ticker thread that runs only while
  * attempts run. An attempt past its deadline is given up: its actor rolls back at once, and its thread is
  * interrupted and counted as hung until the version's code returns (Java cannot kill it); a new thread may replace
@@ -48,6 +55,13 @@ import java.util.function.LongSupplier;
 final class SwapCoordinator {
     /** Swap threads taking attempts: a swap is mostly waiting on behaviour code, not CPU, yet must not crowd it. */
     static final int THREADS = 2;
+    /**
+     * Attempts in flight (granted, queued, running) per swap thread. An actor granted a slot while its turn is queued
+     * reaches it only after a round of the dispatcher (about 15 ms with a thousand busy actors on 2 threads), so
+     * slots are granted ahead: enough that the swap threads rarely idle, few enough that an actor that stopped to
+     * swap waits behind at most this many attempts of a few tens of microseconds each.
+     */
+    static final int SLOTS_PER_THREAD = 16;
     /** Live swap threads at most, hung ones included: room for a few broken versions' hung threads. */
     static final int MAX_THREADS = 4 * THREADS;
     private static final Logger LOG = LoggerFactory.getLogger(SwapCoordinator.class);
@@ -73,6 +87,12 @@ final class SwapCoordinator {
     private final List<SwapAttempt> running = new ArrayList<>();
     /** Broken versions and why; an entry goes when its registration does. */
     private final Map<Registration, String> broken = new HashMap<>();
+    /** Cells granted a slot that have not submitted yet: each counts as an attempt in flight. */
+    private final Set<ActorCell> holders = new HashSet<>();
+    /** Cells waiting for a slot, first come first served, with the version each was to move to. */
+    private final LinkedHashMap<ActorCell, Registration> waiting = new LinkedHashMap<>();
+    /** Waiting cells whose version broke, to wake (without a slot) once the lock is let go. */
+    private final List<ActorCell> brokenWaiters = new ArrayList<>();
     /** Threads taking attempts (not given up). */
     private int working;
     /** Threads whose attempt was given up, still inside the version's code. */
@@ -102,28 +122,76 @@ final class SwapCoordinator {
     }
 
     /**
+     * Asks for a slot before an actor stops to swap: at most {@code threads} attempts are in flight (granted, queued
+     * or running), so that an actor that stops finds a swap thread free at once, and an actor without a slot keeps
+     * handling messages on its old version instead of waiting paused in a queue. A cell refused now is woken by
+     * {@link ActorCell#slotGranted()} when its turn comes (or when its version breaks, to be refused without a
+     * slot). From the actor's turn.
+     *
+     * @param cell the actor
+     * @param target the version it is to move to
+     * @return whether it may take its snapshot and {@link #submit} now (also when the version is broken or the node
+     *     stops: the submit then refuses at once)
+     */
+    boolean reserve(final ActorCell cell, final Registration target) {
+        synchronized (lock) {
+            if (closed || broken.containsKey(target) || holders.contains(cell)) {
+                return true;
+            }
+            if (waiting.isEmpty() && inFlight() < slots()) {
+                holders.add(cell);
+                return true;
+            }
+            waiting.put(cell, target);
+            return false;
+        }
+    }
+
+    /**
+     * Gives back a cell's slot, or its place in the wait for one: it stops, or found nothing to swap. From the
+     * actor's turn.
+     *
+     * @param cell the actor
+     */
+    void release(final ActorCell cell) {
+        final List<ActorCell> granted;
+        synchronized (lock) {
+            if (!holders.remove(cell) && waiting.remove(cell) == null) {
+                return;
+            }
+            granted = grants();
+        }
+        wake(granted);
+    }
+
+    /**
      * Queues an attempt, or finishes it at once as failed when its version is broken or the node is stopping (the
      * caller then sees {@link SwapAttempt#isDone()}). From the actor's turn.
      *
      * @param attempt the attempt, QUEUED
      */
     void submit(final SwapAttempt attempt) {
-        final int start;
+        int start = 0;
+        final List<ActorCell> granted;
         synchronized (lock) {
+            // The slot the cell held becomes this attempt's place in the queue.
+            holders.remove(attempt.cell);
+            waiting.remove(attempt.cell);
             final String refused = closed ? "the node is stopping" : broken.get(attempt.target);
             if (refused != null) {
                 attempt.state = SwapAttempt.State.DONE;
                 attempt.finish(null, refused, !closed);
-                return;
+            } else {
+                queue.addLast(attempt);
+                start = workersToStart();
+                if (starved()) {
+                    giveUp(attempt, starvedReason(), new ArrayList<>());
+                }
             }
-            queue.addLast(attempt);
-            start = workersToStart();
-            if (attempt.state == SwapAttempt.State.QUEUED && starved()) {
-                giveUp(attempt, starvedReason(), new ArrayList<>());
-                return;
-            }
+            granted = grants();
         }
         startWorkers(start);
+        wake(granted);
     }
 
     /**
@@ -135,14 +203,17 @@ final class SwapCoordinator {
      */
     boolean abandon(final SwapAttempt attempt, final String why) {
         final int start;
+        final List<ActorCell> granted;
         synchronized (lock) {
             if (attempt.state == SwapAttempt.State.DONE) {
                 return true;
             }
             giveUp(attempt, why, new ArrayList<>());
             start = workersToStart();
+            granted = grants();
         }
         startWorkers(start);
+        wake(granted);
         return false;
     }
 
@@ -184,6 +255,7 @@ final class SwapCoordinator {
     boolean tick(final long nowNs) {
         final List<SwapAttempt> woken = new ArrayList<>();
         final List<String[]> breaks = new ArrayList<>();
+        final List<ActorCell> granted;
         final int start;
         final boolean more;
         synchronized (lock) {
@@ -210,12 +282,14 @@ final class SwapCoordinator {
             if (!more) {
                 ticking = false;
             }
+            granted = grants();
         }
         for (final String[] broke : breaks) {
             tally.broken(broke[0], broke[1], broke[2]);
         }
         woken.forEach(attempt -> attempt.cell.swapOver());
         startWorkers(start);
+        wake(granted);
         return more;
     }
 
@@ -224,6 +298,9 @@ final class SwapCoordinator {
         synchronized (lock) {
             closed = true;
             lock.notifyAll();
+            // Their cells stop with the node; a later turn that asks again is told to go on at once.
+            waiting.clear();
+            holders.clear();
             final List<SwapAttempt> left = new ArrayList<>(queue);
             left.addAll(running);
             for (final SwapAttempt attempt : left) {
@@ -233,6 +310,34 @@ final class SwapCoordinator {
     }
 
     // ---- under the lock ----
+
+    /** @return how many attempts may be in flight */
+    private int slots() {
+        return threads * SLOTS_PER_THREAD;
+    }
+
+    /** @return attempts in flight: slots granted and not yet used, queued attempts, running ones (not given up) */
+    private int inFlight() {
+        return holders.size() + queue.size() + running.size();
+    }
+
+    /**
+     * Grants the free slots to the cells waiting longest.
+     *
+     * @return the cells to wake once the lock is let go, with those whose version broke
+     */
+    private List<ActorCell> grants() {
+        final List<ActorCell> granted = new ArrayList<>(brokenWaiters);
+        brokenWaiters.clear();
+        final Iterator<ActorCell> next = waiting.keySet().iterator();
+        while (next.hasNext() && inFlight() < slots() && !closed) {
+            final ActorCell cell = next.next();
+            next.remove();
+            holders.add(cell);
+            granted.add(cell);
+        }
+        return granted;
+    }
 
     /** Ends an attempt that is not done: out of the queue, or its thread counted hung and interrupted. */
     private void giveUp(final SwapAttempt attempt, final String why, final List<SwapAttempt> woken) {
@@ -280,6 +385,15 @@ final class SwapCoordinator {
         }
         for (final SwapAttempt attempt : rest) {
             giveUp(attempt, reason, true, woken);
+        }
+        // Cells still waiting for a slot to move to it are told now, without one: their submit is refused at once.
+        final Iterator<Map.Entry<ActorCell, Registration>> waiters = waiting.entrySet().iterator();
+        while (waiters.hasNext()) {
+            final Map.Entry<ActorCell, Registration> waiter = waiters.next();
+            if (waiter.getValue() == target) {
+                waiters.remove();
+                brokenWaiters.add(waiter.getKey());
+            }
         }
         LOG.warn("[{}] behaviour {} {} is broken: the swap of {} timed out; {} other pending swaps to it roll back "
             + "now, and no more are tried until it is registered again", nodeId, target.name(), target.version(),
@@ -366,6 +480,12 @@ final class SwapCoordinator {
 
     // ---- outside the lock ----
 
+    private static void wake(final List<ActorCell> granted) {
+        for (final ActorCell cell : granted) {
+            cell.slotGranted();
+        }
+    }
+
     private void startWorkers(final int count) {
         for (int i = 0; i < count; i++) {
             final Worker worker = new Worker();
@@ -413,6 +533,7 @@ final class SwapCoordinator {
             Thread.currentThread().setContextClassLoader(loader);
         }
         final boolean late;
+        final List<ActorCell> granted;
         synchronized (lock) {
             late = attempt.state == SwapAttempt.State.DONE;
             if (!late) {
@@ -424,11 +545,14 @@ final class SwapCoordinator {
             }
             // An interrupt meant for this attempt must not reach the next one.
             Thread.interrupted();
+            granted = grants();
         }
         if (!late) {
             attempt.cell.swapOver();
+            wake(granted);
             return;
         }
+        wake(granted);
         if (started) {
             try {
                 made.onStop(attempt.context);

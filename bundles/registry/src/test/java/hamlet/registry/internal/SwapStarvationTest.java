@@ -176,4 +176,44 @@ class SwapStarvationTest {
             release.countDown();
         }
     }
+
+    /**
+     * Item 12's pause: an actor stops (takes its snapshot) only once a swap slot is free for it. The actors beyond
+     * the slots keep handling messages on their old version while the first swaps hang. On the previous code every
+     * actor took its snapshot at its first turn and then waited, paused, in the swap queue.
+     */
+    @Test
+    void shouldKeepActorsBeyondTheSwapSlotsHandlingMessagesOnTheirOldVersion() {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger entered = new AtomicInteger();
+        final AtomicInteger stopped = new AtomicInteger();
+        final AtomicInteger snapshots = new AtomicInteger();
+        final int slots = SwapCoordinator.THREADS * SwapCoordinator.SLOTS_PER_THREAD;
+        final int actors = slots + 8;
+        try (TestNode node = new TestNode("hamlet.node.id = slots\nhamlet.registry.swap.timeout = 5s")) {
+            node.system.registerBehavior("slow", spec -> new HotSwapTest.Counter("1.0.0") {
+                @Override
+                public JsonElement snapshot() {
+                    snapshots.incrementAndGet();
+                    return super.snapshot();
+                }
+            }, "1.0.0", null);
+            for (int i = 0; i < actors; i++) {
+                node.system.spawn("slow", "s" + i);
+            }
+            node.system.registerBehavior("slow", hanging(release, entered, stopped), "2.0.0", null);
+            awaitTrue("the swap threads hang in restore", () -> entered.get() == SwapCoordinator.THREADS);
+            for (int i = 0; i < actors; i++) {
+                node.system.ref("s" + i).tell(1L);
+            }
+
+            awaitTrue("the actors without a slot handle their message on version 1.0.0", () -> node.system.actors()
+                .stream().filter(info -> info.processed() == 1 && "1.0.0".equals(info.behaviorVersion()))
+                .count() >= actors - slots);
+            assertTrue(snapshots.get() <= slots, "no more actors stopped to swap than slots: " + snapshots.get());
+            assertEquals(SwapCoordinator.THREADS, entered.get(), "no more swaps begun than swap threads");
+        } finally {
+            release.countDown();
+        }
+    }
 }
