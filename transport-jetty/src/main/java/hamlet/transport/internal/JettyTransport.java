@@ -176,6 +176,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         // Peers dial back the configured port, whether or not it is bound yet.
         own = new Handshake(settings.cluster(), settings.nodeId(), uid, settings.ownUrl(advertisedPort));
         client = new WebSocketClient();
+        // Against a host whose packets are dropped (a pulled cable) a dial would wait for TCP's own timeout; the
+        // handshake timeout bounds it, so that the backoff, not the kernel, decides when to try again.
+        client.getHttpClient().setConnectTimeout(TimeUnit.NANOSECONDS.toMillis(settings.handshakeTimeoutNs()));
         limits(client::setMaxBinaryMessageSize, client::setMaxFrameSize);
         client.setMaxTextMessageSize(MAX_TEXT_BYTES);
         client.setIdleTimeout(jettyIdleTimeout());

@@ -25,6 +25,16 @@ public interface LinkSession {
      */
     void close(String reason);
 
+    /**
+     * Drops the connection after saying why, without waiting for the peer's answer: for a peer that is silent or
+     * whose writes fail, whose answer may never come (the socket would otherwise linger until an idle timeout).
+     *
+     * @param reason why, a short sentence
+     */
+    default void abort(final String reason) {
+        close(reason);
+    }
+
     /** @return the node id of the side that dialed this connection */
     String dialer();
 

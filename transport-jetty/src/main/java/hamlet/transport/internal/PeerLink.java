@@ -422,7 +422,7 @@ public final class PeerLink {
             }
         }
         if (failure != null) {
-            target.close("write failed");
+            target.abort("write failed");
             detach(target, "write failed: " + failure);
             context.connectionLost(this, "write failed: " + failure);
             return;
@@ -671,7 +671,7 @@ public final class PeerLink {
         if (silent != null) {
             final String reason = "silent for more than " + Duration.ofNanos(settings.silenceTimeoutNs()).toMillis()
                 + "ms (hamlet.transport.silence-timeout)";
-            silent.close(reason);
+            silent.abort(reason);
             detach(silent, reason);
             context.connectionLost(this, reason);
         }

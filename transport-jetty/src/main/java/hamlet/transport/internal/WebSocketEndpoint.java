@@ -326,6 +326,11 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
         closeWith(StatusCode.NORMAL, reason);
     }
 
+    @Override
+    public void abort(final String reason) {
+        closeHard(StatusCode.SHUTDOWN, reason);
+    }
+
     void closeWith(final int code, final String reason) {
         final Session s = session;
         if (s != null && s.isOpen()) {

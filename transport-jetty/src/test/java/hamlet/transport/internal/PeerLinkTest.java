@@ -71,6 +71,11 @@ class PeerLinkTest {
         }
 
         @Override
+        public void abort(final String reason) {
+            closedWith = "aborted: " + reason;
+        }
+
+        @Override
         public String dialer() {
             return dialer;
         }
@@ -289,7 +294,8 @@ class PeerLinkTest {
         nowNs += Duration.ofMillis(200).toNanos();
         link.doWork(nowNs);
         assertNotNull(s.closedWith);
-        assertTrue(s.closedWith.contains("silence-timeout"), s.closedWith);
+        assertTrue(s.closedWith.startsWith("aborted: ") && s.closedWith.contains("silence-timeout"),
+            "a silent peer's answer to a close may never come: dropped, not closed politely: " + s.closedWith);
         assertFalse(link.isUp());
     }
 
