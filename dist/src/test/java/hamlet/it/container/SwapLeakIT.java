@@ -57,8 +57,16 @@ public class SwapLeakIT extends ContainerTestSupport {
         }
         final long[] sent = new long[COUNTERS];
         final AtomicBoolean go = new AtomicBoolean(true);
+        final AtomicBoolean hold = new AtomicBoolean();
+        final AtomicBoolean holding = new AtomicBoolean();
         final Thread traffic = new Thread(() -> {
             while (go.get()) {
+                // Held while the heap is measured, so that what waits in mailboxes is not taken for a leak.
+                holding.set(hold.get());
+                if (holding.get()) {
+                    LockSupport.parkNanos(1_000_000L);
+                    continue;
+                }
                 for (int i = 0; i < COUNTERS; i++) {
                     counters.get(i).tell("tick");
                     sent[i]++;
@@ -78,10 +86,10 @@ public class SwapLeakIT extends ContainerTestSupport {
                 final String location = HotSwapIT.example("hamlet-example-counter-v2.jar").toURI() + "#" + swap;
                 swapUpAndDown(location, loaders);
                 if (swap + 1 == 10) {
-                    heapAt10 = usedHeapAfterGc();
+                    heapAt10 = quietHeapAfterGc(hold, holding);
                 }
             }
-            heapAt50 = usedHeapAfterGc();
+            heapAt50 = quietHeapAfterGc(hold, holding);
         } finally {
             go.set(false);
             traffic.join();
@@ -156,6 +164,18 @@ public class SwapLeakIT extends ContainerTestSupport {
                     .filter(java.util.Objects::nonNull).findFirst().orElse(null) + "; " + diagnosis.get());
             }
             LockSupport.parkNanos(100_000_000L);
+        }
+    }
+
+    /** Holds the traffic, waits until every mailbox is empty, measures, and lets the traffic go on. */
+    private long quietHeapAfterGc(final AtomicBoolean hold, final AtomicBoolean holding) {
+        hold.set(true);
+        try {
+            awaitTrue("the traffic held and every mailbox empty", () -> holding.get()
+                && system.actors().stream().allMatch(info -> info.mailboxSize() == 0));
+            return usedHeapAfterGc();
+        } finally {
+            hold.set(false);
         }
     }
 

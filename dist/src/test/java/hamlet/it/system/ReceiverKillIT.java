@@ -124,10 +124,9 @@ class ReceiverKillIT {
         assertTrue(lostOrHandledByTheOld <= WINDOW, "lost at most what was in flight at the kill: " + seen);
         assertTrue(run.get("received").getAsLong() >= COUNT - bufferedUpTo, seen);
 
-        final List<Long> incarnations = incarnationsOfNode2(cluster.node(1).stderr());
-        assertTrue(incarnations.size() >= 2, "node1 linked to node2 twice: " + incarnations);
-        assertNotEquals(incarnations.get(0), incarnations.get(incarnations.size() - 1),
-            "the restarted node2 is a new incarnation");
+        final List<String> uids = uidsOfNode2(cluster.node(1).stderr());
+        assertTrue(uids.size() >= 2, "node1 linked to node2 twice: " + uids);
+        assertNotEquals(uids.get(0), uids.get(uids.size() - 1), "the restarted node2 has a new uid");
         System.out.println("kill -9 of the receiver: " + seen.replace('\n', ' '));
     }
 
@@ -148,11 +147,11 @@ class ReceiverKillIT {
         return sum;
     }
 
-    private static List<Long> incarnationsOfNode2(final String log) {
-        final List<Long> found = new ArrayList<>();
-        final Matcher m = Pattern.compile("link to node2 up \\([^)]*incarnation (\\d+)\\)").matcher(log);
+    private static List<String> uidsOfNode2(final String log) {
+        final List<String> found = new ArrayList<>();
+        final Matcher m = Pattern.compile("link to node2 up \\([^)]*uid ([0-9a-f]+)\\)").matcher(log);
         while (m.find()) {
-            found.add(Long.parseLong(m.group(1)));
+            found.add(m.group(1));
         }
         return found;
     }

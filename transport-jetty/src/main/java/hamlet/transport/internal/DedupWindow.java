@@ -1,7 +1,7 @@
 package hamlet.transport.internal;
 
 /**
- * Exact duplicate detection for the sequence numbers of one sender incarnation, in bounded memory: the highest
+ * Exact duplicate detection for the sequence numbers of one run (uid) of a sender, in bounded memory: the highest
  * sequence accepted, plus one bit for each of the {@code size} sequences just below it. A sequence above the highest
  * is new; one inside the window is new unless its bit is set; one below the window is treated as a duplicate (the
  * sender resends from its oldest unacknowledged envelope, which is never further back than the window once acks

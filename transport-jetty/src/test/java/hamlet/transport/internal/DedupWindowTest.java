@@ -13,7 +13,7 @@ import java.util.Random;
 
 class DedupWindowTest {
     @Test
-    void shouldDropDuplicateEnvelopeFromSameIncarnation() {
+    void shouldDropDuplicateEnvelopeFromSameUid() {
         final DedupWindow w = new DedupWindow(64);
         assertEquals(NEW, w.accept(1));
         assertEquals(NEW, w.accept(2));

@@ -300,7 +300,7 @@ class PeerLinkTest {
     }
 
     @Test
-    void shouldDropDuplicateEnvelopeFromSameIncarnationAndStartOverForANewOne() {
+    void shouldDropDuplicateEnvelopeFromSameUidAndStartOverForANewOne() {
         final PeerLink link = link();
         final FakeSession s = new FakeSession("node-a");
         link.attach(s, 5, false);
@@ -313,7 +313,7 @@ class PeerLinkTest {
         final FakeSession restarted = new FakeSession("node-b");
         assertNull(link.attach(restarted, 6, false));
         deliver(link, restarted, batch(1));
-        assertEquals("node-b>node-a:m1", delivered.get(3), "a new incarnation has a new window");
+        assertEquals("node-b>node-a:m1", delivered.get(3), "a new uid (a restarted peer) has a new window");
     }
 
     @Test

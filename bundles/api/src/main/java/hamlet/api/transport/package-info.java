@@ -5,7 +5,7 @@
  * crosses is a {@link hamlet.api.transport.WireEnvelope}, addresses as text and a body already encoded.
  *
  * <p>Delivery contract, per (sending node, receiving node) pair: envelopes accepted by {@code send} arrive in the
- * order they were accepted, at most once per incarnation of the sender (duplicates after a reconnect are dropped by
+ * order they were accepted, at most once per run (uid) of the sender (duplicates after a reconnect are dropped by
  * sequence number); while the peer is away they wait in a bounded buffer; what the transport gives up on (buffer
  * full, too old, too many failed attempts, unknown node) is handed back to the registry through
  * {@link hamlet.api.transport.EnvelopeReceiver#onUndeliverable}, so that it becomes a dead letter with a reason.
