@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One node process of the cluster bench: its own config, data and deploy folders (the load bundle copied in), its
@@ -68,6 +69,21 @@ final class BenchNode implements AutoCloseable {
 
     String url() {
         return "ws://127.0.0.1:" + transportPort + "/hamlet";
+    }
+
+    /**
+     * @param event {@code " up "}, {@code " down: "} or {@code " lost: "}
+     * @return how many link lines of that kind this node logged so far: a bench pass whose links dropped measured
+     *     reconnects and resends, not the transport's steady state
+     */
+    long linkEvents(final String event) throws IOException {
+        final Path log = dir.resolve("node.log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("] link to ") && l.contains(event)).count();
+        }
     }
 
     boolean alive() {

@@ -77,7 +77,17 @@ public final class ClusterBench {
         try {
             startNodes(root);
             final Map<String, Object> result = measure();
+            long ups = 0;
+            long drops = 0;
+            for (final BenchNode node : nodes) {
+                ups += node.linkEvents(" up ");
+                drops += node.linkEvents(" down: ") + node.linkEvents(" lost: ");
+            }
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> checks = (Map<String, Object>) result.get("checks");
+            checks.put("linkDrops", drops);
             BenchReport.print(result, o.scenario());
+            System.out.println("links from the nodes' logs: " + ups + " up, " + drops + " dropped during the run");
             if (o.json() != null) {
                 BenchReport.writeJson(result, o.json());
             }
