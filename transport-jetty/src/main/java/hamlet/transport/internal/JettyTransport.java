@@ -470,6 +470,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         long sent = 0;
         long received = 0;
         long duplicates = 0;
+        long tooOld = 0;
         long resent = 0;
         long acksRefused = 0;
         long controlDropped = 0;
@@ -477,6 +478,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             sent += link.sent();
             received += link.received();
             duplicates += link.duplicates();
+            tooOld += link.tooOld();
             resent += link.resent();
             acksRefused += link.acksRefused();
             controlDropped += link.controlDropped();
@@ -485,6 +487,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         all.put("envelopes.received", received);
         all.put("envelopes.resent", resent);
         all.put("duplicates.dropped", duplicates);
+        all.put("duplicates.below-window", tooOld);
         all.put("acks.refused", acksRefused);
         all.merge("control.dropped", controlDropped, Long::sum);
         all.put("outbox.bytes", budget.used());

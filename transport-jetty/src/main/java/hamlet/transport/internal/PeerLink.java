@@ -119,6 +119,7 @@ public final class PeerLink {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong tooOld = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong acksRefused = new AtomicLong();
     private final AtomicLong controlDropped = new AtomicLong();
@@ -231,6 +232,11 @@ public final class PeerLink {
     /** @return envelopes dropped as duplicates since start */
     public long duplicates() {
         return duplicates.get();
+    }
+
+    /** @return envelopes dropped because they fell below the de-duplication window (dedup-window too small) */
+    public long tooOld() {
+        return tooOld.get();
     }
 
     /** @return envelopes written again after a connection ended before they were acknowledged */
@@ -570,8 +576,10 @@ public final class PeerLink {
         }
         boolean refused = false;
         for (final Sequenced s : batch) {
-            if (window.peek(s.seq()) != DedupWindow.Verdict.NEW) {
-                duplicates.incrementAndGet();
+            final DedupWindow.Verdict verdict = window.peek(s.seq());
+            if (verdict != DedupWindow.Verdict.NEW) {
+                // Below the window cannot be told from a duplicate; counted apart, as it should never happen.
+                (verdict == DedupWindow.Verdict.TOO_OLD ? tooOld : duplicates).incrementAndGet();
                 continue;
             }
             if (!context.deliver(nodeId, s.envelope())) {
