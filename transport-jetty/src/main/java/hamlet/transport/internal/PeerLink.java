@@ -149,6 +149,8 @@ public final class PeerLink {
     private volatile long peerUid;
     /** When the link last went down with an empty outbox, or 0 while up or holding envelopes. */
     private long idleSinceNs;
+    /** The transport stopped: nothing more is taken (an offer racing the stop would wait forever). */
+    private boolean abandoned;
 
     // Confined to the inbound hand-off.
     private DedupWindow window;
@@ -282,7 +284,7 @@ public final class PeerLink {
      * Queues an envelope.
      *
      * @param envelope the envelope
-     * @return ACCEPTED, OUTBOX_FULL, NODE_OUTBOXES_FULL or TOO_LARGE
+     * @return ACCEPTED, OUTBOX_FULL, NODE_OUTBOXES_FULL, TOO_LARGE, or UNKNOWN_NODE once the transport stopped
      */
     public SendStatus offer(final WireEnvelope envelope) {
         final byte[] encoded = codec.envelopes().encode(0, envelope);
@@ -291,6 +293,9 @@ public final class PeerLink {
         }
         final boolean schedule;
         synchronized (this) {
+            if (abandoned) {
+                return SendStatus.UNKNOWN_NODE;
+            }
             final TransportSettings s = settings;
             if (inFlight.size() + waiting.size() >= s.outboxLimit()
                 || outboxBytes + encoded.length > s.outboxMaxBytes()) {
@@ -702,6 +707,7 @@ public final class PeerLink {
     public void abandon(final String reason) {
         final List<Outgoing> all = new ArrayList<>();
         synchronized (this) {
+            abandoned = true;
             all.addAll(inFlight);
             all.addAll(waiting);
             inFlight.clear();

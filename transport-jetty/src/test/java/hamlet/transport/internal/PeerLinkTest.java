@@ -370,6 +370,7 @@ class PeerLinkTest {
         link.offer(to("waiting"));
         link.abandon("stopping");
         assertEquals(List.of("node-b:in-flight stopping", "node-b:waiting stopping"), givenUp);
+        assertEquals(SendStatus.UNKNOWN_NODE, link.offer(to("late")), "an offer racing the stop is refused, not kept");
     }
 
     // ---- regression tests of the link-safety issue; each failed on the code before it
