@@ -304,20 +304,39 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     }
 
     /**
-     * Writes piece {@code i}, and the next once it is written: Jetty decides a fragment's opcode from the fragments
-     * already written, so one queued before the previous completed would go out as the wrong kind of frame.
+     * Writes from piece {@code i} on. Whole messages in a row are handed to Jetty together (its flusher keeps their
+     * order); a fragment waits until everything before it is written, because Jetty decides a fragment's opcode from
+     * the fragments already written, so one queued early would go out as the wrong kind of frame.
      */
     private void writeFrom(final Session s, final List<Piece> pieces, final int i, final Consumer<Throwable> done) {
         if (i == pieces.size()) {
             done.accept(null);
             return;
         }
-        final Callback next = Callback.from(() -> writeFrom(s, pieces, i + 1, done), done::accept);
         final Piece piece = pieces.get(i);
         if (piece.fragment()) {
-            s.sendPartialBinary(piece.bytes(), piece.last(), next);
-        } else {
-            s.sendBinary(piece.bytes(), next);
+            s.sendPartialBinary(piece.bytes(), piece.last(),
+                Callback.from(() -> writeFrom(s, pieces, i + 1, done), done::accept));
+            return;
+        }
+        int end = i;
+        while (end < pieces.size() && !pieces.get(end).fragment()) {
+            end++;
+        }
+        final int next = end;
+        final AtomicInteger left = new AtomicInteger(next - i);
+        final AtomicBoolean failed = new AtomicBoolean();
+        final Callback each = Callback.from(() -> {
+            if (left.decrementAndGet() == 0 && !failed.get()) {
+                writeFrom(s, pieces, next, done);
+            }
+        }, failure -> {
+            if (failed.compareAndSet(false, true)) {
+                done.accept(failure);
+            }
+        });
+        for (int k = i; k < next; k++) {
+            s.sendBinary(pieces.get(k).bytes(), each);
         }
     }
 
