@@ -113,7 +113,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         this.hotSwap = new HotSwap(nodeId, clock);
         this.swaps = new SwapCoordinator(nodeId, nanoClock, hotSwap, SwapCoordinator.THREADS,
             SwapCoordinator.MAX_THREADS);
-        this.inbox = new RemoteInbox(this, router, asks, remoting.codecs());
+        this.inbox = new RemoteInbox(this, router, asks, remoting);
         LOG.info("[{}] actor runtime started: {} dispatcher threads, {} messages a turn, mailbox bound {}, at most "
                 + "{} restarts within {} ms", nodeId, settings.effectiveParallelism(), settings.throughput(),
             settings.mailboxBound(), settings.maxRestarts(), settings.restartWindowNs() / 1_000_000L);

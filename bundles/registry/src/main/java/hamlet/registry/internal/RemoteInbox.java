@@ -42,6 +42,8 @@ public final class RemoteInbox implements EnvelopeReceiver {
     private final Router router;
     private final Asks asks;
     private final CodecRegistry codecs;
+    private final Remoting remoting;
+    private final LongAdder notReady = new LongAdder();
     private final String nodeId;
     private final LongAdder received = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -56,11 +58,12 @@ public final class RemoteInbox implements EnvelopeReceiver {
      */
     private final ConcurrentHashMap<String, Address> addresses = new ConcurrentHashMap<>();
 
-    RemoteInbox(final LocalActorSystem system, final Router router, final Asks asks, final CodecRegistry codecs) {
+    RemoteInbox(final LocalActorSystem system, final Router router, final Asks asks, final Remoting remoting) {
         this.system = system;
         this.router = router;
         this.asks = asks;
-        this.codecs = codecs;
+        this.remoting = remoting;
+        this.codecs = remoting.codecs();
         this.nodeId = system.nodeId();
         // The last part the runtime builds, so its dispatcher exists: from here on, notices that could reach the
         // transport leave the thread that made the dead letter, which may be the transport's own.
@@ -69,6 +72,13 @@ public final class RemoteInbox implements EnvelopeReceiver {
 
     @Override
     public boolean onEnvelope(final String fromNode, final WireEnvelope envelope) {
+        if (remoting.transport() == null) {
+            // A transport can deliver before its service reaches this runtime (both start at once): what came in
+            // now could not be answered (replies, dead-letter notices to the sender would be dropped, and a sender
+            // waiting for them would wait for ever). Not taken, so not acknowledged: the peer resends it shortly.
+            notReady.increment();
+            return false;
+        }
         received.increment();
         final ActorRef sender = senderOf(fromNode, envelope.from());
         final Object body;
@@ -139,6 +149,7 @@ public final class RemoteInbox implements EnvelopeReceiver {
         counters.put("remote.given-up", givenUp());
         counters.put("remote.malformed-senders", malformedSenders());
         counters.put("remote.stale-replies", staleReplies());
+        counters.put("remote.not-taken-before-transport", notReady.sum());
         counters.put("dead-letters.total", deadLetters.count());
         for (final DeadLetter.Reason reason : DeadLetter.Reason.values()) {
             counters.put("dead-letters." + reason, deadLetters.count(reason));

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static hamlet.registry.internal.TestNode.DEADLINE;
 import static hamlet.registry.internal.TestNode.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -227,6 +228,27 @@ class RemoteHandOffTest {
         @Override
         public CompletionStage<Object> ask(final Object body, final Duration timeout) {
             throw new UnsupportedOperationException("not in this test");
+        }
+    }
+
+    @Test
+    void shouldNotTakeAnEnvelopeItCouldNotAnswerBeforeItsTransportIsBound() {
+        // A node's transport can deliver before its service reaches the runtime (both start at once). Before, the
+        // runtime took such an envelope: its dead-letter notice to the remote sender was dropped (no transport), and
+        // a sender waiting for notices to free its window waited for ever (ReceiverKillIT, once).
+        final Remoting unbound = new Remoting();
+        final LocalActorSystem starting = new LocalActorSystem(TestNode.settings("hamlet.node.id = node3"), unbound);
+        try {
+            assertFalse(starting.inbox().onEnvelope("node1",
+                new WireEnvelope("node3:nobody", "node1:sender", CodecRegistry.STRING, new byte[] {'x'})),
+                "not taken: the transport must not acknowledge it, and the peer resends it");
+            assertEquals(0, starting.deadLetterCount(), "nothing was made of it");
+            assertEquals(1L, ((RemoteInbox) starting.inbox()).counters().get("remote.not-taken-before-transport"));
+            unbound.bind(transport1);
+            assertTrue(starting.inbox().onEnvelope("node1",
+                new WireEnvelope("node3:nobody", "node1:sender", CodecRegistry.STRING, new byte[] {'x'})));
+        } finally {
+            starting.close();
         }
     }
 }
