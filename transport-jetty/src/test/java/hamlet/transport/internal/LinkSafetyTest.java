@@ -244,7 +244,8 @@ class LinkSafetyTest {
             ws.sendBinary(CODEC.encodeHandshake(new Handshake("test", "node-slow", 77, "")), true).join();
             TestNode.await("the link", 10_000, () -> a.isUpWith("node-slow"));
 
-            final byte[] envelope = CODEC.envelopes().encode(1, new WireEnvelope("node-a:x", null, 0, new byte[40_000]));
+            final byte[] envelope = CODEC.envelopes().encode(1,
+                new WireEnvelope("node-a:x", null, 0, new byte[40_000]));
             final ByteBuffer frame = CODEC.encodeData(List.of(envelope), envelope.length);
             final int pieces = 8;
             final int size = (frame.remaining() + pieces - 1) / pieces;
@@ -263,7 +264,8 @@ class LinkSafetyTest {
             }
             TestNode.await("the slow frame", 10_000, () -> a.delivered.size() == 1);
             assertEquals(1, a.transport.peers().stream().filter(p -> "node-slow".equals(p.node())).count());
-            assertTrue(a.isUpWith("node-slow"), "a peer whose frame is still arriving is alive: " + a.transport.peers());
+            assertTrue(a.isUpWith("node-slow"),
+                "a peer whose frame is still arriving is alive: " + a.transport.peers());
             ws.abort();
         }
     }
