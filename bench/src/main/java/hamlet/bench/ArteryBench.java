@@ -186,6 +186,7 @@ public final class ArteryBench {
             report.recorder(Long.parseLong(r.get("windowReceived")), Long.parseLong(r.get("firstNanos")),
                     Long.parseLong(r.get("lastNanos")), Long.parseLong(r.get("duplicates")),
                     Long.parseLong(r.get("gaps")), Long.parseLong(r.get("outOfOrder")), r.get("latency"));
+            report.recorderWholeRun(Long.parseLong(r.get("received")));
         }
         for (final Map<String, String> s : senders) {
             report.sender(Long.parseLong(s.get("sent")), s.get("rtt"));

@@ -169,6 +169,7 @@ public final class ClusterBench {
             report.recorder(number(Json.at(r, "window", "received")), number(Json.at(r, "window", "firstNanos")),
                 number(Json.at(r, "window", "lastNanos")), number(r.get("duplicates")), number(r.get("gaps")),
                 number(r.get("outOfOrder")), (String) r.get("latency"));
+            report.recorderWholeRun(number(r.get("received")));
         }
         for (final Map<?, ?> s : senders) {
             report.sender(number(s.get("sent")), (String) s.get("rtt"));

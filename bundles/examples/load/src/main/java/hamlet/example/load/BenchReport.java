@@ -33,6 +33,7 @@ public final class BenchReport {
     private long outOfOrder;
     private long sent;
     private long deadLetters;
+    private long receivedWholeRun;
 
     /**
      * What the run was asked to do: the head of the result, in this order.
@@ -75,6 +76,17 @@ public final class BenchReport {
         roundTrip.add(Histograms.decode(rtt));
     }
 
+    /**
+     * Adds what one recorder received over the whole run (warm-up included), read once the senders stopped and the
+     * recorders went quiet: compared with what the senders sent, it shows a lost tail, which gaps (counted only
+     * between the first and the last sequence a recorder saw) cannot.
+     *
+     * @param received the recorder's messages since it started
+     */
+    public void recorderWholeRun(final long received) {
+        receivedWholeRun += received;
+    }
+
     public void deadLetters(final long n) {
         deadLetters += n;
     }
@@ -115,6 +127,9 @@ public final class BenchReport {
         out.put("cores", Runtime.getRuntime().availableProcessors());
         final Map<String, Object> checks = new LinkedHashMap<>();
         checks.put("sentWholeRun", sent);
+        checks.put("receivedWholeRun", receivedWholeRun);
+        // Neither received nor told back as a dead letter: lost. Duplicates would hide a loss here, so they count.
+        checks.put("lost", sent - (receivedWholeRun - duplicates) - deadLetters);
         checks.put("duplicates", duplicates);
         checks.put("gaps", gaps);
         checks.put("outOfOrder", outOfOrder);
@@ -150,13 +165,13 @@ public final class BenchReport {
     public static void print(final Map<String, Object> r, final String label) {
         System.out.println();
         System.out.println("| scenario | messages | msgs/s | latency (µs) | p50 | p90 | p99 | p99.9 | max | CPU% per node |"
-            + " dup / gap / reorder / dead |");
+            + " dup / gap / reorder / dead / lost |");
         System.out.println("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
         final Map<?, ?> checks = (Map<?, ?>) r.get("checks");
         final String cpu = ((Map<?, ?>) r.get("cpuPercent")).entrySet().stream()
             .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("");
         final String check = checks.get("duplicates") + " / " + checks.get("gaps") + " / " + checks.get("outOfOrder")
-            + " / " + checks.get("deadLetters");
+            + " / " + checks.get("deadLetters") + " / " + checks.get("lost");
         row(r, label, "one-way", (Map<?, ?>) r.get("oneWayLatencyUs"), cpu, check);
         row(r, label, "round trip", (Map<?, ?>) r.get("roundTripLatencyUs"), "", "");
         System.out.println();

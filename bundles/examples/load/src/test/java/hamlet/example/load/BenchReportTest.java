@@ -20,6 +20,9 @@ class BenchReportTest {
         report.recorder(0, 0, 0, 0, 0, 0, histogram());
         report.sender(2500, histogram(4_000));
         report.deadLetters(7);
+        // Whole run, read once quiet: 2,490 received of which 1 twice, 7 told back as dead letters: 4 lost at the tail.
+        report.recorderWholeRun(1490);
+        report.recorderWholeRun(1000);
 
         final Map<String, Object> r = report.result(SETUP, List.of("node1", "node2"), new double[] {1.0, 2.0},
             new double[] {1.5, 3.0}, 1_000_000_000L);
@@ -27,8 +30,8 @@ class BenchReportTest {
         assertEquals(2000L, r.get("messages"));
         assertEquals(2000L, r.get("messagesPerSecond"));
         assertEquals(Map.of("node1", 50.0, "node2", 100.0), r.get("cpuPercent"));
-        assertEquals(Map.of("sentWholeRun", 2500L, "duplicates", 1L, "gaps", 2L, "outOfOrder", 4L, "deadLetters", 7L),
-            r.get("checks"));
+        assertEquals(Map.of("sentWholeRun", 2500L, "receivedWholeRun", 2490L, "lost", 4L, "duplicates", 1L,
+            "gaps", 2L, "outOfOrder", 4L, "deadLetters", 7L), r.get("checks"));
         final Map<?, ?> oneWay = (Map<?, ?>) r.get("oneWayLatencyUs");
         assertEquals(3L, oneWay.get("count"));
         assertEquals(3.0, oneWay.get("max"));
