@@ -62,6 +62,8 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     static final long BIND_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
     /** Control messages that may wait for a URL being dialed; more are dropped (the lane is unreliable). */
     static final int MAX_CONTROL_PER_URL = 16;
+    /** Lines a second about connections and links, which a peer can make happen as often as it likes. */
+    static final int CONNECTION_LINES_PER_SECOND = 20;
 
     private volatile TransportSettings settings;
     private final LongSupplier nanoClock;
@@ -73,6 +75,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     private final Map<Reason, AtomicLong> rejected = new EnumMap<>(Reason.class);
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Connections connections = new Connections();
+    private final LogBudget connectionLines = new LogBudget(CONNECTION_LINES_PER_SECOND);
     private final ExecutorService writers;
     private final ScheduledExecutorService agent;
     private final Executor safeWriter;
@@ -634,7 +637,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
 
     @Override
     public void connectionLost(final PeerLink link, final String reason) {
-        LOG.warn("[{}] link to {} lost: {}", settings.nodeId(), link.nodeId(), reason);
+        linkLine(link, () -> LOG.warn("[{}] link to {} lost: {}", settings.nodeId(), link.nodeId(), reason));
     }
 
     @Override
@@ -742,8 +745,36 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         flushControl(link);
         publishDialing();
         endpoint.demand();
-        LOG.info("[{}] link to {} up ({} {}, uid {})", settings.nodeId(), peer.nodeId(),
-            target != null ? "dialed" : "accepted from", endpoint.remote(), Long.toHexString(peer.uid()));
+        link.configured(target != null || dialer.isSeedNode(peer.nodeId()));
+        final PeerLink up = link;
+        linkLine(up, () -> LOG.info("[{}] link to {} up ({} {}, uid {})", settings.nodeId(), peer.nodeId(),
+            target != null ? "dialed" : "accepted from", endpoint.remote(), Long.toHexString(peer.uid())));
+    }
+
+    /** A line about a link: always written for a peer this node dials, within the budget for any other. */
+    private void linkLine(final PeerLink link, final Runnable line) {
+        if (link.configured()) {
+            line.run();
+        } else {
+            connectionLine(line);
+        }
+    }
+
+    /**
+     * Writes one line about a connection or a link within {@link #CONNECTION_LINES_PER_SECOND}, first saying how many
+     * were left out before it; the events are counted either way.
+     */
+    private void connectionLine(final Runnable line) {
+        final long omitted = connectionLines.take(nanoClock.getAsLong());
+        if (omitted < 0) {
+            count("log.connection-lines-omitted");
+            return;
+        }
+        if (omitted > 0) {
+            LOG.warn("[{}] {} lines about connections and links were not logged (at most {} a second); every event"
+                + " is counted (GET /api/transport)", settings.nodeId(), omitted, CONNECTION_LINES_PER_SECOND);
+        }
+        line.run();
     }
 
     /** Agent: control messages that waited for this link's URL. */
@@ -787,15 +818,15 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         links.remove(link.nodeId(), link);
         dialer.forgetNode(link.nodeId());
         count("peers.forgotten");
-        LOG.info("[{}] forgot peer {} ({})", settings.nodeId(), link.nodeId(), why);
+        connectionLine(() -> LOG.info("[{}] forgot peer {} ({})", settings.nodeId(), link.nodeId(), why));
     }
 
     /** A connection broke the protocol: close it hard with the reason, count it, log one line with the peer. */
     void reject(final WebSocketEndpoint endpoint, final ProtocolException e) {
         rejected.get(e.reason()).incrementAndGet();
         final PeerLink link = endpoint.link();
-        LOG.warn("[{}] closing connection {} ({}): {}: {}", settings.nodeId(), endpoint.remote(),
-            link == null ? "before handshake" : "peer " + link.nodeId(), e.reason(), e.getMessage());
+        connectionLine(() -> LOG.warn("[{}] closing connection {} ({}): {}: {}", settings.nodeId(), endpoint.remote(),
+            link == null ? "before handshake" : "peer " + link.nodeId(), e.reason(), e.getMessage()));
         endpoint.closeHard(e.reason() == Reason.FRAME_TOO_LARGE ? StatusCode.MESSAGE_TOO_LARGE
             : StatusCode.POLICY_VIOLATION, e.reason() + ": " + e.getMessage());
         if (link != null) {
@@ -807,7 +838,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         connections.closed(endpoint);
         final PeerLink link = endpoint.link();
         if (link != null && link.session() == endpoint) {
-            LOG.info("[{}] link to {} down: {}", settings.nodeId(), link.nodeId(), reason);
+            linkLine(link, () -> LOG.info("[{}] link to {} down: {}", settings.nodeId(), link.nodeId(), reason));
             link.detach(endpoint, reason);
         }
         onAgent("closed", () -> {

@@ -149,6 +149,8 @@ public final class PeerLink {
     private volatile long peerUid;
     /** When the link last went down with an empty outbox, or 0 while up or holding envelopes. */
     private long idleSinceNs;
+    /** Whether this node dialed the peer (a seed, or a URL it chose): its link lines are always logged. */
+    private volatile boolean configured;
     /** The transport stopped: nothing more is taken (an offer racing the stop would wait forever). */
     private boolean abandoned;
 
@@ -214,6 +216,16 @@ public final class PeerLink {
         if (advertised != null && !advertised.isEmpty()) {
             this.url = advertised;
         }
+    }
+
+    /** @param dialedByThisNode whether this node dials the peer (its lines are logged without a budget) */
+    void configured(final boolean dialedByThisNode) {
+        this.configured = dialedByThisNode;
+    }
+
+    /** @return whether this node dials the peer */
+    boolean configured() {
+        return configured;
     }
 
     /** @return the peer's uid from its last handshake, 0 before any */

@@ -126,6 +126,8 @@ class LinkSafetyTest {
                 () -> a.transport.peers().size() <= bound + 1);
             assertTrue(a.transport.counters().get("dial.targets") <= bound,
                 "unverified URLs kept: " + a.transport.counters());
+            assertTrue(a.transport.counters().getOrDefault("log.connection-lines-omitted", 0L) > 1000,
+                "the flood's 6,000 log lines were not all written: " + a.transport.counters());
             assertTrue(a.isUpWith("node-b"));
             for (int i = 0; i < 100; i++) {
                 assertEquals(SendStatus.ACCEPTED, b.transport.send("node-a", numbered("node-a:x", i)));
