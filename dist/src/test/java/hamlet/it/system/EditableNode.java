@@ -176,6 +176,18 @@ final class EditableNode implements AutoCloseable {
         return p != null && "UP".equals(p.get("state").getAsString());
     }
 
+    /** {@link #up} for a polled condition: a node that does not answer (yet) is not up. */
+    static boolean isUp(final NodeProcess node, final String peerId) {
+        try {
+            return up(node, peerId);
+        } catch (final IOException e) {
+            return false;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** @return a counter of GET /api/transport, 0 when absent */
     static long transportCounter(final NodeProcess node, final String name) throws IOException, InterruptedException {
         final JsonElement c = node.get("/api/transport").at("counters", name);

@@ -72,11 +72,11 @@ class OutboxBoundIT {
         node2.start();
         node2.awaitActors("sink-1", "sink-2");
         final NodeProcess n1 = node1.process();
-        n1.await("node1 linked to node2", () -> up(n1, "node2"), () -> "not yet");
+        n1.await("node1 linked to node2", () -> EditableNode.isUp(n1, "node2"), () -> "not yet");
         final String firstUid = EditableNode.peer(n1, "node2").get("uid").getAsString();
 
         node2.kill();
-        n1.await("node1 sees node2 gone", () -> !up(n1, "node2"), () -> "still UP");
+        n1.await("node1 sees node2 gone", () -> !EditableNode.isUp(n1, "node2"), () -> "still UP");
 
         final String body = "x".repeat(BODY_CHARS);
         final long noTransportBefore = EditableNode.nodeCounter(n1, "dead-letters.NO_TRANSPORT");
@@ -147,7 +147,7 @@ class OutboxBoundIT {
         node2.start();
         final NodeProcess n2 = node2.process();
         node2.awaitActors("sink-1", "sink-2");
-        n1.await("node1 linked to node2's new run", () -> up(n1, "node2")
+        n1.await("node1 linked to node2's new run", () -> EditableNode.isUp(n1, "node2")
             && !firstUid.equals(uid(n1)), () -> "not yet");
         final int expected = queued;
         final int[] arrived = new int[3];
@@ -174,17 +174,6 @@ class OutboxBoundIT {
             + "), " + refused + " refused as NO_TRANSPORT naming outbox-max-bytes; after node2's restart "
             + arrived[0] + " handled, " + arrived[1] + " arrived before the sinks were spawned (UNKNOWN_ACTOR); "
             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-    }
-
-    private static boolean up(final NodeProcess node, final String peer) {
-        try {
-            return EditableNode.up(node, peer);
-        } catch (final IOException e) {
-            return false;
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static String uid(final NodeProcess node1) {

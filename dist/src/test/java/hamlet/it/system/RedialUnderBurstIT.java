@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * mailboxes hold 4 messages, so that nearly every message comes back to its remote sender as a MAILBOX_FULL dead
  * letter. While it flows the test cuts every proxied connection at once, holds the new connections at the proxies
  * until both nodes have redialed, lets them go on together (the handshakes cross, the one-link rule picks one), and
- * waits until both nodes log the link up again and the resend burst met full mailboxes, 20 times. After: the link is up, remote asks work both ways, and neither JVM reports a Java-level deadlock.
+ * waits until both nodes log the link up again and the resend burst met full mailboxes, 20 times. After: the link is
+ * up, remote asks work both ways, and neither JVM reports a Java-level deadlock.
  */
 class RedialUnderBurstIT {
     private static final int CUTS = 20;
@@ -98,7 +99,8 @@ class RedialUnderBurstIT {
         node2.awaitActors("recorder-1", "recorder-2", "echo");
         final NodeProcess n1 = node1.process();
         final NodeProcess n2 = node2.process();
-        awaitRound("the first link between node1 and node2", () -> up(n1, "node2") && up(n2, "node1"));
+        awaitRound("the first link between node1 and node2",
+            () -> EditableNode.isUp(n1, "node2") && EditableNode.isUp(n2, "node1"));
         assertTrue(toNode1.openConnections() + toNode2.openConnections() >= 1,
             "the link crosses a proxy: " + toNode1 + ", " + toNode2);
 
@@ -136,7 +138,7 @@ class RedialUnderBurstIT {
             awaitRound("round " + r + ": both nodes log the link up again, a new proxied connection carries it,"
                 + " and both show it UP", () -> linkUps(n1, "node2") > upAt1 && linkUps(n2, "node1") > upAt2
                 && (toNode1.liveSince(serial1) || toNode2.liveSince(serial2))
-                && up(n1, "node2") && up(n2, "node1"));
+                && EditableNode.isUp(n1, "node2") && EditableNode.isUp(n2, "node1"));
             // The resend burst after the reconnect lands in full mailboxes, and the dead letters go back.
             awaitRound("round " + r + ": the resend burst meets full mailboxes at node2",
                 () -> EditableNode.nodeCounter(n2, "dead-letters.MAILBOX_FULL") > fullBefore + 500);
@@ -154,7 +156,8 @@ class RedialUnderBurstIT {
                 > dials, "round " + round + ": the link came back by a redial");
         }
 
-        assertTrue(up(n1, "node2") && up(n2, "node1"), "the link is up after " + CUTS + " cuts");
+        assertTrue(EditableNode.isUp(n1, "node2") && EditableNode.isUp(n2, "node1"),
+            "the link is up after " + CUTS + " cuts");
         final NodeProcess.Reply there = EditableNode.ask(n1, "node2:echo", "\"after the cuts\"", 5000);
         assertEquals(200, there.status(), "a remote ask node1 -> node2 works: " + there.body());
         assertEquals("after the cuts", there.at("reply").getAsString(), there.body());
@@ -176,7 +179,8 @@ class RedialUnderBurstIT {
             + deadLetterKinds(n1) + "; node1's transport counters: " + n1.get("/api/transport").at("counters")
             + "; node2's: " + n2.get("/api/transport").at("counters"));
         System.out.println("RedialUnderBurstIT: " + CUTS + " cuts (both nodes redialed in " + bothDialed
-            + "), longest wait for the burst's acks " + settleMs + " ms, dials " + EditableNode.transportCounter(n1, "dials") + " + "
+            + "), longest wait for the burst's acks " + settleMs + " ms, dials "
+            + EditableNode.transportCounter(n1, "dials") + " + "
             + EditableNode.transportCounter(n2, "dials") + ", MAILBOX_FULL at node2 "
             + EditableNode.nodeCounter(n2, "dead-letters.MAILBOX_FULL") + ", senders "
             + LoadCluster.withoutHistograms(sender1) + " " + LoadCluster.withoutHistograms(sender2) + "; "
@@ -209,17 +213,6 @@ class RedialUnderBurstIT {
         final Path file = root.resolve("hosts-" + self);
         Files.writeString(file, hosts.toString());
         return file;
-    }
-
-    private static boolean up(final NodeProcess node, final String peer) {
-        try {
-            return EditableNode.up(node, peer);
-        } catch (final IOException e) {
-            return false;
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static long outbox(final NodeProcess node, final String peer) throws IOException, InterruptedException {

@@ -216,19 +216,6 @@ final class Dialer {
         return targets.get(url);
     }
 
-    /**
-     * @param nodeId a node
-     * @return whether one of its URLs is being dialed now
-     */
-    boolean dialing(final String nodeId) {
-        for (final Target t : targets.values()) {
-            if (t.inProgress && nodeId.equals(t.nodeId)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** @return every target, in the order they became known */
     Collection<Target> all() {
         return List.copyOf(targets.values());

@@ -177,7 +177,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         advertisedPort = settings.port();
         final String bindFailure = bind(settings.host(), advertisedPort);
         // Peers dial back the configured port, whether or not it is bound yet.
-        own = new Handshake(settings.cluster(), settings.nodeId(), uid, settings.ownUrl(advertisedPort));
+        updateOwnHandshake();
         client = new WebSocketClient();
         // Against a host whose packets are dropped (a pulled cable) a dial would wait for TCP's own timeout; the
         // handshake timeout bounds it, so that the backoff, not the kernel, decides when to try again.
@@ -501,7 +501,11 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     }
 
     private void count(final String name) {
-        counters.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+        count(name, 1);
+    }
+
+    private void count(final String name, final long n) {
+        counters.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(n);
     }
 
     @Override
@@ -900,7 +904,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
         final int dropped = controlWaiting.retain(url -> dialer.target(url) != null);
         if (dropped > 0) {
-            counters.computeIfAbsent("control.dropped", k -> new AtomicLong()).addAndGet(dropped);
+            count("control.dropped", dropped);
         }
         publishDialing();
     }

@@ -167,9 +167,4 @@ public final class TransportComponent implements Transport {
     JettyTransport running() {
         return transport;
     }
-
-    /** @return connections refused for breaking the protocol, by reason, since the transport started */
-    public Map<String, Long> rejections() {
-        return transport.rejections();
-    }
 }

@@ -308,18 +308,6 @@ public record TransportSettings(String nodeId, String host, int port, String clu
             maxUnknownPeers);
     }
 
-    /**
-     * @param listenHost another host to listen on
-     * @param listenPort another port
-     * @return these settings, listening there (a live edit whose new listener could not be bound keeps the old one)
-     */
-    public TransportSettings withListener(final String listenHost, final int listenPort) {
-        return new TransportSettings(nodeId, listenHost, listenPort, cluster, seeds, maxFrameBytes, maxEnvelopeBytes,
-            outboxLimit, bufferMaxAgeNs, retryMax, heartbeatIntervalNs, silenceTimeoutNs, handshakeTimeoutNs,
-            backoffMinNs, backoffMaxNs, dedupWindow, outboxMaxBytes, nodeOutboxMaxBytes, maxConnections,
-            maxConnectionsPerAddress, compression, maxUnknownPeers);
-    }
-
     /** @return this node's own URL, as the handshake advertises it */
     public String ownUrl(final int boundPort) {
         final String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;

@@ -53,7 +53,6 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     private volatile PeerLink link;
     private volatile String dialer;
     private volatile boolean handshakeReceived;
-    private volatile boolean counted;
     /** The fragments of the frame being read, or {@code null} between frames. Jetty's reading thread only. */
     private ByteBuffer assembly;
 
@@ -90,11 +89,6 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
         return remoteHost;
     }
 
-    /** @return whether this connection is in the transport's connection count (to be released once) */
-    boolean counted() {
-        return counted;
-    }
-
     @Override
     public void onWebSocketOpen(final Session opened) {
         this.session = opened;
@@ -111,7 +105,6 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
             transport.reject(this, new ProtocolException(Reason.TOO_MANY_CONNECTIONS, refused));
             return;
         }
-        counted = true;
         if (isDialed()) {
             opened.sendBinary(transport.ownHandshakeFrame(), Callback.NOOP);
         }

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import hamlet.api.transport.WireEnvelope;
 import hamlet.config.Sections;
 import hamlet.registry.internal.CodecRegistry;
+import hamlet.testkit.FakeTransport;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class RemoteCountersTest {
         try {
             assertFalse(component.onEnvelope("other", envelope),
                 "no transport bound yet: not taken, as nothing could be answered");
-            component.bindTransport(new NoPeers());
+            component.bindTransport(new FakeTransport());
             assertTrue(component.onEnvelope("other", envelope), "taken: made a dead letter of");
             final Map<String, Long> counters = component.remoteCounters();
             assertEquals(1L, counters.get("remote.received"));
@@ -41,33 +42,5 @@ class RemoteCountersTest {
 
         assertFalse(component.onEnvelope("other", envelope), "not taken while stopped, so not acknowledged");
         assertTrue(component.remoteCounters().isEmpty());
-    }
-
-    /** A transport that knows no node: enough for the runtime to be able to answer (it dead-letters the answers). */
-    private static final class NoPeers implements hamlet.api.transport.Transport {
-        @Override
-        public SendStatus send(final String node, final WireEnvelope envelope) {
-            return SendStatus.UNKNOWN_NODE;
-        }
-
-        @Override
-        public java.util.List<hamlet.api.transport.PeerInfo> peers() {
-            return java.util.List.of();
-        }
-
-        @Override
-        public boolean sendControl(final String node, final int channel, final byte[] payload) {
-            return false;
-        }
-
-        @Override
-        public boolean sendControlTo(final String url, final int channel, final byte[] payload) {
-            return false;
-        }
-
-        @Override
-        public Map<String, Long> counters() {
-            return Map.of();
-        }
     }
 }
