@@ -16,6 +16,7 @@ import hamlet.api.DeadLetter;
 import hamlet.api.DeadLetterException;
 import hamlet.api.NodeIdentity;
 import hamlet.api.SpawnException;
+import hamlet.api.cluster.Cluster;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
@@ -54,13 +55,15 @@ public final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String PATHS = "the API has GET /api/node, GET|POST /api/actors, DELETE /api/actors/{name},"
         + " POST /api/send, POST /api/ask, GET /api/deadletters, GET /api/config, GET /api/behaviors,"
-        + " GET /api/transport";
+        + " GET /api/transport, GET /api/cluster/members, GET /api/cluster/actors, POST /api/cluster/join,"
+        + " POST /api/cluster/leave";
     private static final String ACTORS_PREFIX = "/api/actors/";
 
     private final ActorSystem system;
     private final Supplier<ConfigStatus> configStatus;
     private final Supplier<Transport> transport;
     private final Supplier<NodeIdentity> identity;
+    private final ClusterApi cluster;
     private final Supplier<AdminSettings> settings;
     private final Supplier<InetSocketAddress> boundAddress;
     private final ErrorStats stats;
@@ -71,6 +74,7 @@ public final class AdminApi {
      * @param configStatus the config service, or a supplier of {@code null} while it is absent
      * @param transport the transport service, or a supplier of {@code null} while it is absent
      * @param identity the node identity service, or a supplier of {@code null} while it is absent
+     * @param cluster the gossip bundle's cluster service, or a supplier of {@code null} while it is absent
      * @param settings the settings in force
      * @param boundAddress where the API listens now, or {@code null} when it does not
      * @param stats the response counters, shown by {@code GET /api/node}
@@ -78,12 +82,14 @@ public final class AdminApi {
      */
     public AdminApi(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
                     final Supplier<Transport> transport, final Supplier<NodeIdentity> identity,
-                    final Supplier<AdminSettings> settings, final Supplier<InetSocketAddress> boundAddress,
+                    final Supplier<Cluster> cluster, final Supplier<AdminSettings> settings,
+                    final Supplier<InetSocketAddress> boundAddress,
                     final ErrorStats stats, final long askGraceMs) {
         this.system = system;
         this.configStatus = configStatus;
         this.transport = transport;
         this.identity = identity;
+        this.cluster = new ClusterApi(cluster);
         this.settings = settings;
         this.boundAddress = boundAddress;
         this.stats = stats;
@@ -126,6 +132,14 @@ public final class AdminApi {
                 return one(method, path, "GET", false, body -> behaviors());
             case "/api/transport":
                 return one(method, path, "GET", false, body -> transport());
+            case "/api/cluster/members":
+                return clusterRoute(method, path, "GET", false, body -> cluster.members());
+            case "/api/cluster/actors":
+                return clusterRoute(method, path, "GET", false, body -> cluster.actors());
+            case "/api/cluster/join":
+                return clusterRoute(method, path, "POST", true, body -> cluster.join(requiredString(body, "seed")));
+            case "/api/cluster/leave":
+                return clusterRoute(method, path, "POST", false, body -> cluster.leave());
             default:
                 break;
         }
@@ -182,6 +196,13 @@ public final class AdminApi {
         return Route.refusal(new ApiResponse(405,
             Json.error("method " + method + " is not allowed on " + path + "; allowed: " + allowed),
             Map.of("Allow", allowed)));
+    }
+
+    /** Without the gossip bundle there is nothing to ask: refused before a body is read, as a wrong path is. */
+    private Route clusterRoute(final String method, final String path, final String allowed,
+                               final boolean needsBody, final Function<JsonObject, ApiResponse> endpoint) {
+        final Route route = one(method, path, allowed, needsBody, body -> done(endpoint.apply(body)));
+        return route.refusal == null && !cluster.available() ? Route.refusal(ClusterApi.absent()) : route;
     }
 
     // ---------------------------------------------------------------- request body
@@ -293,7 +314,8 @@ public final class AdminApi {
      * The node: {@code id}, {@code host}, {@code port} and {@code uid} (16 hex digits, as text) from the node
      * identity the config bundle offers; without that service (the config bundle stopped) the id is the actor
      * runtime's and {@code host}, {@code port} and {@code uid} are {@code null}. Then the admin API's own listener,
-     * the actors, dead letters, behaviours and the runtime's counters.
+     * the actors, dead letters, behaviours and the runtime's counters; and, while the gossip bundle runs, the
+     * cluster as {@link ClusterApi#summary} shows it (absent from the answer otherwise).
      */
     private CompletionStage<ApiResponse> node() {
         final JsonObject json = new JsonObject();
@@ -322,6 +344,10 @@ public final class AdminApi {
         new TreeSet<>(system.behaviors()).forEach(behaviors::add);
         json.add("behaviors", behaviors);
         json.add("counters", Json.counters(system.counters()));
+        final JsonObject clusterNow = cluster.summary();
+        if (clusterNow != null) {
+            json.add("cluster", clusterNow);
+        }
         return done(ApiResponse.of(200, json));
     }
 

@@ -2,6 +2,7 @@ package hamlet.admin.internal;
 
 import hamlet.api.ActorSystem;
 import hamlet.api.NodeIdentity;
+import hamlet.api.cluster.Cluster;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import hamlet.config.Sections;
@@ -20,9 +21,9 @@ import java.util.Map;
 
 /**
  * Wires the admin API: section {@code hamlet.admin} from Configuration Admin, the node's {@link ActorSystem}, and
- * the config service, the {@link Transport} and the {@link NodeIdentity} when they are there (all optional and
- * dynamic: the API follows them coming and going, and a new identity after an edit of the node's host or port,
- * without a restart). A live edit arrives as {@link #modified} and is applied without a restart.
+ * the config service, the {@link Transport}, the {@link NodeIdentity} and the gossip bundle's {@link Cluster} when
+ * they are there (all optional and dynamic: the API follows them coming and going, and a new identity after an edit
+ * of the node's host or port, without a restart). A live edit arrives as {@link #modified} and is applied without a restart.
  */
 @Component(configurationPid = AdminSettings.SECTION, configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true)
@@ -42,6 +43,9 @@ public final class AdminComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile NodeIdentity identity;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Cluster cluster;
+
     private AdminServer server;
 
     @Activate
@@ -54,8 +58,8 @@ public final class AdminComponent {
             LOG.error("[{}] {}; the admin API starts with its defaults", system.nodeId(), e.getMessage());
             settings = load(Map.of());
         }
-        server = new AdminServer(system, () -> configStatus, () -> transport, () -> identity, settings,
-            AdminApi.DEFAULT_ASK_GRACE_MS);
+        server = new AdminServer(system, () -> configStatus, () -> transport, () -> identity, () -> cluster,
+            settings, AdminApi.DEFAULT_ASK_GRACE_MS);
         server.start();
     }
 

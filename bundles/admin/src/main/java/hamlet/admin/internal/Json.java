@@ -14,11 +14,14 @@ import hamlet.api.ActorInfo;
 import hamlet.api.BehaviorInfo;
 import hamlet.api.RejectedBundle;
 import hamlet.api.DeadLetter;
+import hamlet.api.cluster.Member;
+import hamlet.api.cluster.MemberLoad;
 import hamlet.api.transport.PeerInfo;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -194,6 +197,40 @@ final class Json {
         json.addProperty("outbox", peer.outbox());
         json.addProperty("sent", peer.sent());
         json.addProperty("received", peer.received());
+        return json;
+    }
+
+    /**
+     * @param member a member as this node's membership sees it
+     * @return {@code {"id","url","uid","status","incarnation","since","sinceMillis","load":{...},"actors"}}: {@code uid}
+     *     as {@link #uid} writes it, {@code status} in lower case ({@code alive}), {@code since} in ISO-8601 UTC and
+     *     {@code sinceMillis} the same instant in epoch milliseconds, {@code load} as {@link #load}, {@code actors}
+     *     how many named actors its directory lists
+     */
+    static JsonObject member(final Member member) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("id", member.id());
+        json.addProperty("url", member.url());
+        json.addProperty("uid", uid(member.uid()));
+        json.addProperty("status", member.status().name().toLowerCase(Locale.ROOT));
+        json.addProperty("incarnation", member.incarnation());
+        json.addProperty("since", instant(Instant.ofEpochMilli(member.sinceMillis())));
+        json.addProperty("sinceMillis", member.sinceMillis());
+        json.add("load", load(member.load()));
+        json.addProperty("actors", member.actorCount());
+        return json;
+    }
+
+    /**
+     * @param load a member's gossiped load
+     * @return {@code {"backlog","busy","cpu","score"}}
+     */
+    static JsonObject load(final MemberLoad load) {
+        final JsonObject json = new JsonObject();
+        json.addProperty("backlog", load.backlog());
+        json.addProperty("busy", load.busy());
+        json.addProperty("cpu", load.cpu());
+        json.addProperty("score", load.score());
         return json;
     }
 

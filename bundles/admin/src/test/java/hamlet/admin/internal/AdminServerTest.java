@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import hamlet.api.DeadLetter;
 import hamlet.api.NodeIdentity;
+import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.MemberStatus;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
@@ -58,13 +60,14 @@ class AdminServerTest {
     private final AtomicReference<Transport> transportService = new AtomicReference<>(transport);
     private final AtomicReference<NodeIdentity> identityService =
         new AtomicReference<>(new NodeIdentity("node1", "127.0.0.1", 7701, 0x00c0ffee12345678L));
+    private final AtomicReference<Cluster> clusterService = new AtomicReference<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AdminServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = new AdminServer(system, configService::get, transportService::get, identityService::get, AdminSettings.localTest(),
-            GRACE_MS);
+        server = new AdminServer(system, configService::get, transportService::get, identityService::get,
+            clusterService::get, AdminSettings.localTest(), GRACE_MS);
         server.start();
     }
 
@@ -190,6 +193,31 @@ class AdminServerTest {
         final Reply reply = post("/api/transport", "{}");
         assertEquals(405, reply.status);
         assertEquals("GET", reply.header("Allow"));
+    }
+
+    // ------------------------------------------------------------------ /api/cluster/*
+
+    @Test
+    void shouldServeTheClusterOverHttpWhileTheGossipBundleRuns() throws Exception {
+        Reply reply = get("/api/cluster/members");
+        assertEquals(503, reply.status);
+        assertTrue(reply.error().contains("the hamlet.gossip bundle (gossip membership) is not running"),
+            reply.error());
+        assertEquals(503, post("/api/cluster/join", "{\"seed\":\"127.0.0.1:7702\"}").status);
+        assertFalse(get("/api/node").object().has("cluster"));
+
+        final FakeCluster cluster = new FakeCluster("node1").member(FakeCluster.member("node1", MemberStatus.ALIVE));
+        clusterService.set(cluster);
+        reply = get("/api/cluster/members");
+        assertEquals(200, reply.status);
+        assertEquals("alive", reply.object().getAsJsonArray("members").get(0).getAsJsonObject().get("status")
+            .getAsString());
+        assertEquals(202, post("/api/cluster/join", "{\"seed\":\"127.0.0.1:7702\"}").status);
+        assertEquals(List.of("127.0.0.1:7702"), cluster.joins());
+        assertEquals(400, post("/api/cluster/join", "{\"seed\":\"bad seed\"}").status);
+        assertEquals(202, send("POST", "/api/cluster/leave", new byte[0]).status);
+        assertEquals(1, get("/api/node").object().getAsJsonObject("cluster").getAsJsonObject("members")
+            .get("alive").getAsInt());
     }
 
     // ------------------------------------------------------------------ actors
@@ -540,7 +568,8 @@ class AdminServerTest {
         final Reply reply = get("/api/nodes");
         assertEquals(404, reply.status);
         assertTrue(reply.error().startsWith("no such path: /api/nodes; the API has GET /api/node"), reply.error());
-        assertTrue(reply.error().endsWith(", GET /api/transport"), "every path is listed: " + reply.error());
+        assertTrue(reply.error().endsWith(", GET /api/transport, GET /api/cluster/members, GET /api/cluster/actors,"
+            + " POST /api/cluster/join, POST /api/cluster/leave"), "every path is listed: " + reply.error());
         assertEquals(404, get("/").status);
         assertEquals(404, delete("/api/actors/a/b").status);
     }
@@ -673,7 +702,7 @@ class AdminServerTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             server = new AdminServer(system, configService::get, transportService::get, identityService::get,
-                new AdminSettings("127.0.0.1", taken.getLocalPort(), 1024 * 1024, 5_000, 60_000), GRACE_MS);
+                clusterService::get, new AdminSettings("127.0.0.1", taken.getLocalPort(), 1024 * 1024, 5_000, 60_000), GRACE_MS);
             server.start();
             assertNull(server.boundAddress());
         }
