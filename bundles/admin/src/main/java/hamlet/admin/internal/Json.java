@@ -202,10 +202,10 @@ final class Json {
 
     /**
      * @param member a member as this node's membership sees it
-     * @return {@code {"id","url","uid","status","incarnation","since","sinceMillis","load":{...},"actors"}}: {@code uid}
-     *     as {@link #uid} writes it, {@code status} in lower case ({@code alive}), {@code since} in ISO-8601 UTC and
-     *     {@code sinceMillis} the same instant in epoch milliseconds, {@code load} as {@link #load}, {@code actors}
-     *     how many named actors its directory lists
+     * @return {@code {"id","url","uid","status","incarnation","since","sinceMillis","load":{...},"actors"}}:
+     *     {@code uid} as {@link #uid} writes it, {@code status} in lower case ({@code alive}), {@code since} in
+     *     ISO-8601 UTC and {@code sinceMillis} the same instant in epoch milliseconds, {@code load} as {@link #load},
+     *     {@code actors} how many named actors its directory lists
      */
     static JsonObject member(final Member member) {
         final JsonObject json = new JsonObject();

@@ -42,11 +42,12 @@ final class FakeCluster implements Cluster {
     /**
      * @param id a node id
      * @param status its status
-     * @return a member on 127.0.0.1 with uid 0xabc, incarnation 1, no load and no actors
+     * @return a member on 127.0.0.1, port 7700 plus the number in its id, with uid 0xabc, incarnation 1, no load
+     *     and no actors
      */
     static Member member(final String id, final MemberStatus status) {
-        return new Member(id, "ws://127.0.0.1:77" + id.replaceAll("\\D", "") + "/hamlet", 0xabcL, status, 1,
-            SINCE_MILLIS, MemberLoad.NONE, 0);
+        return new Member(id, "ws://127.0.0.1:" + (7700 + Integer.parseInt(id.replaceAll("\\D", ""))) + "/hamlet",
+            0xabcL, status, 1, SINCE_MILLIS, MemberLoad.NONE, 0);
     }
 
     /** Adds or replaces a member (by id). */
