@@ -11,16 +11,22 @@ import hamlet.api.AskTimeoutException;
 import hamlet.api.DeadLetter;
 import hamlet.api.DeadLetterException;
 import hamlet.api.SpawnException;
+import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.DirectoryEntry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +50,7 @@ final class ActorCommands {
     private static final int MAX_CELL = 60;
 
     private final ActorSystem system;
+    private final Supplier<Cluster> cluster;
     private final long askGraceMs;
 
     /**
@@ -51,23 +58,59 @@ final class ActorCommands {
      * @param askGraceMs how long past an ask's timeout to wait for the runtime before giving up anyway
      */
     ActorCommands(final ActorSystem system, final long askGraceMs) {
+        this(system, () -> null, askGraceMs);
+    }
+
+    /**
+     * @param system the node's actors
+     * @param cluster the gossip bundle's cluster view, or a supplier of {@code null} while it is absent
+     * @param askGraceMs how long past an ask's timeout to wait for the runtime before giving up anyway
+     */
+    ActorCommands(final ActorSystem system, final Supplier<Cluster> cluster, final long askGraceMs) {
         this.system = system;
+        this.cluster = cluster;
         this.askGraceMs = askGraceMs;
     }
 
-    /** @return a table of this node's actors, then a count */
+    /**
+     * @return a table of this node's actors, then a count; an actor whose name another node hosts too (a conflict)
+     *     is marked {@code *} and listed after the count with those nodes
+     */
     String list() {
         final List<ActorInfo> actors = system.actors();
         if (actors.isEmpty()) {
             return "no actors on node " + system.nodeId() + "\n";
         }
+        final Map<String, Set<String>> elsewhere = hostedElsewhere();
         final Table table = new Table("NAME", "BEHAVIOR", "VERSION", "GROUP", "STATE", "MAILBOX", "PROCESSED",
             "RESTARTS", "ADDRESS");
+        final StringJoiner conflicts = new StringJoiner("; ", "* also hosted on another node (a conflict; see"
+            + " cluster:actors): ", "\n").setEmptyValue("");
         for (final ActorInfo info : actors) {
-            table.row(info.name(), info.behavior(), info.behaviorVersion(), info.group(), info.state(),
-                info.mailboxSize(), info.processed(), info.restarts(), info.address());
+            final Set<String> others = elsewhere.get(info.name());
+            table.row(others == null ? info.name() : info.name() + " *", info.behavior(), info.behaviorVersion(),
+                info.group(), info.state(), info.mailboxSize(), info.processed(), info.restarts(), info.address());
+            if (others != null) {
+                conflicts.add(info.name() + " on " + String.join(", ", others));
+            }
         }
-        return table + plural(actors.size(), "actor") + " on node " + system.nodeId() + "\n";
+        return table + plural(actors.size(), "actor") + " on node " + system.nodeId() + "\n" + conflicts;
+    }
+
+    /** @return for each name the directory lists on another node, those nodes; empty without the gossip bundle */
+    private Map<String, Set<String>> hostedElsewhere() {
+        final Cluster now = cluster.get();
+        final Map<String, Set<String>> elsewhere = new TreeMap<>();
+        if (now == null) {
+            return elsewhere;
+        }
+        final String self = now.selfId();
+        for (final DirectoryEntry entry : now.directory()) {
+            if (!entry.node().equals(self)) {
+                elsewhere.computeIfAbsent(entry.name(), name -> new TreeSet<>()).add(entry.node());
+            }
+        }
+        return elsewhere;
     }
 
     /**

@@ -1,16 +1,20 @@
 package hamlet.shell.internal;
 
 import hamlet.api.ActorSystem;
+import hamlet.api.cluster.Cluster;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * The {@code actor:*} Gogo commands, wired to the node's {@link ActorSystem}. Only adapts Gogo's calling
- * convention to {@link ActorCommands}; the Gogo annotations are optional at runtime (the bundle resolves without
- * Gogo, and then nothing calls this).
+ * The {@code actor:*} Gogo commands, wired to the node's {@link ActorSystem}, and to the gossip bundle's
+ * {@link Cluster} when it runs (optional and dynamic: {@code actor:list} marks a name another node hosts too). Only
+ * adapts Gogo's calling convention to {@link ActorCommands}; the Gogo annotations are optional at runtime (the bundle
+ * resolves without Gogo, and then nothing calls this).
  */
 @Component(service = ActorShell.class, property = {
     "osgi.command.scope=actor",
@@ -24,16 +28,21 @@ import org.osgi.service.component.annotations.Reference;
 public final class ActorShell {
     private static final String ADDRESS = "address: NAME, NODE:NAME or '*:GROUP' (quoted: Gogo expands a bare *)";
 
+    /** Set by Declarative Services (package-private so that a test can set it too). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Cluster cluster;
+
     private final ActorCommands commands;
 
     /** @param system the node's actors */
     @Activate
     public ActorShell(@Reference final ActorSystem system) {
-        this.commands = new ActorCommands(system, ActorCommands.DEFAULT_ASK_GRACE_MS);
+        this.commands = new ActorCommands(system, () -> cluster, ActorCommands.DEFAULT_ASK_GRACE_MS);
     }
 
     /** @return a table of this node's actors */
-    @Descriptor("list the actors of this node: name, behaviour, group, state, mailbox, processed, restarts")
+    @Descriptor("list the actors of this node: name, behaviour, group, state, mailbox, processed, restarts; a name"
+        + " another node hosts too (a conflict) is marked *")
     public String list() {
         return Shell.run("actor:list", commands::list, System.err);
     }

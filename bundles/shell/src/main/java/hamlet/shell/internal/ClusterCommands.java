@@ -2,29 +2,43 @@ package hamlet.shell.internal;
 
 import hamlet.api.ActorSystem;
 import hamlet.api.NodeIdentity;
+import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.DirectoryEntry;
+import hamlet.api.cluster.Member;
+import hamlet.api.cluster.MemberStatus;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 
+import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * The {@code cluster:*} commands without Gogo: what the transport knows of the peers, and the counters of the
- * transport and of the actor runtime, for operators. Both services are optional: a node without a transport, or
- * with its runtime stopped, says so instead of failing.
+ * The {@code cluster:*} commands without Gogo: what the transport knows of the peers, the counters of the transport
+ * and of the actor runtime, and the gossip bundle's view of the cluster (its members, the directory of named actors,
+ * joining and leaving), for operators. Every service is optional: a node without a transport, with its runtime
+ * stopped or without the gossip bundle says so instead of failing.
  *
  * <p>Threading: called from a shell session's thread; reads snapshots from the services and never blocks.
  */
 final class ClusterCommands {
     /** The bundle that provides the transport, named when it is absent. */
     static final String TRANSPORT_BUNDLE = "hamlet.transport.jetty";
+    /** The bundle that provides the cluster view, named when it is absent. */
+    static final String GOSSIP_BUNDLE = "hamlet.gossip";
 
     private final Supplier<Transport> transport;
     private final Supplier<ActorSystem> system;
     private final Supplier<NodeIdentity> identity;
+    private final Supplier<Cluster> cluster;
 
     /**
      * @param transport the transport service, or a supplier of {@code null} while it is absent
@@ -41,9 +55,21 @@ final class ClusterCommands {
      */
     ClusterCommands(final Supplier<Transport> transport, final Supplier<ActorSystem> system,
                     final Supplier<NodeIdentity> identity) {
+        this(transport, system, identity, () -> null);
+    }
+
+    /**
+     * @param transport the transport service, or a supplier of {@code null} while it is absent
+     * @param system the node's actors, or a supplier of {@code null} while the registry is absent
+     * @param identity the node identity service, or a supplier of {@code null} while it is absent
+     * @param cluster the gossip bundle's cluster service, or a supplier of {@code null} while it is absent
+     */
+    ClusterCommands(final Supplier<Transport> transport, final Supplier<ActorSystem> system,
+                    final Supplier<NodeIdentity> identity, final Supplier<Cluster> cluster) {
         this.transport = transport;
         this.system = system;
         this.identity = identity;
+        this.cluster = cluster;
     }
 
     /**
@@ -110,6 +136,106 @@ final class ClusterCommands {
         all.forEach((name, value) -> text.append(name).append(" ".repeat(width - name.length() + 2)).append(value)
             .append('\n'));
         return text.append(absent).toString();
+    }
+
+    /**
+     * @return a table of the members (id, status, incarnation, since when, load score, named actors, URL), this node
+     *     marked; then how many there are by status; then whether this node is in the majority, and why
+     */
+    String members() {
+        final Cluster now = running("cluster:members");
+        final String self = now.selfId();
+        final List<Member> members = now.members();
+        final StringBuilder text = new StringBuilder();
+        if (members.isEmpty()) {
+            text.append("no members known to node ").append(self).append('\n');
+        } else {
+            final Table table = new Table("ID", "STATUS", "INCARNATION", "SINCE", "LOAD", "ACTORS", "URL");
+            final Map<MemberStatus, Integer> counts = new EnumMap<>(MemberStatus.class);
+            for (final Member member : members) {
+                final double score = member.load().score();
+                table.row(member.id().equals(self) ? member.id() + " (this node)" : member.id(),
+                    member.status().name().toLowerCase(Locale.ROOT), member.incarnation(),
+                    Instant.ofEpochMilli(member.sinceMillis()),
+                    String.format(Locale.ROOT, "%.2f", score) + (score > now.overloadThreshold() ? " overloaded" : ""),
+                    member.actorCount(), member.url());
+                counts.merge(member.status(), 1, Integer::sum);
+            }
+            final StringJoiner byStatus = new StringJoiner(", ", ": ", "");
+            counts.forEach((status, count) -> byStatus.add(count + " " + status.name().toLowerCase(Locale.ROOT)));
+            text.append(table).append(plural(members.size(), "member")).append(byStatus).append('\n');
+        }
+        if (now.inMajority()) {
+            text.append("node ").append(self).append(" is in the majority: ").append(now.majorityDetail());
+        } else {
+            text.append("node ").append(self).append(" is in the minority: ").append(now.majorityDetail())
+                .append("; it takes ownership of nothing cluster-wide until it sees a majority again");
+        }
+        return text.append('\n').toString();
+    }
+
+    /**
+     * @return a table of the directory (name, node, group, and for a name hosted on several nodes the other nodes),
+     *     then how many named actors on how many nodes, and the names in conflict
+     */
+    String actors() {
+        final Cluster now = running("cluster:actors");
+        final List<DirectoryEntry> directory = now.directory();
+        if (directory.isEmpty()) {
+            return "the directory is empty: no member hosts a named actor\n";
+        }
+        final Map<String, Set<String>> hosts = new TreeMap<>();
+        for (final DirectoryEntry entry : directory) {
+            hosts.computeIfAbsent(entry.name(), name -> new TreeSet<>()).add(entry.node());
+        }
+        final Table table = new Table("NAME", "NODE", "GROUP", "CONFLICT");
+        final Set<String> nodes = new TreeSet<>();
+        for (final DirectoryEntry entry : directory) {
+            final Set<String> others = new TreeSet<>(hosts.get(entry.name()));
+            others.remove(entry.node());
+            table.row(entry.name(), entry.node(), entry.group(),
+                others.isEmpty() ? null : "also on " + String.join(", ", others));
+            nodes.add(entry.node());
+        }
+        final List<String> conflicts = hosts.entrySet().stream().filter(hosted -> hosted.getValue().size() > 1)
+            .map(Map.Entry::getKey).toList();
+        return table + plural(directory.size(), "named actor") + " on " + plural(nodes.size(), "node")
+            + (conflicts.isEmpty() ? ", no conflicts"
+                : "; " + plural(conflicts.size(), "name") + " on several nodes (a conflict; GET"
+                    + " /api/cluster/actors says where each resolves): " + String.join(", ", conflicts)) + "\n";
+    }
+
+    /**
+     * @param seed {@code host:port}, {@code ws://host:port} or {@code ws://host:port/hamlet}
+     * @return one line saying the join was asked for (it goes on in the background)
+     */
+    String join(final String seed) {
+        final String command = "cluster:join";
+        final Cluster now = running(command);
+        try {
+            now.join(seed);
+        } catch (final IllegalArgumentException e) {
+            throw new CommandException(command, "seed '" + seed + "' is not an address (give host:port,"
+                + " ws://host:port or ws://host:port/hamlet)" + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+        return "node " + now.selfId() + " asked " + seed + " to let it in; see cluster:members\n";
+    }
+
+    /** @return one line saying this node is leaving (the members are told in the background) */
+    String leave() {
+        final Cluster now = running("cluster:leave");
+        now.leave();
+        return "node " + now.selfId() + " is leaving the cluster: the members mark it left as they hear it; see"
+            + " cluster:members\n";
+    }
+
+    private Cluster running(final String command) {
+        final Cluster now = cluster.get();
+        if (now == null) {
+            throw new CommandException(command, "the cluster view is not available: the " + GOSSIP_BUNDLE
+                + " bundle (gossip membership) is not running");
+        }
+        return now;
     }
 
     /**

@@ -42,6 +42,23 @@ class ActorCommandsTest {
     }
 
     @Test
+    void shouldMarkALocalActorWhoseNameAnotherNodeHostsToo() {
+        final FakeCluster cluster = new FakeCluster("node1")
+            .actor("node1", "echo-1", null).actor("node2", "echo-1", null).actor("node3", "echo-1", null)
+            .actor("node1", "w1", "worker").actor("node2", "w2", "worker");
+        final ActorCommands withCluster = new ActorCommands(system, () -> cluster, GRACE_MS);
+        system.spawn("echo", "echo-1");
+        system.spawn(new ActorSpec("w1", "worker", "worker", null));
+        assertEquals(""
+                + "NAME      BEHAVIOR  VERSION  GROUP   STATE    MAILBOX  PROCESSED  RESTARTS  ADDRESS\n"
+                + "echo-1 *  echo      -        -       RUNNING  2        40         0         node1:echo-1\n"
+                + "w1        worker    -        worker  RUNNING  2        40         0         node1:w1\n"
+                + "2 actors on node node1\n"
+                + "* also hosted on another node (a conflict; see cluster:actors): echo-1 on node2, node3\n",
+            withCluster.list());
+    }
+
+    @Test
     void shouldListBehavioursByName() {
         final String table = commands.behaviors();
         assertTrue(table.startsWith("NAME "), table);

@@ -27,6 +27,7 @@ class GogoCommandsTest {
     private final FakeActorSystem system = new FakeActorSystem().stats(2, 40, 0);
     private final FakeTransport transport = new FakeTransport();
     private ClusterShell cluster;
+    private ActorShell actors;
     private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -37,7 +38,7 @@ class GogoCommandsTest {
     void startGogo() {
         threadIo.start();
         processor = new CommandProcessorImpl(threadIo);
-        final ActorShell actors = new ActorShell(system);
+        actors = new ActorShell(system);
         for (final String function : new String[] {"list", "spawn", "stop", "send", "ask", "deadletters"}) {
             processor.addCommand("actor", actors, function);
         }
@@ -48,7 +49,9 @@ class GogoCommandsTest {
         cluster.activate();
         cluster.system = system;
         processor.addCommand("cluster", cluster, "peers");
-        processor.addCommand("cluster", cluster, "counters");
+        for (final String function : new String[] {"counters", "members", "actors", "join", "leave"}) {
+            processor.addCommand("cluster", cluster, function);
+        }
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
     }
 
@@ -116,5 +119,31 @@ class GogoCommandsTest {
     void shouldSayConfigServiceIsAbsent() throws Exception {
         assertNull(session.execute("config:show"));
         assertTrue(err().startsWith("config:show: the config service is not available"), err());
+    }
+
+    @Test
+    void shouldShowTheClusterViewWhenTheGossipBundleComes() throws Exception {
+        assertNull(session.execute("cluster:members"));
+        assertTrue(err().startsWith("cluster:members: the cluster view is not available: the hamlet.gossip"
+            + " bundle"), err());
+        final FakeCluster view = new FakeCluster("node1")
+            .member(FakeCluster.member("node1", hamlet.api.cluster.MemberStatus.ALIVE))
+            .actor("node1", "e1", null).actor("node2", "e1", null);
+        cluster.cluster = view;
+        actors.cluster = view;
+        final String members = (String) session.execute("cluster:members");
+        assertTrue(members.startsWith("ID "), members);
+        assertTrue(members.endsWith("\nnode node1 is in the majority: sees 1 of 1 members of the last stable"
+            + " membership\n"), members);
+        assertTrue(((String) session.execute("cluster:actors")).contains("e1    node2  -      also on node1\n"));
+        assertEquals("node node1 asked 127.0.0.1:7702 to let it in; see cluster:members\n",
+            session.execute("cluster:join 127.0.0.1:7702"));
+        assertEquals("node node1 asked ws://127.0.0.1:7703/hamlet to let it in; see cluster:members\n",
+            session.execute("cluster:join ws://127.0.0.1:7703/hamlet"));
+        assertTrue(((String) session.execute("cluster:leave")).startsWith("node node1 is leaving the cluster"));
+        assertEquals(1, view.leaves());
+        system.spawn("echo", "e1");
+        assertTrue(((String) session.execute("actor:list")).endsWith("(a conflict; see cluster:actors): e1 on"
+            + " node2\n"));
     }
 }
