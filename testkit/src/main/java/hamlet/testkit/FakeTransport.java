@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A Transport for tests that carries nothing: the peers and counters it shows are set by the test, every send is
  * recorded and accepted (or refused with the status set by {@link #refuseWith}), control messages are recorded and
- * queued. Thread-safe.
+ * queued, and so are {@link #forget} and {@link #dialNow}. Thread-safe.
  */
 public class FakeTransport implements Transport {
     /** What a {@link #send} was given. */
@@ -25,7 +25,17 @@ public class FakeTransport implements Transport {
     public record Control(String node, String url, int channel, byte[] payload) {
     }
 
+    /** What a {@link #forget} was given. */
+    public record Forgotten(String node, String reason) {
+    }
+
+    /** What a {@link #dialNow} was given. */
+    public record DialNow(String node, String url) {
+    }
+
     private final List<PeerInfo> peers = new CopyOnWriteArrayList<>();
+    private final List<Forgotten> forgotten = new CopyOnWriteArrayList<>();
+    private final List<DialNow> dialed = new CopyOnWriteArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private final List<Control> controls = new CopyOnWriteArrayList<>();
@@ -82,6 +92,28 @@ public class FakeTransport implements Transport {
     public boolean sendControlTo(final String url, final int channel, final byte[] payload) {
         controls.add(new Control(null, url, channel, payload.clone()));
         return true;
+    }
+
+    /** @return every {@link #forget} so far, oldest first (a live, read-only view) */
+    public List<Forgotten> forgotten() {
+        return Collections.unmodifiableList(forgotten);
+    }
+
+    /** @return every {@link #dialNow} so far, oldest first (a live, read-only view) */
+    public List<DialNow> dialed() {
+        return Collections.unmodifiableList(dialed);
+    }
+
+    /** Records the call; nothing was buffered here, so nothing is handed back. */
+    @Override
+    public void forget(final String node, final String reason) {
+        forgotten.add(new Forgotten(node, reason));
+    }
+
+    /** Records the call. */
+    @Override
+    public void dialNow(final String node, final String url) {
+        dialed.add(new DialNow(node, url));
     }
 
     @Override

@@ -157,6 +157,42 @@ final class Dialer {
     }
 
     /**
+     * Membership removed a node: none of its URLs is dialed again, a dial under way included (its result, if it comes,
+     * finds no target and is ignored); its seeds stay, as configured.
+     *
+     * @param nodeId the node
+     */
+    void forgetNodeForGood(final String nodeId) {
+        targets.values().removeIf(t -> !t.seed && nodeId.equals(t.nodeId));
+    }
+
+    /**
+     * Membership says a node is alive: its URLs (and {@code url}, learned when new) are due now with a fresh backoff,
+     * instead of after what is left of their delay. A URL being dialed, or this node's own, is left as it is.
+     *
+     * @param nodeId the node
+     * @param url a URL for it, canonical, or {@code null}
+     * @param nowNs the time
+     * @param isLinked whether a node's link is up
+     * @return how many URLs were made due
+     */
+    int dialNow(final String nodeId, final String url, final long nowNs, final Predicate<String> isLinked) {
+        if (url != null) {
+            learn(nodeId, url, isLinked);
+        }
+        int due = 0;
+        for (final Target t : targets.values()) {
+            if (t.self || t.inProgress || !(nodeId.equals(t.nodeId) || t.url.equals(url))) {
+                continue;
+            }
+            t.backoff.reset();
+            t.nextDialNs = nowNs;
+            due++;
+        }
+        return due;
+    }
+
+    /**
      * @param nodeId a node
      * @return whether one of the seeds answered as that node (a configured peer, as opposed to one that only dialed)
      */

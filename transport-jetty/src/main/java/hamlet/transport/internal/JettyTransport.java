@@ -64,6 +64,11 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     static final int MAX_CONTROL_PER_URL = 16;
     /** Lines a second about connections and links, which a peer can make happen as often as it likes. */
     static final int CONNECTION_LINES_PER_SECOND = 20;
+    /**
+     * Forgotten links whose sequences are remembered. Past it the oldest is dropped: a peer that still holds a window
+     * from so long ago would see sequences restart (the risk {@link PeerLink#continueSequence} avoids).
+     */
+    static final int MAX_FORGOTTEN_SEQUENCES = 4096;
 
     private volatile TransportSettings settings;
     private final LongSupplier nanoClock;
@@ -98,6 +103,13 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     private final Dialer dialer;
     private final Set<WebSocketEndpoint> pending = new HashSet<>();
     private final ControlWaiting controlWaiting = new ControlWaiting(MAX_CONTROL_PER_URL);
+    /** The next sequence of each forgotten link, for a link to the same node made later; the oldest go first. */
+    private final Map<String, Long> forgottenSequences = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<String, Long> eldest) {
+            return size() > MAX_FORGOTTEN_SEQUENCES;
+        }
+    };
     private long nextBindNs;
 
     // Guarded by this (start, stop, bind; never held while calling out of the transport).
@@ -550,6 +562,65 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         return true;
     }
 
+    @Override
+    public void forget(final String node, final String reason) {
+        if (node == null || stopped) {
+            return;
+        }
+        final String why = reason == null ? "node " + node + " was forgotten" : reason;
+        onAgent("forget " + node, () -> forgetForGood(node, why));
+    }
+
+    /**
+     * Agent: membership removed the node. The link leaves the table first, so that a send racing this finds no node
+     * (UNKNOWN_NODE, a dead letter at the sender) or finds the abandoned link, which refuses it the same way.
+     */
+    private void forgetForGood(final String node, final String reason) {
+        dialer.forgetNodeForGood(node);
+        final PeerLink link = links.remove(node);
+        if (link == null) {
+            publishDialing();
+            return;
+        }
+        forgottenSequences.put(node, link.nextSequence());
+        count("peers.forgotten-by-membership");
+        link.abandon(reason);
+        final LinkSession session = link.session();
+        if (session != null) {
+            session.close("forgotten: " + reason);
+            link.detach(session, reason);
+        }
+        publishDialing();
+        LOG.info("[{}] forgot peer {}: {}", settings.nodeId(), node, reason);
+    }
+
+    @Override
+    public void dialNow(final String node, final String url) {
+        if (node == null || stopped) {
+            return;
+        }
+        String canonical = null;
+        if (url != null && !url.isEmpty()) {
+            try {
+                canonical = TransportSettings.canonicalSeed(url);
+            } catch (final IllegalArgumentException e) {
+                LOG.debug("[{}] dialNow {}: URL {} ignored: {}", settings.nodeId(), node, url, e.getMessage());
+            }
+        }
+        final String dialUrl = canonical;
+        onAgent("dial now " + node, () -> {
+            if (isLinked(node)) {
+                return;
+            }
+            final long nowNs = nanoClock.getAsLong();
+            if (dialer.dialNow(node, dialUrl, nowNs, this::isLinked) > 0) {
+                count("dials.now");
+                dialDue(nowNs);
+                publishDialing();
+            }
+        });
+    }
+
     private boolean controlFits(final int channel, final byte[] payload) {
         if (channel < 1 || channel > MAX_CONTROL_CHANNEL || payload.length > MAX_CONTROL_BYTES) {
             throw new IllegalArgumentException("control message on channel " + channel + " of " + payload.length
@@ -726,6 +797,10 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             final String dialUrl = target != null ? target.url() : peer.url();
             link = new PeerLink(settings.nodeId(), uid, peer.nodeId(), dialUrl, settings, own, this, budget,
                 nanoClock);
+            final Long next = forgottenSequences.remove(peer.nodeId());
+            if (next != null) {
+                link.continueSequence(next);
+            }
             links.put(peer.nodeId(), link);
         }
         endpoint.dialedBy(target != null ? settings.nodeId() : peer.nodeId());
@@ -820,6 +895,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     /** Agent: drops a link that is down with nothing in its outbox, and its unverified URLs. */
     private void forget(final PeerLink link, final String why) {
         links.remove(link.nodeId(), link);
+        forgottenSequences.put(link.nodeId(), link.nextSequence());
         dialer.forgetNode(link.nodeId());
         count("peers.forgotten");
         connectionLine(() -> LOG.info("[{}] forgot peer {} ({})", settings.nodeId(), link.nodeId(), why));
@@ -897,16 +973,21 @@ public final class JettyTransport implements Transport, PeerLink.Context {
                     + Duration.ofNanos(s.handshakeTimeoutNs()).toMillis() + "ms"));
             }
         }
-        if (receiver != null && !paused && !stopped) {
-            for (final Dialer.Target target : dialer.due(nowNs, this::isLinked)) {
-                guarded("dial " + target.url(), () -> dial(target, nowNs)).run();
-            }
-        }
+        dialDue(nowNs);
         final int dropped = controlWaiting.retain(url -> dialer.target(url) != null);
         if (dropped > 0) {
             count("control.dropped", dropped);
         }
         publishDialing();
+    }
+
+    /** Agent: dials what is due, unless nothing could take what arrives or a test cut the network. */
+    private void dialDue(final long nowNs) {
+        if (receiver != null && !paused && !stopped) {
+            for (final Dialer.Target target : dialer.due(nowNs, this::isLinked)) {
+                guarded("dial " + target.url(), () -> dial(target, nowNs)).run();
+            }
+        }
     }
 
     /** Agent: what {@link #peers()} shows of the dialer. */

@@ -196,6 +196,30 @@ public final class PeerLink {
         this.codec = new FrameCodec(newSettings.maxFrameBytes(), newSettings.maxEnvelopeBytes());
     }
 
+    /**
+     * Continues the sequence numbers of a link to the same peer that this transport forgot: a peer that was alive
+     * all along still holds its de-duplication window for this node's uid, and would take sequences restarting at 1
+     * for duplicates (and acknowledge them, unseen). Called by the agent before the link is published.
+     *
+     * @param next the first sequence this link gives, above every one the forgotten link gave
+     */
+    void continueSequence(final long next) {
+        synchronized (this) {
+            if (next > nextSeq) {
+                nextSeq = next;
+                // An ack of the old link's envelopes (sent before the peer saw the new connection) is not refused.
+                highestWritten = next - 1;
+            }
+        }
+    }
+
+    /** @return the sequence the next accepted envelope would get */
+    long nextSequence() {
+        synchronized (this) {
+            return nextSeq;
+        }
+    }
+
     /** @param handshake what this node says on the next connection (after a live edit of its URL or cluster) */
     void own(final Handshake handshake) {
         this.own = handshake;

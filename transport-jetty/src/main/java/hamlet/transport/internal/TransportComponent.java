@@ -159,6 +159,16 @@ public final class TransportComponent implements Transport {
     }
 
     @Override
+    public void forget(final String node, final String reason) {
+        transport.forget(node, reason);
+    }
+
+    @Override
+    public void dialNow(final String node, final String url) {
+        transport.dialNow(node, url);
+    }
+
+    @Override
     public Map<String, Long> counters() {
         return transport.counters();
     }

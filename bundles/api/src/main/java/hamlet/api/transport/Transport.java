@@ -65,6 +65,38 @@ public interface Transport {
     boolean sendControlTo(String url, int channel, byte[] payload);
 
     /**
+     * Gives up on a node for good: membership removed it (declared dead, then forgotten after
+     * {@code hamlet.gossip.remove-after}). The link to it, if any, is closed and dropped; everything in its outbox
+     * (waiting, and written but unacknowledged) is handed back through
+     * {@link EnvelopeReceiver#onUndeliverable} with {@code reason}, so that each becomes a dead letter at once rather
+     * than when {@code hamlet.transport.buffer-max-age} runs out; its URLs are no longer dialed, unless one is a
+     * configured seed. Sends to it are {@link SendStatus#UNKNOWN_NODE} from then on, until the node handshakes again
+     * (it dials this node, or a seed URL answers as it): that makes a fresh link, as for any new peer, whose
+     * sequence numbers continue those of the forgotten one (so a peer that was alive all along and still holds its
+     * de-duplication window for this node does not drop the new envelopes as duplicates). Returns at once: the work
+     * is done on the transport's own thread, and the undeliverable envelopes are handed back from there.
+     *
+     * @param node the node's id; a node the transport does not know is ignored
+     * @param reason why, in a sentence for operators: it becomes the detail of each dead letter
+     * @since 2.1.0
+     */
+    void forget(String node, String reason);
+
+    /**
+     * Dials a node as soon as possible, skipping what is left of its reconnect backoff: membership heard that it is
+     * alive again (joined or alive), so the envelopes buffered for it should flow now rather than after up to
+     * {@code hamlet.transport.reconnect-backoff-max}. Nothing happens when its link is up or a dial is under way; a
+     * URL not known yet is learned (within {@code hamlet.transport.max-unknown-peers}) and dialed. Once the link is
+     * up, its outbox drains in order as after any reconnect. Returns at once; the dial runs on the transport's thread.
+     *
+     * @param node the node's id
+     * @param url where membership says it listens ({@code ws://host:port/hamlet}), or {@code null} to dial only the
+     *     URLs the transport already knows for it
+     * @since 2.1.0
+     */
+    void dialNow(String node, String url);
+
+    /**
      * @return the transport's counters for operators, by name (for example {@code rejected.WRONG_CLUSTER},
      *     {@code envelopes.resent}, {@code duplicates.dropped}), each counting since the transport started
      */

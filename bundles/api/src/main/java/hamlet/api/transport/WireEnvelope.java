@@ -6,7 +6,12 @@ import java.util.Objects;
  * One message as it crosses between nodes: where it goes, who sent it, and its body already encoded by a codec.
  * Immutable by contract: neither side changes {@code payload} after handing the envelope over.
  *
- * @param to the full address of the receiver, {@code node:name} (or {@code *:group})
+ * <p>{@code to} is {@code node:name} for one actor, or {@code *:group} for a group: the sending node chose the
+ * receiving node already (the node argument of {@link Transport#send}), so on arrival {@code *:group} means one of
+ * the receiving node's own members of the group, never a member elsewhere. A receiver never forwards a group envelope
+ * to a third node: one hop, no loops. Nodes before 2.1.0 read it the same way (their groups were local only).
+ *
+ * @param to the full address of the receiver, {@code node:name}, or {@code *:group} for the receiving node's group
  * @param from the full address of the sender, or {@code null} when there is none
  * @param codecId the id of the codec that encoded the body ({@link hamlet.api.Codec#id()})
  * @param payload the encoded body

@@ -17,9 +17,14 @@
  *
  * <p>2.0.0: {@code onEnvelope} answers whether it took the envelope; {@code PeerInfo.uid} replaces
  * {@code incarnation} (a random per-start id, not an order); the control lane and the counters.
+ *
+ * <p>2.1.0: {@link hamlet.api.transport.Transport#forget} (membership removed a node: its buffered envelopes become
+ * dead letters now) and {@link hamlet.api.transport.Transport#dialNow} (membership says a node is back: skip the
+ * reconnect backoff); {@code *:group} in {@link hamlet.api.transport.WireEnvelope#to} is documented as the receiving
+ * node's own members of the group.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package hamlet.api.transport;
 
 import org.osgi.annotation.bundle.Export;

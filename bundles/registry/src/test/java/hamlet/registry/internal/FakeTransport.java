@@ -36,6 +36,10 @@ final class FakeTransport implements Transport {
     /** The thread of each send, oldest first. */
     final Queue<Thread> sendThreads = new ConcurrentLinkedQueue<>();
     volatile SendStatus refuseWith;
+    /** Every {@link #forget}, as "node: reason". */
+    final Queue<String> forgotten = new ConcurrentLinkedQueue<>();
+    /** Every {@link #dialNow}'s node. */
+    final Queue<String> dialedNow = new ConcurrentLinkedQueue<>();
 
     FakeTransport(final Map<String, EnvelopeReceiver> cluster, final String self) {
         this.cluster = cluster;
@@ -103,6 +107,17 @@ final class FakeTransport implements Transport {
     @Override
     public boolean sendControlTo(final String url, final int channel, final byte[] payload) {
         return false;
+    }
+
+    /** Gives up nothing: this transport buffers nothing ({@link #away} hands back at once). */
+    @Override
+    public void forget(final String node, final String reason) {
+        forgotten.add(node + ": " + reason);
+    }
+
+    @Override
+    public void dialNow(final String node, final String url) {
+        dialedNow.add(node);
     }
 
     @Override
