@@ -39,6 +39,14 @@ final class Groups {
     }
 
     /**
+     * @param group the group's name
+     * @return whether this node has a member of it now (one that is retiring counts until it has left)
+     */
+    boolean has(final String group) {
+        return members.containsKey(group);
+    }
+
+    /**
      * Picks the member with the fewest waiting messages. The scan starts at a random member, so that among equally
      * loaded members (all idle, typically) the messages spread instead of all going to the first; it stops at the
      * first empty mailbox.

@@ -32,8 +32,8 @@ import com.google.gson.JsonObject;
  * One node's local actor runtime: the registry of actors by name, their mailboxes and the dispatcher that runs them,
  * supervision, routing, dead letters and asks. Plain Java: the OSGi component only feeds it settings and behaviours.
  *
- * <p>Sends go through the {@link Router}, which delivers where the {@link Resolver} says an address leads (today's
- * rule: {@link LocalResolver}); envelopes from other nodes come in through {@link #inbox()}, which asks the same
+ * <p>Sends go through the {@link Router}, which delivers where the {@link Resolver} says an address leads (the
+ * {@link DirectoryResolver}: this node's actors first, then the cluster directory when membership runs); envelopes from other nodes come in through {@link #inbox()}, which asks the same
  * resolver whether they are for this node.
  *
  * <p>Threading: every public method may be called from any thread and none blocks on an actor, except
@@ -103,11 +103,11 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.nanoClock = nanoClock;
-        final Resolver resolver = new LocalResolver(nodeId, cells::get);
+        final Resolver resolver = new DirectoryResolver(new LocalResolver(nodeId, cells::get), remoting.cluster());
         this.deadLetters = new DeadLetters(nodeId, settings.deadLettersKeep(), settings.deadLettersLogPerSecond(),
             clock, nanoClock, resolver);
         this.router = new Router(nodeId, resolver, groups, new TransportRouter(nodeId, remoting, deadLetters),
-            deadLetters);
+            deadLetters, remoting.cluster());
         this.dispatcher = new Dispatcher(nodeId, settings.effectiveParallelism());
         this.asks = new Asks(this);
         this.hotSwap = new HotSwap(nodeId, clock);

@@ -13,8 +13,8 @@ final class NoTransportRouter implements RemoteRouter {
     }
 
     @Override
-    public void send(final Address to, final Object body, final ActorRef sender) {
+    public void send(final String node, final Address to, final Object body, final ActorRef sender) {
         deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.NO_TRANSPORT,
-            "no transport to node " + to.node());
+            "no transport to node " + node);
     }
 }

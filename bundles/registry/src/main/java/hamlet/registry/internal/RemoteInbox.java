@@ -115,7 +115,8 @@ public final class RemoteInbox implements EnvelopeReceiver {
             }
             return true;
         }
-        router.deliver(to, where, body, sender);
+        // A group envelope is for this node's own members: the sender picked this node (no second hop, no loop).
+        router.deliverArrived(to, where, body, sender);
         return true;
     }
 

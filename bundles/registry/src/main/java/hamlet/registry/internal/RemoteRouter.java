@@ -12,9 +12,11 @@ import hamlet.api.Address;
  */
 interface RemoteRouter {
     /**
-     * @param to an address naming another node
+     * @param node the node it goes to, never this one
+     * @param to the address as the receiving node reads it: {@code node:name}, or {@code *:group} for that node's
+     *     own members of the group
      * @param body the body, not null
      * @param sender who sent it, or null
      */
-    void send(Address to, Object body, ActorRef sender);
+    void send(String node, Address to, Object body, ActorRef sender);
 }

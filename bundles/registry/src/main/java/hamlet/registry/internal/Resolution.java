@@ -34,7 +34,7 @@ sealed interface Resolution permits Resolution.Local, Resolution.Remote, Resolut
     /**
      * No actor has the name where the address leads: a dead letter, UNKNOWN_ACTOR.
      *
-     * @param nodeId the node that was meant (this one today; the directory may name another)
+     * @param nodeId the node that was meant (this one for a bare name no node hosts)
      * @param why for the dead letter's detail
      */
     record Unknown(String nodeId, String why) implements Resolution {

@@ -8,9 +8,14 @@ import java.util.Objects;
 
 /**
  * Delivers a message where its address leads, as the {@link Resolver} says: to a local actor's mailbox (stopped:
- * ACTOR_STOPPED; mailbox full: MAILBOX_FULL; no such actor: UNKNOWN_ACTOR), to the member of a group with the
- * smallest mailbox (none: UNKNOWN_GROUP), or to another node through the {@link RemoteRouter}. Whatever cannot be
- * delivered becomes a dead letter here, at once.
+ * ACTOR_STOPPED; mailbox full: MAILBOX_FULL; no such actor: UNKNOWN_ACTOR), to a group (none: UNKNOWN_GROUP), or to
+ * another node through the {@link RemoteRouter}, as {@code node:name} (a bare name the directory placed there gets
+ * the node's id). Whatever cannot be delivered becomes a dead letter here, at once.
+ *
+ * <p>A group send from this node picks a node first, when membership runs ({@link ClusterView.Index#pickGroupNode}:
+ * this node and the ALIVE nodes hosting the group, power of two choices on load), then, here, the local member with
+ * the smallest mailbox; sent to another node it stays {@code *:group}, which that node delivers to its own members
+ * only ({@link #deliverArrived}): one hop, no loops.
  *
  * <p>A ref remembers the local actor it last reached and sends to it without asking the resolver again until that
  * actor retires: the common send costs one volatile read.
@@ -23,14 +28,23 @@ final class Router {
     private final Groups groups;
     private final RemoteRouter remote;
     private final DeadLetters deadLetters;
+    /** Membership's view for cluster-wide group picks; its index is NONE while no Cluster is bound. */
+    private final ClusterView cluster;
 
+    /** With no membership: groups are this node's (tests of the local rules). */
     Router(final String nodeId, final Resolver resolver, final Groups groups, final RemoteRouter remote,
            final DeadLetters deadLetters) {
+        this(nodeId, resolver, groups, remote, deadLetters, null);
+    }
+
+    Router(final String nodeId, final Resolver resolver, final Groups groups, final RemoteRouter remote,
+           final DeadLetters deadLetters, final ClusterView cluster) {
         this.nodeId = nodeId;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.groups = groups;
         this.remote = remote;
         this.deadLetters = deadLetters;
+        this.cluster = cluster;
     }
 
     /** @return what this router resolves addresses with */
@@ -73,21 +87,57 @@ final class Router {
      * @param sender the sender, or null
      */
     void deliver(final Address to, final Resolution where, final Object body, final ActorRef sender) {
+        deliver(to, where, body, sender, true);
+    }
+
+    /**
+     * Delivers an envelope that came from another node, as {@link #deliver} would, except that a group address
+     * reaches this node's own members only: the sending node already chose this one.
+     *
+     * @param to the address
+     * @param where what the resolver said of it (never Remote: the inbox refuses those)
+     * @param body the body
+     * @param sender the sender, or null
+     */
+    void deliverArrived(final Address to, final Resolution where, final Object body, final ActorRef sender) {
+        deliver(to, where, body, sender, false);
+    }
+
+    private void deliver(final Address to, final Resolution where, final Object body, final ActorRef sender,
+                         final boolean clusterWide) {
         if (where instanceof Resolution.Local local) {
             enqueue(local.cell(), to, body, sender);
         } else if (where instanceof Resolution.Group group) {
-            final ActorCell member = groups.pick(group.group());
-            if (member == null) {
-                deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_GROUP,
-                    "no actor of group " + group.group() + " on " + nodeId);
-            } else {
-                enqueue(member, to, body, sender);
-            }
-        } else if (where instanceof Resolution.Remote) {
-            remote.send(to, body, sender);
+            toGroup(to, group.group(), body, sender, clusterWide);
+        } else if (where instanceof Resolution.Remote far) {
+            remote.send(far.nodeId(), to.node() == null ? Address.of(far.nodeId(), to.name()) : to, body, sender);
         } else {
             deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
                 ((Resolution.Unknown) where).why());
+        }
+    }
+
+    private void toGroup(final Address to, final String group, final Object body, final ActorRef sender,
+                         final boolean clusterWide) {
+        final ClusterView.Index index = cluster == null ? ClusterView.Index.NONE : cluster.index();
+        if (clusterWide && index.clustered()) {
+            final String node = index.pickGroupNode(group, groups.has(group), cluster.random());
+            if (node == null) {
+                deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_GROUP,
+                    "no actor of group " + group + " on " + nodeId + " nor on any alive member of the cluster");
+                return;
+            }
+            if (!node.equals(nodeId)) {
+                remote.send(node, to, body, sender);
+                return;
+            }
+        }
+        final ActorCell member = groups.pick(group);
+        if (member == null) {
+            deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_GROUP,
+                "no actor of group " + group + " on " + nodeId);
+        } else {
+            enqueue(member, to, body, sender);
         }
     }
 
@@ -100,6 +150,9 @@ final class Router {
         if (where instanceof Resolution.Local || where instanceof Resolution.Unknown) {
             final String node = where instanceof Resolution.Unknown unknown ? unknown.nodeId() : nodeId;
             return node + ":" + address.name();
+        }
+        if (where instanceof Resolution.Remote far && address.node() == null) {
+            return far.nodeId() + ":" + address.name();
         }
         return address.toString();
     }

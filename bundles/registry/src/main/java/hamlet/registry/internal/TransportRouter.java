@@ -31,10 +31,10 @@ final class TransportRouter implements RemoteRouter {
     }
 
     @Override
-    public void send(final Address to, final Object body, final ActorRef sender) {
+    public void send(final String node, final Address to, final Object body, final ActorRef sender) {
         final Transport transport = remoting.transport();
         if (transport == null) {
-            none.send(to, body, sender);
+            none.send(node, to, body, sender);
             return;
         }
         final CodecRegistry.Encoded encoded;
@@ -42,21 +42,22 @@ final class TransportRouter implements RemoteRouter {
             encoded = remoting.codecs().encode(body);
         } catch (final IllegalArgumentException e) {
             deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.NO_TRANSPORT,
-                "cannot send to node " + to.node() + ": " + e.getMessage());
+                "cannot send to node " + node + ": " + e.getMessage());
             return;
         }
         final WireEnvelope envelope = new WireEnvelope(to.toString(), fullAddress(sender), encoded.codecId(),
             encoded.bytes());
         final Transport.SendStatus status;
         try {
-            status = transport.send(to.node(), envelope);
+            status = transport.send(node, envelope);
         } catch (final RuntimeException e) {
             deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.NO_TRANSPORT,
-                "the transport failed to take a message for node " + to.node() + ": " + e);
+                "the transport failed to take a message for node " + node + ": " + e);
             return;
         }
         if (status != Transport.SendStatus.ACCEPTED) {
-            deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.NO_TRANSPORT, refused(status, to));
+            deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.NO_TRANSPORT,
+                refused(status, node));
         }
     }
 
@@ -73,24 +74,24 @@ final class TransportRouter implements RemoteRouter {
     }
 
     /** @return why the transport refused, in a sentence naming the setting that decides it */
-    static String refused(final Transport.SendStatus status, final Address to) {
+    static String refused(final Transport.SendStatus status, final String node) {
         switch (status) {
             case UNKNOWN_NODE:
                 // A seed that is not linked yet is known (the transport dials it): unknown means neither.
-                return "node " + to.node() + " is not known to this node's transport (no link to it and not a seed)";
+                return "node " + node + " is not known to this node's transport (no link to it and not a seed)";
             case OUTBOX_FULL:
-                return "the outbox for node " + to.node() + " is full (at hamlet.transport.outbox-limit envelopes "
-                    + "or hamlet.transport.outbox-max-bytes bytes waiting or unacknowledged): node " + to.node()
+                return "the outbox for node " + node + " is full (at hamlet.transport.outbox-limit envelopes "
+                    + "or hamlet.transport.outbox-max-bytes bytes waiting or unacknowledged): node " + node
                     + " is away or slower than its senders";
             case NODE_OUTBOXES_FULL:
                 return "the outboxes for all peers of this node together are full (at "
-                    + "hamlet.transport.node-outbox-max-bytes bytes), so nothing more is taken for node " + to.node()
+                    + "hamlet.transport.node-outbox-max-bytes bytes), so nothing more is taken for node " + node
                     + " until some peer acknowledges or its envelopes are given up";
             case TOO_LARGE:
-                return "the message for node " + to.node() + " is larger than the transport's envelope limit "
+                return "the message for node " + node + " is larger than the transport's envelope limit "
                     + "(hamlet.transport.max-envelope)";
             default:
-                return "the transport refused a message for node " + to.node() + ": " + status;
+                return "the transport refused a message for node " + node + ": " + status;
         }
     }
 }

@@ -162,7 +162,7 @@ class RemoteMessagingTest {
 
     @Test
     void shouldExplainEachRefusalOfTheTransportInASentence() {
-        final Address to = Address.of("node2", "e");
+        final String to = "node2";
         for (final Transport.SendStatus status : Transport.SendStatus.values()) {
             if (status == Transport.SendStatus.ACCEPTED) {
                 continue;

@@ -58,7 +58,7 @@ class ResolverTest {
     void shouldSendABareNameToTheNodeTheResolverNames() {
         try (TestNode node = new TestNode()) {
             final List<Address> leaving = new ArrayList<>();
-            final RemoteRouter remote = (to, body, sender) -> leaving.add(to);
+            final RemoteRouter remote = (toNode, to, body, sender) -> leaving.add(to);
             final Resolver directory = address -> "far".equals(address.name())
                 ? new Resolution.Remote("node3") : new LocalResolver("node1", name -> null).resolve(address);
             final DeadLetters deadLetters = new DeadLetters("node1", 10, 0, Clock.systemUTC(), System::nanoTime,
@@ -68,7 +68,8 @@ class ResolverTest {
             router.send(new AddressRef(node.system, Address.named("far"), null), "hi", null);
             router.send(new AddressRef(node.system, Address.named("near"), null), "hi", null);
 
-            assertEquals(List.of(Address.named("far")), leaving, "the bare name the directory placed elsewhere");
+            assertEquals(List.of(Address.of("node3", "far")), leaving,
+                "the bare name the directory placed elsewhere, with the node's id for the receiving node");
             assertEquals(1, deadLetters.count(DeadLetter.Reason.UNKNOWN_ACTOR), "the one it did not");
         }
     }

@@ -10,6 +10,9 @@ import hamlet.api.BehaviorInfo;
 import hamlet.api.Codec;
 import hamlet.api.DeadLetter;
 import hamlet.api.RejectedBundle;
+import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.ClusterEvent;
+import hamlet.api.cluster.ClusterListener;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.Transport;
 import hamlet.api.transport.WireEnvelope;
@@ -42,17 +45,19 @@ import java.util.Set;
  * {@code hamlet.node} and {@code hamlet.registry}, runs one {@link LocalActorSystem}, offers it as the
  * {@link ActorSystem} service (this component delegates) and to this bundle's other components as the internal
  * {@link RuntimeHandle} service, feeds it every {@link ActorBehavior} service by its
- * {@value ActorBehavior#NAME_PROPERTY} property, applies config edits live and closes it on deactivation.
+ * {@value ActorBehavior#NAME_PROPERTY} property, applies config edits live and closes it on deactivation. When the
+ * gossip bundle runs, its {@link Cluster} feeds the runtime's directory, and this component hears its events as a
+ * {@link ClusterListener} (see {@link hamlet.registry.internal.ClusterView}).
  *
  * <p>Threading: Declarative Services calls activate, modified, deactivate and the bind methods, possibly from
  * different threads; they are serialized on one lock. The ActorSystem methods, from any thread, read a volatile.
  */
 @Component(
-    service = {ActorSystem.class, EnvelopeReceiver.class, RuntimeHandle.class},
+    service = {ActorSystem.class, EnvelopeReceiver.class, RuntimeHandle.class, ClusterListener.class},
     configurationPid = {"hamlet.node", "hamlet.registry"},
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true)
-public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, RuntimeHandle {
+public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, RuntimeHandle, ClusterListener {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryComponent.class);
 
     private final Object lock = new Object();
@@ -173,6 +178,34 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, R
     void unbindTransport(final Transport transport) {
         remoting.unbind(transport);
         LOG.info("[{}] transport {} unbound", nodeIdOrUnknown(), transport.getClass().getName());
+    }
+
+    /**
+     * Membership, when the gossip bundle runs: bare names and groups then reach the whole cluster. Without it, they
+     * reach this node's actors only, as before the cluster existed.
+     */
+    @Reference(
+        name = "cluster",
+        service = Cluster.class,
+        cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY,
+        unbind = "unbindCluster")
+    void bindCluster(final Cluster cluster) {
+        remoting.cluster().bind(cluster);
+        LOG.info("[{}] cluster membership bound: bare names and groups reach the whole cluster", nodeIdOrUnknown());
+    }
+
+    void unbindCluster(final Cluster cluster) {
+        remoting.cluster().unbind(cluster);
+        LOG.info("[{}] cluster membership unbound: bare names and groups reach this node's actors only",
+            nodeIdOrUnknown());
+    }
+
+    /** On the gossip notifier thread: returns at once (see ClusterView). */
+    @Override
+    public void onClusterEvent(final ClusterEvent event) {
+        remoting.cluster().onClusterEvent(event);
     }
 
     /** User codecs: a binary codec for a type, replacing JSON for bodies of it that leave the node. */
