@@ -1,0 +1,53 @@
+package hamlet.gossip.internal;
+
+import hamlet.api.cluster.Member;
+import hamlet.api.cluster.MemberLoad;
+import hamlet.api.cluster.MemberStatus;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What this node knows of one member. Owned by the membership's thread.
+ */
+final class MemberState {
+    final String id;
+    String url;
+    long uid;
+    long incarnation;
+    MemberStatus status;
+    long sinceMs;
+    MemberLoad load = MemberLoad.NONE;
+    long loadVersion = -1;
+    /** The directory version the member announced (what there is to fetch). */
+    long announcedDirVersion;
+    /** The directory version held here (what was fetched). */
+    long heldDirVersion;
+    Map<String, String> directory = new TreeMap<>();
+    Suspicion suspicion;
+    long joiningUntilMs;
+    long lastDirRequestMs = Long.MIN_VALUE / 2;
+
+    MemberState(final String id, final String url, final long uid, final long incarnation, final MemberStatus status,
+                final long nowMs) {
+        this.id = id;
+        this.url = url;
+        this.uid = uid;
+        this.incarnation = incarnation;
+        this.status = status;
+        this.sinceMs = nowMs;
+    }
+
+    Member toMember() {
+        return new Member(id, url, uid, status, incarnation, sinceMs, load, directory.size());
+    }
+
+    Update.Kind wireState() {
+        return switch (status) {
+            case JOINING, ALIVE -> Update.Kind.ALIVE;
+            case SUSPECT -> Update.Kind.SUSPECT;
+            case DEAD -> Update.Kind.DEAD;
+            case LEFT -> Update.Kind.LEFT;
+        };
+    }
+}

@@ -1,0 +1,121 @@
+package hamlet.gossip.internal;
+
+import hamlet.api.cluster.ClusterEvent;
+import hamlet.api.cluster.DirectoryEntry;
+import hamlet.api.cluster.MemberStatus;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MembershipTest {
+    private static final GossipSettings DEFAULTS = GossipSettings.defaults();
+
+    private static TinyNet threeFromOneSeed() {
+        final TinyNet net = new TinyNet(7, 1, DEFAULTS);
+        net.add("a", "a");
+        net.add("b", "a");
+        net.add("c", "a");
+        assertTrue(net.runUntil(net::converged, 5_000) >= 0, "three nodes converge from one seed");
+        return net;
+    }
+
+    @Test
+    void shouldConvergeFromOneSeedWithinASecond() {
+        final TinyNet net = new TinyNet(7, 1, DEFAULTS);
+        net.add("a", "a");
+        net.add("b", "a");
+        net.add("c", "a");
+        final long at = net.runUntil(net::converged, 5_000);
+        System.out.println("three nodes converged from one seed at " + at + " ms");
+        assertTrue(at >= 0 && at <= 1_000, "converged at " + at);
+    }
+
+    @Test
+    void shouldDeclareACrashedNodeDeadEverywhereWithinTwoSeconds() {
+        final TinyNet net = threeFromOneSeed();
+        net.runUntil(net.now + 2_000);
+        final long crashAt = net.now;
+        net.crashed.add("c");
+        net.runUntil(crashAt + 3_000);
+        final long byA = net.firstSeen("a", ClusterEvent.Type.DEAD, "c", crashAt) - crashAt;
+        final long byB = net.firstSeen("b", ClusterEvent.Type.DEAD, "c", crashAt) - crashAt;
+        System.out.println("crashed c declared dead by a after " + byA + " ms, by b after " + byB + " ms");
+        assertTrue(byA > 0 && byA <= 2_000 && byB > 0 && byB <= 2_000, "a: " + byA + ", b: " + byB);
+        assertEquals(0, net.count(ClusterEvent.Type.DEAD, "a") + net.count(ClusterEvent.Type.DEAD, "b"));
+    }
+
+    @Test
+    void shouldLetACutOffNodeRefuteAShortSuspicion() {
+        final TinyNet net = threeFromOneSeed();
+        net.runUntil(net.now + 1_000);
+        final long from = net.now;
+        net.cut.add("c");
+        net.runUntil(from + 500);
+        net.cut.remove("c");
+        net.runUntil(from + 6_000);
+        assertEquals(0, net.count(ClusterEvent.Type.DEAD, "c"), "never declared dead");
+        assertEquals(MemberStatus.ALIVE, net.status("a", "c"));
+        assertEquals(MemberStatus.ALIVE, net.status("b", "c"));
+    }
+
+    @Test
+    void shouldMarkALeaverLeftAtOnceAndNeverDead() {
+        final TinyNet net = threeFromOneSeed();
+        final long at = net.now;
+        net.nodes.get("c").leave(at);
+        net.runUntil(at + 100);
+        assertEquals(MemberStatus.LEFT, net.status("a", "c"));
+        assertEquals(MemberStatus.LEFT, net.status("b", "c"));
+        net.crashed.add("c");
+        net.runUntil(at + 5_000);
+        assertEquals(0, net.count(ClusterEvent.Type.DEAD, "c"));
+        assertTrue(net.nodes.get("a").inMajority(), "a leaver does not count against the majority");
+    }
+
+    @Test
+    void shouldTellTheMinorityItIsOneAndHealIntoOneCluster() {
+        final TinyNet net = threeFromOneSeed();
+        net.runUntil(net.now + DEFAULTS.stableAfterMs() + 100);
+        net.cut.add("c");
+        net.runUntil(net.now + 4_000);
+        assertTrue(net.nodes.get("a").inMajority());
+        assertTrue(net.nodes.get("b").inMajority());
+        assertFalse(net.nodes.get("c").inMajority(), net.nodes.get("c").majorityDetail());
+        net.runUntil(net.now + DEFAULTS.stableAfterMs() + 1_000);
+        assertFalse(net.nodes.get("c").inMajority(), "a minority never promotes itself: "
+            + net.nodes.get("c").majorityDetail());
+        net.cut.remove("c");
+        final long healed = net.runUntil(net::converged, net.now + 20_000);
+        assertTrue(healed >= 0, "one cluster again");
+        net.runUntil(net.now + 100);
+        assertTrue(net.nodes.get("c").inMajority(), net.nodes.get("c").majorityDetail());
+    }
+
+    @Test
+    void shouldShareTheDirectory() {
+        final TinyNet net = threeFromOneSeed();
+        net.nodes.get("b").localActors(Map.of("worker-1", "worker", "echo", ""));
+        net.runUntil(net.now + 1_000);
+        final List<DirectoryEntry> seenByA = net.nodes.get("a").directory();
+        assertEquals(List.of(new DirectoryEntry("b", "echo", ""), new DirectoryEntry("b", "worker-1", "worker")),
+            seenByA);
+        net.nodes.get("b").localActors(Map.of("echo", ""));
+        net.runUntil(net.now + 1_000);
+        assertEquals(List.of(new DirectoryEntry("b", "echo", "")), net.nodes.get("c").directory());
+    }
+
+    @Test
+    void shouldDropAMalformedMessageAndCountIt() {
+        final TinyNet net = threeFromOneSeed();
+        final Membership a = net.nodes.get("a");
+        a.onMessage("b", new byte[] {'G', 1, 0, 1, 2}, net.now);
+        a.onMessage("b", new byte[] {'X'}, net.now);
+        assertEquals(2L, a.counters().get("messages.malformed"));
+        assertEquals(MemberStatus.ALIVE, net.status("a", "b"));
+    }
+}
