@@ -47,6 +47,12 @@ public final class ClusterView {
     private final AtomicInteger requested = new AtomicInteger();
     private volatile Cluster cluster;
     private volatile Index index = Index.NONE;
+    /**
+     * How each member that is down went down (DEAD or LEFT), until it comes back or is removed: by the REMOVED event
+     * the member has left {@link Cluster#members()}, and an index rebuilt since no longer knows it. Confined to the
+     * notifier thread; as large as the members that are down.
+     */
+    private final Map<String, ClusterEvent.Type> down = new HashMap<>();
 
     /**
      * @param transport the transport in use, or null for none: asked to forget removed nodes and dial returning ones
@@ -116,10 +122,15 @@ public final class ClusterView {
                     requestRebuild();
                 }
                 case JOINED, ALIVE -> {
+                    down.remove(event.node());
                     dialNow(event.node());
                     requestRebuild();
                 }
-                case SUSPECT, DEAD, LEFT, ACTOR_ADDED, ACTOR_REMOVED -> requestRebuild();
+                case DEAD, LEFT -> {
+                    down.put(event.node(), event.type());
+                    requestRebuild();
+                }
+                case SUSPECT, ACTOR_ADDED, ACTOR_REMOVED -> requestRebuild();
                 default -> {
                     // MINORITY and MAJORITY change no host and no load.
                 }
@@ -131,12 +142,15 @@ public final class ClusterView {
     }
 
     private void forget(final ClusterEvent event) {
+        final ClusterEvent.Type how = down.remove(event.node());
         final Transport t = transport.get();
         final Cluster c = cluster;
         if (t == null || c == null || event.node().equals(c.selfId())) {
             return;
         }
-        t.forget(event.node(), goneReason(event.node(), index.status(event.node()), event.detail()));
+        final MemberStatus last = how == ClusterEvent.Type.LEFT ? MemberStatus.LEFT
+            : how == ClusterEvent.Type.DEAD ? MemberStatus.DEAD : index.status(event.node());
+        t.forget(event.node(), goneReason(event.node(), last, event.detail()));
     }
 
     /**
