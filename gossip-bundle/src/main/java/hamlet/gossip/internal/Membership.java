@@ -177,15 +177,24 @@ public final class Membership {
     }
 
     /**
-     * Starts (or restarts) joining through seeds: a full-state exchange with each until one answers, then again
-     * every join-retry-interval while none has. The node's own URL in the list is skipped; a list of none but
-     * itself starts a cluster alone.
+     * Joins through seeds: a full-state exchange with each until one answers, then again every join-retry-interval
+     * while none has. The seeds are added to those already known (a push/pull goes now and then to a seed that is
+     * not an up member, so that a restarted seed or a healed partition finds its way back). The node's own URL in
+     * the list is skipped; a list of none but itself starts a cluster alone. After {@link #leave} this node comes
+     * back with a new incarnation.
      *
      * @param seedUrls the seeds, each {@code ws://host:port/hamlet}
      */
     public void join(final List<String> seedUrls, final long nowMs) {
         now = nowMs;
-        final List<String> others = new ArrayList<>();
+        if (leaving) {
+            leaving = false;
+            incarnation++;
+            self.incarnation = incarnation;
+            setStatus(self, MemberStatus.ALIVE, "this node joined again");
+            broadcasts.queue(selfAlive());
+        }
+        final List<String> others = new ArrayList<>(seeds);
         boolean listsItself = false;
         for (final String url : seedUrls) {
             if (url.equals(selfUrl)) {
@@ -199,10 +208,15 @@ public final class Membership {
             // Alone, or one of the seeds: this node may start the cluster, and the others join it.
             markJoined();
         }
-        if (!others.isEmpty()) {
-            nextJoinMs = nowMs;
-            sendJoins();
+        if (!seedUrls.isEmpty() && !others.isEmpty()) {
+            for (final String url : seedUrls) {
+                if (!url.equals(selfUrl)) {
+                    sendState(null, url, Message.WANT_REPLY | Message.JOIN);
+                }
+            }
+            nextJoinMs = joined ? Long.MAX_VALUE : nowMs + settings.joinRetryIntervalMs();
         }
+        viewDirty = true;
         updateMajority();
     }
 
