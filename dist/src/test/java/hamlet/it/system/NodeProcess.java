@@ -29,9 +29,10 @@ import com.google.gson.JsonParser;
 
 /**
  * One {@code bin/hamlet node} run as a real process of the built distribution, its stdout and stderr in files (so
- * that a full pipe never blocks it), and a small client of its admin API. Used by one test thread.
+ * that a full pipe never blocks it), and a small client of its admin API. Used by one test thread. Public for the
+ * lab tests (hamlet.it.lab), which start nodes inside network namespaces through {@link #startIn}.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     /** Generous for a loaded CI machine; every wait polls and returns as soon as it can. */
     static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -41,15 +42,15 @@ final class NodeProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI api;
 
-    private NodeProcess(final Process process, final Path stdout, final Path stderr, final int adminPort) {
+    private NodeProcess(final Process process, final Path stdout, final Path stderr, final URI api) {
         this.process = process;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.api = URI.create("http://127.0.0.1:" + adminPort);
+        this.api = api;
     }
 
     /** The distribution the build made (failsafe runs in the dist module's directory). */
-    static Path distribution() {
+    public static Path distribution() {
         final Path home = Path.of("target", "hamlet").toAbsolutePath();
         if (!Files.isExecutable(home.resolve("bin/hamlet"))) {
             throw new IllegalStateException("no distribution at " + home + ": run the package phase first");
@@ -74,8 +75,20 @@ final class NodeProcess implements AutoCloseable {
      */
     static NodeProcess start(final Path home, final int adminPort, final Path logs, final Map<String, String> env,
                              final String... args) throws IOException {
-        final List<String> command = new ArrayList<>(List.of(home.resolve("bin/hamlet").toString(), "node",
-            "--no-shell"));
+        return startIn(List.of(), URI.create("http://127.0.0.1:" + adminPort), home, logs, env, args);
+    }
+
+    /**
+     * Starts {@code PREFIX... HOME/bin/hamlet node --no-shell ARGS...}, e.g. with the prefix {@code ip netns exec
+     * NAME} (which execs the rest, so that the process is still the node's JVM), with these environment variables
+     * set (after the inherited {@code HAMLET_*} ones were removed).
+     *
+     * @param api where the node's admin API answers (the node's config must say so)
+     */
+    public static NodeProcess startIn(final List<String> prefix, final URI api, final Path home, final Path logs,
+                                      final Map<String, String> env, final String... args) throws IOException {
+        final List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(home.resolve("bin/hamlet").toString(), "node", "--no-shell"));
         command.addAll(List.of(args));
         final Path out = logs.resolve("node.out");
         final Path err = logs.resolve("node.err");
@@ -86,7 +99,7 @@ final class NodeProcess implements AutoCloseable {
         pb.environment().putAll(env);
         final Process process = pb.start();
         process.getOutputStream().close();
-        return new NodeProcess(process, out, err, adminPort);
+        return new NodeProcess(process, out, err, api);
     }
 
     static int freePort() throws IOException {
@@ -95,12 +108,12 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
     /** The node's JVM (bin/hamlet execs java, so the script's process is the JVM). */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -158,13 +171,13 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Both outputs, for a failure message. */
-    String dump() {
+    public String dump() {
         return "---- node stdout ----\n" + stdout() + "---- node stderr ----\n" + stderr() + "----";
     }
 
     /** One answer of the admin API, its body parsed (null when the body is not JSON). */
-    record Reply(int status, JsonElement json, String body) {
-        JsonElement at(final String... path) {
+    public record Reply(int status, JsonElement json, String body) {
+        public JsonElement at(final String... path) {
             JsonElement e = json;
             for (final String key : path) {
                 if (e == null || !e.isJsonObject()) {
@@ -176,11 +189,11 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    Reply get(final String path) throws IOException, InterruptedException {
+    public Reply get(final String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
-    Reply post(final String path, final String body) throws IOException, InterruptedException {
+    public Reply post(final String path, final String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build());

@@ -1,0 +1,188 @@
+package hamlet.it.lab;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import hamlet.it.system.NodeProcess;
+
+/**
+ * One real node of the built distribution run inside lab host N ({@code ip netns exec hamlet-lab-N bin/hamlet node
+ * ...}): id {@code nodeN}, transport on 10.77.0.N:7701, admin API on 10.77.1.N:7780 (the management network, which
+ * faults do not touch), seeds the one node1, and the counter example in its deploy/. Used by one test thread.
+ */
+final class LabNode implements AutoCloseable {
+    static final int TRANSPORT_PORT = 7701;
+    static final int ADMIN_PORT = 7780;
+    /** Small JVMs: five of them share two cores with the test. */
+    private static final String JAVA_OPTS = "-Xms64m -Xmx256m -XX:+UseSerialGC";
+
+    private final int host;
+    private final Path dir;
+    private final Path home;
+    private NodeProcess process;
+    private long startedNanos;
+    private String lastMembersReply = "(not asked yet)";
+
+    LabNode(final Path root, final int host) throws IOException {
+        this.host = host;
+        this.home = NodeProcess.distribution();
+        this.dir = Files.createDirectories(root.resolve(id()));
+        final Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        final Path counter = home.resolve("examples/hamlet-example-counter-v1.jar");
+        if (!Files.exists(counter)) {
+            throw new AssertionError("the distribution has no counter example (" + counter + ")");
+        }
+        Files.copy(counter, deploy.resolve(counter.getFileName()));
+        Files.writeString(dir.resolve("node.conf"), "# written by a lab test\n"
+            + "hamlet {\n"
+            + "  node { id = " + id() + ", host = \"" + Lab.dataAddress(host) + "\", port = " + TRANSPORT_PORT
+            + " }\n"
+            + "  admin { host = \"" + Lab.adminAddress(host) + "\", port = " + ADMIN_PORT + " }\n"
+            + "  cluster.seeds = [\"" + Lab.dataAddress(1) + ":" + TRANSPORT_PORT + "\"]\n"
+            + "}\n");
+    }
+
+    int host() {
+        return host;
+    }
+
+    String id() {
+        return "node" + host;
+    }
+
+    NodeProcess process() {
+        return process;
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    void start() throws IOException {
+        final Path logs = Files.createDirectories(dir.resolve("run-" + System.nanoTime()));
+        final Map<String, String> env = new LinkedHashMap<>();
+        env.put("HAMLET_JAVA_OPTS", JAVA_OPTS);
+        startedNanos = System.nanoTime();
+        process = NodeProcess.startIn(Lab.inHost(host),
+            URI.create("http://" + Lab.adminAddress(host) + ":" + ADMIN_PORT), home, logs, env,
+            "--conf", dir.resolve("node.conf").toString(), "--data", dir.resolve("data").toString(),
+            "--deploy", dir.resolve("deploy").toString());
+    }
+
+    boolean alive() {
+        return process != null && process.process().isAlive();
+    }
+
+    /** @return GET /api/node once it answers 200 with the counter behaviour loaded, else null */
+    JsonObject nodeIfReady() {
+        try {
+            final NodeProcess.Reply r = process.get("/api/node");
+            if (r.status() == 200 && r.json() != null && r.json().isJsonObject()
+                && r.at("behaviors") != null && r.at("behaviors").toString().contains("counter")) {
+                return r.json().getAsJsonObject();
+            }
+            return null;
+        } catch (final IOException e) {
+            return null;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** @return this node's membership view (GET /api/cluster/members), or null when it does not answer 200 */
+    View view() {
+        try {
+            final NodeProcess.Reply r = process.get("/api/cluster/members");
+            lastMembersReply = r.status() + " " + r.body();
+            return r.status() == 200 && r.json() != null && r.json().isJsonObject()
+                ? View.of(r.json().getAsJsonObject()) : null;
+        } catch (final IOException e) {
+            lastMembersReply = e.toString();
+            return null;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The last answer of GET /api/cluster/members, for a failure message. */
+    String lastMembersReply() {
+        return lastMembersReply;
+    }
+
+    /** The last lines of the node's output, for a failure message. */
+    String tail(final int lines) {
+        if (process == null) {
+            return id() + ": not started";
+        }
+        // The admin API logs each refused request: the polls of a view that does not answer yet would fill it.
+        final List<String> all = process.dump().lines()
+            .filter(line -> !line.contains("admin GET /api/cluster/members")).toList();
+        return "---- " + id() + " (pid " + process.pid() + ", alive " + alive() + "), last " + lines + " of "
+            + all.size() + " lines (without the admin API's lines on GET /api/cluster/members) ----\n"
+            + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    /** One member as a node sees it. */
+    record Member(String id, String status, long incarnation, String uid) {
+    }
+
+    /** A node's view of the cluster: self, majority, and each member by id. */
+    record View(String self, boolean majority, String majorityDetail, Map<String, Member> members) {
+        static View of(final JsonObject json) {
+            final Map<String, Member> members = new LinkedHashMap<>();
+            final JsonElement list = json.get("members");
+            if (list != null && list.isJsonArray()) {
+                for (final JsonElement e : list.getAsJsonArray()) {
+                    final JsonObject m = e.getAsJsonObject();
+                    members.put(text(m, "id"), new Member(text(m, "id"), text(m, "status").toLowerCase(),
+                        m.has("incarnation") && !m.get("incarnation").isJsonNull()
+                            ? m.get("incarnation").getAsLong() : -1, text(m, "uid")));
+                }
+            }
+            final JsonElement majority = json.get("majority");
+            return new View(text(json, "self"), majority != null && !majority.isJsonNull()
+                && majority.getAsBoolean(), text(json, "majorityDetail"), members);
+        }
+
+        /** @return the member's status ("alive", "suspect", ...) or "absent" */
+        String status(final String id) {
+            final Member m = members.get(id);
+            return m == null ? "absent" : m.status();
+        }
+
+        /** @return whether these members, and only they, are all alive */
+        boolean allAlive(final List<String> ids) {
+            return members.size() == ids.size() && ids.stream().allMatch(id -> "alive".equals(status(id)));
+        }
+
+        /** id:status, ... */
+        String brief() {
+            final StringBuilder b = new StringBuilder(self + " sees");
+            members.values().forEach(m -> b.append(' ').append(m.id()).append(':').append(m.status())
+                .append('/').append(m.incarnation()));
+            return b.append(", majority ").append(majority).append(" (").append(majorityDetail).append(')')
+                .toString();
+        }
+
+        private static String text(final JsonObject o, final String key) {
+            final JsonElement e = o.get(key);
+            return e == null || e.isJsonNull() ? "" : e.getAsString();
+        }
+    }
+}
