@@ -105,10 +105,11 @@ public final class Membership {
     private Set<String> stable = new TreeSet<>();
     private Set<String> lastUp = new TreeSet<>();
     private long upChangedMs;
-    private boolean majority = true;
+    /** False until joined: a node that has reached nobody owns nothing cluster-wide. */
+    private boolean majority;
     /** Whether a status changed since the majority was last judged. */
     private boolean viewDirty = true;
-    private String majorityDetail = "";
+    private String majorityDetail = "has not joined a cluster yet";
     private long now;
 
     /** One direct probe in progress. */
@@ -1260,7 +1261,10 @@ public final class Membership {
             }
         }
         final int seen = overlap(answering, stable);
-        if (!joined) {
+        if (leaving) {
+            majority = false;
+            majorityDetail = "this node has left the cluster";
+        } else if (!joined) {
             majority = false;
             majorityDetail = "has not reached any seed yet (" + String.join(", ", seeds) + "): not in a cluster";
         } else {
