@@ -78,4 +78,41 @@ class DialerTest {
         assertEquals(List.of("ws://127.0.0.1:7702/hamlet"), due(d));
         assertEquals(1, d.all().size(), "the old seed, never answered, is gone");
     }
+    @Test
+    void shouldDialANodeMembershipSaysIsBackWithoutWaitingOutItsBackoff() {
+        final Dialer d = dialer(4);
+        final String url = "ws://127.0.0.1:7702/hamlet";
+        assertTrue(d.learn("node-b", url, linked::contains));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(List.of(url), due(d));
+            d.ended(d.target(url), nowNs);
+            nowNs += 60_000_000_000L;
+        }
+        d.ended(d.target(url), nowNs);
+        nowNs += 1_000_000L;
+        assertEquals(List.of(), due(d), "ten failures: a long backoff ahead");
+
+        assertEquals(1, d.dialNow("node-b", null, nowNs, linked::contains));
+        assertEquals(List.of(url), due(d), "due at once");
+        assertEquals(0, d.dialNow("node-b", null, nowNs, linked::contains), "a dial under way is left alone");
+        d.ended(d.target(url), nowNs);
+        nowNs += 21_000_000L;
+        assertEquals(List.of(url), due(d), "and the backoff starts again from its smallest step (20 ms)");
+    }
+
+    @Test
+    void shouldLearnAUrlMembershipGivesAndForgetANodeForGoodExceptItsSeed() {
+        final Dialer d = dialer(4, SEED);
+        assertEquals(List.of(SEED), due(d));
+        d.linked(d.target(SEED), "node-b");
+        linked.add("node-b");
+        final String other = "ws://127.0.0.1:7709/hamlet";
+        assertEquals(1, d.dialNow("node-c", other, nowNs, linked::contains), "a URL not known yet is learned");
+        assertEquals(List.of(other), due(d), "the dial is under way");
+
+        d.forgetNodeForGood("node-c");
+        d.forgetNodeForGood("node-b");
+        assertEquals(List.of(SEED), d.all().stream().map(Dialer.Target::url).toList(),
+            "node-c's URL is gone, a dial under way included; the seed stays");
+    }
 }
