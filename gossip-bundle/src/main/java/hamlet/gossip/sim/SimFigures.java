@@ -26,8 +26,8 @@ final class SimFigures {
      * @param loss the message loss of the loss phase
      * @param joinLimitMs how long a join may take before it is reported as not converged
      * @param steadyMs the fault-free stretch bytes are measured over
-     * @param lossMs the stretch under loss
-     * @param detectMs how long after the crash declarations are waited for
+     * @param lossMs the stretch under loss, or 0 for 60 s up to 50 nodes and about 50 node-minutes above
+     * @param detectMs the most time after the crash declarations are waited for
      */
     record Options(long seed, GossipSettings settings, double loss, long joinLimitMs, long steadyMs, long lossMs,
                    long detectMs) {
@@ -63,6 +63,15 @@ final class SimFigures {
     private SimFigures() {
     }
 
+    /**
+     * @return the default loss phase: 60 s up to 50 nodes (50 node-minutes), then as long as gives the same
+     *     node-minutes, at least 5 s: the rate per node-hour needs node-hours, not seconds, and a large cluster
+     *     costs about n squared per simulated second
+     */
+    static long lossMsFor(final int n) {
+        return n <= 50 ? 60_000 : Math.max(5_000, 3_000_000L / n);
+    }
+
     static Row measure(final int n, final Options options, final Consumer<String> progress) {
         final long wallStart = System.nanoTime();
         // Only what the figures read is kept: a thousand nodes' JOINED and ALIVE events would be millions.
@@ -93,20 +102,28 @@ final class SimFigures {
 
         final long lossStart = sim.nowMs();
         final long suspicionsBefore = suspicions[0];
+        final long lossMs = options.lossMs() > 0 ? options.lossMs() : lossMsFor(n);
         sim.loss(options.loss());
-        sim.runFor(options.lossMs());
+        sim.runFor(lossMs);
         sim.loss(0);
         final long falseDead = sim.log().matching(o -> o.timeMs() >= lossStart).size();
         final long lossSuspicions = suspicions[0] - suspicionsBefore;
         progress.accept("n=" + n + ": " + falseDead + " false DEAD, " + lossSuspicions + " suspicions over "
-            + options.lossMs() + " ms at " + Math.round(options.loss() * 100) + "% loss");
+            + lossMs + " ms at " + Math.round(options.loss() * 100) + "% loss");
         // Let suspicions raised under loss be refuted, so that the crash below is the only news.
-        sim.runFor(5_000);
+        sim.runUntil(() -> sim.allSee(s -> s == MemberStatus.ALIVE), sim.nowMs() + 5_000);
 
         final String victim = Simulation.id(n);
         final long crashMs = sim.nowMs();
+        final long[] declared = {0};
+        sim.log().listen(o -> {
+            if (o.is(ClusterEvent.Type.DEAD, victim)) {
+                declared[0]++;
+            }
+        });
         sim.crash(victim);
-        sim.runFor(options.detectMs());
+        // Every survivor declares it dead once, so the count tells when the last has (without asking each).
+        sim.runUntil(() -> declared[0] >= n - 1, crashMs + options.detectMs());
         final List<Long> detections = new ArrayList<>();
         int undetected = 0;
         for (final String observer : sim.upIds()) {
@@ -123,7 +140,7 @@ final class SimFigures {
         progress.accept("n=" + n + ": crash of " + victim + " detected p50 " + p50 + " ms, max " + max + " ms, by "
             + detections.size() + " of " + (detections.size() + undetected));
 
-        final double nodeHours = n * options.lossMs() / 3_600_000.0;
+        final double nodeHours = n * lossMs / 3_600_000.0;
         return new Row(n, upMs, aliveMs, upMs < 0 ? -1 : (double) upMs / options.settings().probeIntervalMs(), p50,
             max, undetected, falseDead, lossSuspicions, nodeHours, bytesPerNodeSecond,
             (System.nanoTime() - wallStart) / 1_000_000);

@@ -13,14 +13,17 @@ import java.util.Locale;
  * bytes each node sends. Settings are {@link GossipSettings#defaults()}; the network delays each message 1 to 2 ms.
  *
  * <pre>
- * usage: hamlet sim [--sizes 5,50,500,1000] [--seed 42] [--loss 0.05] [--loss-seconds 60] [--steady-seconds 10]
+ * usage: hamlet sim [--sizes 5,50,500,1000] [--seed 42] [--loss 0.05] [--loss-seconds T] [--steady-seconds 5]
  *                   [--detect-seconds 10] [--join-limit-seconds 120]
  *   --sizes N,...           cluster sizes, one run each (default 5,50,500,1000)
  *   --seed S                the seed every run derives from: the same seed prints the same table (default 42)
  *   --loss P                message loss of the loss phase, 0 to 1 (default 0.05)
- *   --loss-seconds T        virtual seconds under loss, over which false DEAD declarations are counted (default 60)
- *   --steady-seconds T      virtual seconds without faults over which bytes are measured (default 10)
- *   --detect-seconds T      virtual seconds waited for every node to declare the crashed one dead (default 10)
+ *   --loss-seconds T        virtual seconds under loss, over which false DEAD declarations are counted (default
+ *                           60 up to 50 nodes, then 3000/n, at least 5: about the same node-hours for each size)
+ *   --steady-seconds T      virtual seconds without faults over which bytes are measured (default 5, one
+ *                           push-pull interval)
+ *   --detect-seconds T      the most virtual seconds waited for every node to declare the crashed one dead
+ *                           (default 10)
  *   --join-limit-seconds T  virtual seconds a join may take before it counts as not converged (default 120)
  * </pre>
  *
@@ -75,13 +78,14 @@ public final class SimMain {
                 r.upPeriods(), r.upMs(), r.aliveMs(), r.detectP50Ms(), r.detectMaxMs(), r.undetected(),
                 r.falseDeadPerNodeHour(), r.suspicionsPerNodeHour(), r.bytesPerNodeSecond(), r.wallMs() / 1000.0);
         }
-        out.printf(Locale.ROOT, "false DEAD and suspicions: at %.0f%% loss over %d s; -1: did not happen in time%n",
-            args.loss * 100, args.lossSeconds);
+        out.printf(Locale.ROOT, "false DEAD and suspicions: at %.0f%% loss over %s; -1: did not happen in time%n",
+            args.loss * 100, args.lossSeconds > 0 ? args.lossSeconds + " s"
+                : "60 s up to 50 nodes, 3000/n s (at least 5) above");
     }
 
     static String usage() {
-        return "usage: hamlet sim [--sizes 5,50,500,1000] [--seed 42] [--loss 0.05] [--loss-seconds 60]\n"
-            + "                  [--steady-seconds 10] [--detect-seconds 10] [--join-limit-seconds 120]\n"
+        return "usage: hamlet sim [--sizes 5,50,500,1000] [--seed 42] [--loss 0.05] [--loss-seconds T]\n"
+            + "                  [--steady-seconds 5] [--detect-seconds 10] [--join-limit-seconds 120]\n"
             + "  runs n simulated nodes per size in one process on a virtual clock and prints join periods,\n"
             + "  crash detection times, false DEAD declarations under loss and bytes per node per second";
     }
@@ -91,8 +95,9 @@ public final class SimMain {
         List<Integer> sizes = List.of(5, 50, 500, 1000);
         long seed = 42;
         double loss = 0.05;
-        long lossSeconds = 60;
-        long steadySeconds = 10;
+        // 0: by size (SimFigures.lossMsFor).
+        long lossSeconds;
+        long steadySeconds = 5;
         long detectSeconds = 10;
         long joinLimitSeconds = 120;
         boolean help;

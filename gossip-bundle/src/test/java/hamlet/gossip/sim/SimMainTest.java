@@ -18,7 +18,7 @@ class SimMainTest {
         assertEquals(7, args.seed);
         assertEquals(0.1, args.loss);
         assertEquals(30, args.lossSeconds);
-        assertEquals(10, args.steadySeconds, "the default");
+        assertEquals(5, args.steadySeconds, "the default");
     }
 
     @Test
