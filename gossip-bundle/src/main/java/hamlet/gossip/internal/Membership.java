@@ -92,6 +92,9 @@ public final class Membership {
     private long nextDirectoryCheckMs;
     private long seq;
     private int awareness;
+    /** The round trips of the last acked probes (direct or indirect), in ms: how long the control lane takes. */
+    private final long[] probeRtts = new long[256];
+    private int probeRttCount;
 
     private long incarnation;
     private long dirVersion;
@@ -116,6 +119,7 @@ public final class Membership {
     private static final class Probe {
         final String target;
         final long seq;
+        final long startMs;
         final long timeoutMs;
         final long endMs;
         boolean acked;
@@ -123,9 +127,10 @@ public final class Membership {
         int expectedNacks;
         int nacks;
 
-        Probe(final String target, final long seq, final long timeoutMs, final long endMs) {
+        Probe(final String target, final long seq, final long startMs, final long timeoutMs, final long endMs) {
             this.target = target;
             this.seq = seq;
+            this.startMs = startMs;
             this.timeoutMs = timeoutMs;
             this.endMs = endMs;
         }
@@ -459,6 +464,14 @@ public final class Membership {
         copy.put("awareness", (long) awareness);
         copy.put("broadcasts.queued", (long) broadcasts.size());
         copy.put("incarnation", incarnation);
+        final int n = Math.min(probeRttCount, probeRtts.length);
+        if (n > 0) {
+            final long[] sorted = java.util.Arrays.copyOf(probeRtts, n);
+            java.util.Arrays.sort(sorted);
+            copy.put("probe-rtt-ms.p50", sorted[(n - 1) / 2]);
+            copy.put("probe-rtt-ms.p99", sorted[(int) Math.ceil(n * 0.99) - 1]);
+            copy.put("probe-rtt-ms.max", sorted[n - 1]);
+        }
         return copy;
     }
 
@@ -502,7 +515,7 @@ public final class Membership {
             return;
         }
         final long s = ++seq;
-        probe = new Probe(target.id, s, now + settings.probeTimeoutMs() * healthMultiplier(), now + interval);
+        probe = new Probe(target.id, s, now, now + settings.probeTimeoutMs() * healthMultiplier(), now + interval);
         final WireWriter out = Message.header(Message.Type.PING, selfNews());
         out.i64(s).string(target.id).i64(target.uid);
         // Buddy system: a suspected member learns it from the probe itself and can refute at once.
@@ -591,6 +604,7 @@ public final class Membership {
             if (!probe.acked) {
                 probe.acked = true;
                 count("probes.acked", 1);
+                probeRtts[probeRttCount++ % probeRtts.length] = now - probe.startMs;
             }
             return;
         }

@@ -48,8 +48,8 @@ final class ClusterApi {
     }
 
     /**
-     * @return 200 {@code {"self","majority","majorityDetail","overloadThreshold","members":[...]}}, each member as
-     *     {@link Json#member} writes it, sorted by id
+     * @return 200 {@code {"self","majority","majorityDetail","overloadThreshold","members":[...],"counters":{}}},
+     *     each member as {@link Json#member} writes it, sorted by id, and membership's counters by name
      */
     ApiResponse members() {
         final Cluster now = running();
@@ -63,6 +63,7 @@ final class ClusterApi {
             members.add(Json.member(member));
         }
         json.add("members", members);
+        json.add("counters", Json.counters(now.counters()));
         return ApiResponse.of(200, json);
     }
 

@@ -1,6 +1,7 @@
 package hamlet.api.cluster;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,15 @@ public interface Cluster {
      * @throws IllegalArgumentException when the seed is not an address
      */
     void join(String seed);
+
+    /**
+     * @return membership's counters for operators, by name (probes sent, acked and failed, the probe round trip of
+     *     the last probes, suspicions started and refuted, members declared dead, messages and bytes in and out,
+     *     malformed and dropped messages), each counting since the gossip bundle started
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
+    }
 
     /** Leaves the cluster gracefully: tells the members, who mark this node left at once. Returns at once. */
     void leave();

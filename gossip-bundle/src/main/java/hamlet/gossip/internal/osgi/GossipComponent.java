@@ -307,7 +307,7 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         LOG.info("[{}] leaving the cluster (asked by an operator)", selfId);
     }
 
-    /** @return the agent's counters and the notifier's, for operators */
+    @Override
     public Map<String, Long> counters() {
         final Map<String, Long> c = new java.util.TreeMap<>(agent.view().counters());
         c.put("events.dropped", notifier.dropped());
