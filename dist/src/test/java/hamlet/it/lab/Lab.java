@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The lab's network, driven through {@code src/test/lab/lab.sh} (failsafe runs in the dist module's directory):
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Lab implements AutoCloseable {
     /** The script: a lab command takes well under this; up may install nftables first. */
     private static final long COMMAND_TIMEOUT_S = 120;
+    private static final Pattern PACKETS = Pattern.compile("counter packets (\\d+)");
 
     private final Path script;
     private final AtomicBoolean up = new AtomicBoolean();
@@ -72,6 +75,18 @@ final class Lab implements AutoCloseable {
     /** Drops this share of the packets coming in to host N on the data network; 0 removes the loss. */
     void loss(final int host, final int percent) throws IOException, InterruptedException {
         lab("loss", Integer.toString(host), Integer.toString(percent));
+    }
+
+    /** @return how many packets host N's loss table dropped so far (0 when it has none) */
+    long lossDrops(final int host) throws IOException, InterruptedException {
+        final Result r = run(command("exec", Integer.toString(host), "nft", "list", "table", "inet",
+            "hamlet-lab-loss"));
+        long dropped = 0;
+        final Matcher m = PACKETS.matcher(r.code == 0 ? r.output : "");
+        while (m.find()) {
+            dropped += Long.parseLong(m.group(1));
+        }
+        return dropped;
     }
 
     /** @param sides e.g. "1,2|3" */

@@ -55,6 +55,11 @@ class LabClusterIT {
     private static final long LOSS_MS = 60_000;
     private static final int LOSS_PERCENT = 5;
     private static final long POLL_MS = 100;
+    /**
+     * How long a membership must stay unchanged before a scenario that judges majorities starts: stable-after (3 s,
+     * when it becomes the stable membership) and a margin.
+     */
+    private static final long STEADY_MS = 4_000;
     /** A node whose membership view answers 503 (no gossip bundle running) this long fails the wait at once. */
     private static final long NO_GOSSIP_MS = 20_000;
     /** A wait that may take long on a loaded machine; each returns as soon as it can. */
@@ -129,9 +134,10 @@ class LabClusterIT {
         final long converged = msSince(start);
         say("three nodes from one seed converged " + converged + " ms after their start, " + (converged - lastReady)
             + " ms after the last admin API answered (ready at " + readyMs + " ms)");
-        await("nodes 1-3 see a majority (a stable membership)", GENEROUS_MS,
-            () -> hosts(1, 3).stream().allMatch(h -> viewOf(h) != null && viewOf(h).majority()));
-        say("and a stable majority on all three " + msSince(start) + " ms after their start: "
+        awaitSteady("nodes 1-3 see nodes 1-3 alive and a majority, unchanged for stable-after and a margin",
+            STEADY_MS, () -> allSee(hosts(1, 3), three)
+                && hosts(1, 3).stream().allMatch(h -> viewOf(h) != null && viewOf(h).majority()));
+        say("and steady (a stable membership of three) " + msSince(start) + " ms after their start: "
             + viewOf(1).brief());
     }
 
@@ -143,20 +149,27 @@ class LabClusterIT {
         lab.partition("1,2|3");
         final long cut = System.nanoTime();
         final Map<Integer, LabNode.View> seen = new TreeMap<>();
+        final BooleanSupplier split = () -> {
+            for (int host = 1; host <= 3; host++) {
+                seen.put(host, viewOf(host));
+            }
+            final LabNode.View v1 = seen.get(1);
+            final LabNode.View v2 = seen.get(2);
+            final LabNode.View v3 = seen.get(3);
+            return v1 != null && v2 != null && v3 != null
+                && v1.majority() && v2.majority() && !v3.majority()
+                && "dead".equals(v1.status("node3")) && "dead".equals(v2.status("node3"))
+                && "dead".equals(v3.status("node1")) && "dead".equals(v3.status("node2"));
+        };
         await("node3 in the minority, nodes 1 and 2 in the majority, each side seeing the other dead",
-            GENEROUS_MS, () -> {
-                for (int host = 1; host <= 3; host++) {
-                    seen.put(host, viewOf(host));
-                }
-                final LabNode.View v1 = seen.get(1);
-                final LabNode.View v2 = seen.get(2);
-                final LabNode.View v3 = seen.get(3);
-                return v1 != null && v2 != null && v3 != null
-                    && v1.majority() && v2.majority() && !v3.majority()
-                    && "dead".equals(v1.status("node3")) && "dead".equals(v2.status("node3"))
-                    && "dead".equals(v3.status("node1")) && "dead".equals(v3.status("node2"));
-            });
+            GENEROUS_MS, split);
         say("partition {1,2}|{3}: minority and majority known " + msSince(cut) + " ms after the cut: "
+            + seen.values().stream().map(LabNode.View::brief).collect(Collectors.joining("; ")));
+        // Still so once each side's membership has been unchanged for stable-after: the lone node must not take
+        // its own side for the stable membership and call itself the majority.
+        final long known = System.nanoTime();
+        awaitSteady("the same judgement, held for " + STEADY_MS + " ms", STEADY_MS, split);
+        say("and still so " + msSince(known) + " ms later: "
             + seen.values().stream().map(LabNode.View::brief).collect(Collectors.joining("; ")));
         lab.heal();
         final long healed = System.nanoTime();
@@ -175,6 +188,7 @@ class LabClusterIT {
         node(5).start();
         final Map<Integer, Long> upMs = new TreeMap<>();
         final Map<Integer, Long> knownMs = new TreeMap<>();
+        final Map<Integer, Map<Integer, Long>> knownByMs = new TreeMap<>();
         final Map<Integer, Long> knowsAllMs = new TreeMap<>();
         final Map<Integer, LabNode.View> views = new TreeMap<>();
         final List<String> five = ids(1, 2, 3, 4, 5);
@@ -187,8 +201,13 @@ class LabClusterIT {
                 if (!upMs.containsKey(n) && own != null && own.members().containsKey(node(n).id())) {
                     upMs.put(n, msSince(start));
                 }
-                if (upMs.containsKey(n) && !knownMs.containsKey(n) && IntStream.rangeClosed(1, 5).allMatch(
-                    h -> views.get(h) != null && isIn(views.get(h).status(node(n).id())))) {
+                final Map<Integer, Long> by = knownByMs.computeIfAbsent(n, k -> new TreeMap<>());
+                for (int h = 1; h <= 5; h++) {
+                    if (h != n && views.get(h) != null && isIn(views.get(h).status(node(n).id()))) {
+                        by.putIfAbsent(h, msSince(start));
+                    }
+                }
+                if (upMs.containsKey(n) && !knownMs.containsKey(n) && by.size() == 4) {
                     knownMs.put(n, msSince(start));
                 }
                 if (own != null && !knowsAllMs.containsKey(n)
@@ -202,7 +221,7 @@ class LabClusterIT {
         knownMs.forEach((n, at) -> joinMs.put(n, at - upMs.get(n)));
         say("node4 and node5 gossiping at " + upMs + " ms after their start, known by all five at " + knownMs
             + " ms (that is " + joinMs + " ms after each started gossiping), knowing all five at " + knowsAllMs
-            + " ms");
+            + " ms; known by each other node at (ms after their start) " + knownByMs);
         await("all five see all five alive", GENEROUS_MS, () -> allSee(hosts(1, 5), five));
         say("all five alive on all five " + msSince(start) + " ms after node4 and node5 started: "
             + viewOf(1).brief());
@@ -244,6 +263,19 @@ class LabClusterIT {
         final LabNode.View alone = viewOf(5);
         say("node5's own view while unplugged: " + (alone == null ? node(5).lastMembersReply() : alone.brief()));
 
+        // Messages sent while the transport still holds the link up would only wait in a live link's outbox: wait
+        // until node1's transport too has given the link up (hamlet.transport.silence-timeout, 2 s).
+        await("node1's transport link to node5 no longer UP", GENEROUS_MS, () -> {
+            try {
+                return !peer(n1, "node5").contains("\"state\":\"UP\"");
+            } catch (final IOException e) {
+                return false;
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        say("node1's link to node5 down " + msSince(pulled) + " ms after the cable was pulled: " + peer(n1, "node5"));
         final int messages = 100;
         for (int i = 0; i < messages; i++) {
             final NodeProcess.Reply sent = n1.post("/api/send", "{\"to\":\"node5:lab-counter\",\"body\":\"tick\"}");
@@ -322,6 +354,7 @@ class LabClusterIT {
         final Map<String, Long> deadAtMs = new LinkedHashMap<>();
         final int[] polls = {0};
         final int[] silent = {0};
+        final Map<Integer, Long> lossDrops = new TreeMap<>();
         for (int host = 1; host <= HOSTS; host++) {
             lab.loss(host, LOSS_PERCENT);
         }
@@ -353,11 +386,13 @@ class LabClusterIT {
             }, LOSS_MS + GENEROUS_MS);
         } finally {
             for (int host = 1; host <= HOSTS; host++) {
+                lossDrops.put(host, lab.lossDrops(host));
                 lab.loss(host, 0);
             }
         }
         final long lossMs = msSince(lossy);
-        say(LOSS_PERCENT + " % loss (incoming) on every host for " + lossMs + " ms, " + polls[0]
+        say(LOSS_PERCENT + " % loss (incoming) on every host for " + lossMs + " ms (packets dropped per host: "
+            + lossDrops + "), " + polls[0]
             + " polls of all five views (" + silent[0] + " unanswered): suspect sightings (observer->member:"
             + " polls) " + suspectSightings + ", dead or left " + deadAtMs + " (ms after the loss began)");
         final long cleared = System.nanoTime();
@@ -497,6 +532,22 @@ class LabClusterIT {
     private void await(final String what, final long deadlineMs, final BooleanSupplier condition)
         throws InterruptedException {
         pollEvery(50, condition, deadlineMs, what);
+    }
+
+    /** Polls until the condition has held without a break for holdMs (a generous deadline). */
+    private void awaitSteady(final String what, final long holdMs, final BooleanSupplier condition)
+        throws InterruptedException {
+        final long[] since = {-1};
+        await(what, GENEROUS_MS, () -> {
+            if (!condition.getAsBoolean()) {
+                since[0] = -1;
+                return false;
+            }
+            if (since[0] < 0) {
+                since[0] = System.nanoTime();
+            }
+            return msSince(since[0]) >= holdMs;
+        });
     }
 
     private void pollEvery(final long periodMs, final BooleanSupplier done, final long deadlineMs)
