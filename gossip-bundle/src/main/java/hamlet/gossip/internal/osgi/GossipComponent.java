@@ -43,13 +43,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: one agent thread owns the membership ({@code hamlet-<node>-gossip}); one notifier thread tells the
  * listeners ({@code hamlet-<node>-gossip-events}). Nothing here runs another bundle's code under a lock.
  *
+ * <p>The two services are registered by hand once the membership runs, not declared to Declarative Services: the
+ * transport binds every ControlReceiver and the registry binds the Cluster, while this component needs the Transport
+ * and binds the registry's ActorSystem, and a declared service would make a cycle of activations that the framework
+ * refuses ("ServiceFactory.getService() resulted in a cycle"), failing the transport bundle's start.
+ *
  * <p>Live edits: {@code hamlet.gossip} applies from the next protocol period; new seeds are joined through at once;
  * the node's id, host and port are read at start (the transport's own rule), so changing them takes a restart.
  * Stopping the bundle (the node shutting down, SIGTERM included) leaves the cluster gracefully first.
  */
 @Component(configurationPid = {"hamlet.node", "hamlet.cluster", GossipSettings.SECTION},
-    configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-    service = {Cluster.class, ControlReceiver.class})
+    configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = {})
 public final class GossipComponent implements Cluster, ControlReceiver {
     /** The control-lane channel of gossip. */
     public static final int CHANNEL = 1;
@@ -70,6 +74,7 @@ public final class GossipComponent implements Cluster, ControlReceiver {
     private Thread agentThread;
     private Thread notifierThread;
     private EventNotifier notifier;
+    private org.osgi.framework.ServiceRegistration<?> registration;
     /** Wall-clock milliseconds at start plus monotonic time since: the membership's clock. */
     private java.util.function.LongSupplier clock;
 
@@ -149,6 +154,10 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         agentThread.setDaemon(true);
         agentThread.start();
         this.notifier = notifier;
+        if (context != null) {
+            registration = context.registerService(new String[] {Cluster.class.getName(),
+                ControlReceiver.class.getName()}, this, null);
+        }
         LOG.info("[{}] gossip started at {} (uid {}), seeds {}", selfId, selfUrl, String.format("%016x", uid),
             seeds.isEmpty() ? "none: this node starts a cluster alone" : seeds);
     }
@@ -184,6 +193,13 @@ public final class GossipComponent implements Cluster, ControlReceiver {
 
     @Deactivate
     void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (final IllegalStateException alreadyGone) {
+                // The framework unregisters a stopping bundle's services itself.
+            }
+        }
         final CountDownLatch left = new CountDownLatch(1);
         if (agent.command(m -> {
             m.leave(clock.getAsLong());
