@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -22,13 +23,16 @@ final class LabNode implements AutoCloseable {
     static final int ADMIN_PORT = 7780;
     /** Small JVMs: five of them share two cores with the test. */
     private static final String JAVA_OPTS = "-Xms64m -Xmx256m -XX:+UseSerialGC";
+    /** The gossip bundle's log line for a dead verdict (EventNotifier). */
+    private static final Pattern DEAD_VERDICT = Pattern.compile("\\] cluster: member node\\d+ dead: ");
 
     private final int host;
     private final Path dir;
     private final Path home;
     private NodeProcess process;
     private long startedNanos;
-    private String lastMembersReply = "(not asked yet)";
+    /** Written by whichever thread polled last. */
+    private volatile String lastMembersReply = "(not asked yet)";
 
     LabNode(final Path root, final int host) throws IOException {
         this.host = host;
@@ -116,6 +120,18 @@ final class LabNode implements AutoCloseable {
     /** The last answer of GET /api/cluster/members, for a failure message. */
     String lastMembersReply() {
         return lastMembersReply;
+    }
+
+    /**
+     * Every dead verdict this node logged so far, in order: its gossip logs one line per member event ("[node2]
+     * cluster: member node4 dead: declared dead by node5"), even one that a poll of the view would miss because
+     * the member came back within milliseconds. An empty list before the node started.
+     */
+    List<String> deadVerdicts() {
+        if (process == null) {
+            return List.of();
+        }
+        return process.dump().lines().filter(line -> DEAD_VERDICT.matcher(line).find()).toList();
     }
 
     /** The last lines of the node's output, for a failure message. */
