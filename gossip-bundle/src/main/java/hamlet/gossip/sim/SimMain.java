@@ -59,7 +59,8 @@ public final class SimMain {
     static void run(final Args args, final PrintStream out, final PrintStream progress) {
         final GossipSettings settings = GossipSettings.defaults();
         final SimFigures.Options options = new SimFigures.Options(args.seed, settings, args.loss,
-            args.joinLimitSeconds * 1000, args.steadySeconds * 1000, args.lossSeconds * 1000, args.detectSeconds * 1000);
+            args.joinLimitSeconds * 1000, args.steadySeconds * 1000, args.lossSeconds * 1000,
+            args.detectSeconds * 1000);
         final List<SimFigures.Row> rows = new ArrayList<>();
         for (final int n : args.sizes) {
             rows.add(SimFigures.measure(n, options, line -> progress.println("sim " + line)));
