@@ -43,8 +43,6 @@ final class SimNode {
     long wakeAtMs = Long.MIN_VALUE;
     final Queue<Held> held = new ArrayDeque<>();
     long bytesSent;
-    long messagesSent;
-    long messagesReceived;
 
     SimNode(final String id, final String url, final int index) {
         this.id = id;

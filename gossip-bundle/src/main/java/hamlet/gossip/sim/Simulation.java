@@ -361,7 +361,6 @@ public final class Simulation {
             return;
         }
         from.bytesSent += message.length;
-        from.messagesSent++;
         count("sent");
         if (message.length > GossipSettings.MAX_MESSAGE_BYTES) {
             count("oversize");
@@ -386,7 +385,6 @@ public final class Simulation {
         switch (to.state) {
             case RUNNING -> {
                 count("delivered");
-                to.messagesReceived++;
                 call(to, m -> m.onMessage(from, message, nowMs()), "onMessage from " + from);
             }
             case STALLED -> to.held.add(new SimNode.Held(from, message));
@@ -410,7 +408,6 @@ public final class Simulation {
         while (!node.held.isEmpty() && node.state == SimNode.State.RUNNING) {
             final SimNode.Held next = node.held.poll();
             count("delivered");
-            node.messagesReceived++;
             call(node, m -> m.onMessage(next.from(), next.message(), nowMs()), "onMessage from " + next.from());
         }
         call(node, m -> m.tick(nowMs()), "tick");
