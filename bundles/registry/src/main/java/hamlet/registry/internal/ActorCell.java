@@ -274,6 +274,7 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     /** One turn and what follows it; the caller holds the scheduled flag. */
     private void runTurn() {
+        final long started = System.nanoTime();
         try {
             turn();
         } catch (final Throwable unexpected) {
@@ -282,6 +283,7 @@ final class ActorCell extends ForkJoinTask<Void> {
             LOG.error("[{}] internal error in the turn of {}: {}", host.nodeId(), spec.name(), unexpected,
                 unexpected);
         }
+        host.dispatcher().addBusy(System.nanoTime() - started);
         afterTurn();
     }
 

@@ -47,6 +47,19 @@ final class Dispatcher {
     /** Whether a job to run the first turns is queued: one at a time, not one per turn (a thousand in a swap). */
     private final AtomicBoolean firstJobQueued = new AtomicBoolean();
 
+    /** Time spent in actor turns, summed over the workers: the busy share that gossip reports as load. */
+    private final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
+
+    /** Any worker: adds the length of one turn. */
+    void addBusy(final long nanos) {
+        busyNanos.add(nanos);
+    }
+
+    /** @return nanoseconds spent in actor turns since start, summed over the workers */
+    long busyNanos() {
+        return busyNanos.sum();
+    }
+
     Dispatcher(final String nodeId, final int parallelism) {
         this.nodeId = nodeId;
         this.pool = newPool(parallelism);

@@ -507,6 +507,16 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         return settings;
     }
 
+    /** @return nanoseconds spent in actor turns since start, summed over the dispatcher's workers */
+    public long dispatcherBusyNanos() {
+        return dispatcher.busyNanos();
+    }
+
+    /** @return the dispatcher's threads */
+    public int dispatcherParallelism() {
+        return dispatcher.parallelism();
+    }
+
     Dispatcher dispatcher() {
         return dispatcher;
     }

@@ -377,6 +377,14 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, R
      */
     @Override
     public Map<String, Long> counters() {
-        return remoteCounters();
+        final LocalActorSystem running = system;
+        if (running == null) {
+            return Map.of();
+        }
+        final Map<String, Long> all = new java.util.TreeMap<>(remoteCounters());
+        // The gossip bundle reads these two for the busy share it reports as this node's load.
+        all.put("dispatcher.busy-nanos", running.dispatcherBusyNanos());
+        all.put("dispatcher.threads", (long) running.dispatcherParallelism());
+        return all;
     }
 }
