@@ -27,6 +27,10 @@ final class MemberState {
     Suspicion suspicion;
     long joiningUntilMs;
     long lastDirRequestMs = Long.MIN_VALUE / 2;
+    /** When this node last had a message from the member itself (this uid), or never. */
+    long lastHeardMs = Long.MIN_VALUE / 2;
+    /** When this node first learnt of the member (this uid). */
+    long learntMs;
 
     MemberState(final String id, final String url, final long uid, final long incarnation, final MemberStatus status,
                 final long nowMs) {
@@ -36,6 +40,7 @@ final class MemberState {
         this.incarnation = incarnation;
         this.status = status;
         this.sinceMs = nowMs;
+        this.learntMs = nowMs;
     }
 
     Member toMember() {

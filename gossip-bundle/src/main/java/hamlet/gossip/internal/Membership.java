@@ -210,6 +210,9 @@ public final class Membership {
             }
         }
         seeds = List.copyOf(others);
+        // This node's own news rides on its first probes too, so that each member it reaches learns of it directly
+        // instead of waiting for the seed's gossip.
+        broadcasts.queue(selfAlive());
         if (others.isEmpty() || listsItself) {
             // Alone, or one of the seeds: this node may start the cluster, and the others join it.
             markJoined();
@@ -569,6 +572,13 @@ public final class Membership {
         awareness = Math.min(settings.awarenessMaxMultiplier() - 1, awareness + Math.max(0, delta));
         count("probes.failed", 1);
         final MemberState target = members.get(p.target);
+        if (target != null && target.lastHeardMs < target.learntMs && now - target.learntMs < joinGraceMs()) {
+            // A member learnt of moments ago and never heard from: the first message to it waits for a new
+            // connection (TCP and WebSocket handshakes, a cold JVM), which can outlast a probe. Others who have
+            // heard from it still suspect it if it is really gone.
+            count("probes.grace", 1);
+            return;
+        }
         if (target != null && target.status.isUp()) {
             applySuspect(Update.suspect(target.id, target.uid, target.incarnation, selfId));
         }
@@ -684,6 +694,10 @@ public final class Membership {
                 returning ? MemberStatus.JOINING : MemberStatus.ALIVE, now);
             members.put(m.id, m);
             tombstones.remove(u.id());
+            // Into this round's probe order at a random place still ahead (as memberlist does), not only at the
+            // next reshuffle, which in a large cluster is up to n periods away.
+            final int at = probeIndex + random.nextInt(probeOrder.size() - probeIndex + 1);
+            probeOrder.add(at, m.id);
             m.announcedDirVersion = u.dirVersion();
             upChanged();
             if (returning) {
@@ -749,6 +763,8 @@ public final class Membership {
         m.incarnation = u.incarnation();
         m.load = MemberLoad.NONE;
         m.loadVersion = -1;
+        m.learntMs = now;
+        m.lastHeardMs = Long.MIN_VALUE / 2;
         if (!m.directory.isEmpty()) {
             diffDirectory(m.id, m.directory, Map.of());
         }
@@ -788,8 +804,7 @@ public final class Membership {
         }
         m.incarnation = u.incarnation();
         final int up = upCount();
-        final double scale = Math.max(1.0, Math.log10(Math.max(1.0, up)));
-        final long min = (long) (settings.suspicionMult() * scale * settings.probeIntervalMs());
+        final long min = leastSuspicionMs();
         final long max = min * settings.suspicionMaxTimeoutMult();
         final int k = Math.max(0, Math.min(settings.suspicionMult() - 2, up - 2));
         m.suspicion = new Suspicion(u.from(), k, min, max, now);
@@ -811,6 +826,14 @@ public final class Membership {
             count("updates.stale", 1);
             return;
         }
+        if (u.kind() == Update.Kind.DEAD && !u.from().equals(selfId) && now - m.lastHeardMs < leastSuspicionMs()) {
+            // This node heard from the member itself more recently than anyone could have waited out a suspicion
+            // of it: the verdict is stale (typically from the other side of a healed partition). Suspect it
+            // instead, so that it refutes, rather than dropping a live member and making it join again.
+            count("dead-verdicts.doubted", 1);
+            applySuspect(Update.suspect(u.id(), u.uid(), u.incarnation(), u.from()));
+            return;
+        }
         m.incarnation = u.incarnation();
         m.suspicion = null;
         suspects.remove(m.id);
@@ -828,6 +851,17 @@ public final class Membership {
         goneIds.add(m.id);
         upChanged();
         broadcasts.queue(u);
+    }
+
+    /** @return the shortest a suspicion lasts: suspicion-mult * max(1, log10(n)) * probe-interval */
+    private long leastSuspicionMs() {
+        final double scale = Math.max(1.0, Math.log10(Math.max(1.0, upCount())));
+        return (long) (settings.suspicionMult() * scale * settings.probeIntervalMs());
+    }
+
+    /** @return how long a member learnt of, and never heard from, is not suspected for a failed probe */
+    private long joinGraceMs() {
+        return 5 * settings.probeIntervalMs();
     }
 
     private void refute(final long accusedIncarnation) {
@@ -1050,7 +1084,17 @@ public final class Membership {
 
     /** The sender's own news in every message's header: its load and its directory version. */
     private void senderNews(final String fromNode, final Message m) {
-        final MemberState sender = members.get(fromNode);
+        MemberState sender = members.get(fromNode);
+        if (sender == null && m.senderUrl() != null) {
+            // A node this one has not heard of speaks to it (a new member probing, or one back after removal): its
+            // header is news of it alive, as good as gossip about it.
+            applyAlive(Update.alive(fromNode, m.senderUid(), m.senderIncarnation(), m.senderUrl(),
+                m.senderDirVersion()));
+            sender = members.get(fromNode);
+        }
+        if (sender != null && sender.uid == m.senderUid()) {
+            sender.lastHeardMs = now;
+        }
         if (sender == null || sender.uid != m.senderUid() || !sender.status.isUp()) {
             if (sender != null && sender.uid == m.senderUid() && sender.status == MemberStatus.DEAD) {
                 // It is alive, and does not know it was declared dead: tell it, so that it refutes.
