@@ -67,6 +67,21 @@ public final class ClusterBench {
         System.exit(ok ? 0 : 1);
     }
 
+    /** @return the gossip counters of a node (GET /api/cluster/members), empty when gossip is not running */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> gossipCounters(final BenchNode node) throws IOException, InterruptedException {
+        final AdminClient.Response r = node.admin.get("/api/cluster/members");
+        final Map<String, Long> counters = new java.util.TreeMap<>();
+        if (r.status() == 200 && r.json() instanceof Map<?, ?> json && json.get("counters") instanceof Map<?, ?> c) {
+            ((Map<String, Object>) c).forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    counters.put(k, n.longValue());
+                }
+            });
+        }
+        return counters;
+    }
+
     private boolean run() throws Exception {
         final Path root = Files.createTempDirectory("hamlet-bench-");
         System.out.printf("bench %s: %d nodes x %d sender/recorder pairs, %d sending, %s, %d-byte bodies, window %d,"
@@ -86,8 +101,26 @@ public final class ClusterBench {
             @SuppressWarnings("unchecked")
             final Map<String, Object> checks = (Map<String, Object>) result.get("checks");
             checks.put("linkDrops", drops);
+            final List<String> gossip = new ArrayList<>();
+            long suspicions = 0;
+            long declaredDead = 0;
+            for (final BenchNode node : nodes) {
+                final Map<String, Long> c = gossipCounters(node);
+                suspicions += c.getOrDefault("suspicions.started", 0L);
+                declaredDead += c.getOrDefault("members.declared-dead", 0L);
+                gossip.add("node" + node.number + " " + c.getOrDefault("probes.sent", 0L) + " probes ("
+                    + c.getOrDefault("probes.failed", 0L) + " failed), rtt p50/p99/max "
+                    + c.getOrDefault("probe-rtt-ms.p50", -1L) + "/" + c.getOrDefault("probe-rtt-ms.p99", -1L) + "/"
+                    + c.getOrDefault("probe-rtt-ms.max", -1L) + " ms");
+            }
+            checks.put("gossipSuspicions", suspicions);
+            checks.put("gossipDeclaredDead", declaredDead);
             BenchReport.print(result, o.scenario());
             System.out.println("links from the nodes' logs: " + ups + " up, " + drops + " dropped during the run");
+            // Probes ride the control lane ahead of data, but behind what is already in the socket: their round trip
+            // under full load says whether failure detection stays honest while the links are busy.
+            System.out.println("gossip under load: " + suspicions + " suspicions, " + declaredDead
+                + " members declared dead; " + String.join("; ", gossip) + " (rtt of the last 256 probes)");
             if (o.json() != null) {
                 BenchReport.writeJson(result, o.json());
             }
