@@ -118,4 +118,83 @@ class MembershipTest {
         assertEquals(2L, a.counters().get("messages.malformed"));
         assertEquals(MemberStatus.ALIVE, net.status("a", "b"));
     }
+
+    @Test
+    void shouldRefuseAnotherProcessUnderAnIdThatIsUpUntilTheOldOneIsDead() {
+        final TinyNet net = threeFromOneSeed();
+        final Membership a = net.nodes.get("a");
+        final long oldUid = a.member("c").orElseThrow().uid();
+        final byte[] impostor = aliveFrom("c", 999, 5);
+        a.onMessage("c", impostor, net.now);
+        assertEquals(oldUid, a.member("c").orElseThrow().uid(), "the live process keeps its id");
+        assertEquals(1L, a.counters().get("members.uid-conflicts"));
+
+        net.crashed.add("c");
+        net.runUntil(() -> net.status("a", "c") == MemberStatus.DEAD, net.now + 3_000);
+        a.onMessage("c", impostor, net.now);
+        assertEquals(999, a.member("c").orElseThrow().uid(), "once the old one is dead the new process is let in");
+        assertEquals(MemberStatus.JOINING, a.member("c").orElseThrow().status(), "joining for stable-after");
+    }
+
+    @Test
+    void shouldBoundTheDirectoryAndSayWhatWasRefused() {
+        final TinyNet net = threeFromOneSeed();
+        final Membership a = net.nodes.get("a");
+        a.reconfigure(limits(DEFAULTS, 2));
+        final String refused = a.localActors(Map.of("x", "", "y", "", "z", ""));
+        assertTrue(refused != null && refused.contains("directory-max-actors (2)"), refused);
+        assertEquals(List.of(), a.directory(), "the last good directory stays");
+
+        net.nodes.get("b").localActors(Map.of("x", "", "y", "", "z", ""));
+        net.runUntil(net.now + 1_500);
+        assertTrue(a.directory().isEmpty(), "b's directory over a's bound is refused: " + a.directory());
+        assertTrue(a.drainNotes().stream().anyMatch(n -> n.startsWith("refused the directory of b")));
+        assertEquals(3, net.nodes.get("c").directory().size(), "c, within its bound, took it");
+    }
+
+    @Test
+    void shouldDoubtADeadVerdictAboutAMemberItHeardFromJustNow() {
+        final TinyNet net = threeFromOneSeed();
+        final Membership a = net.nodes.get("a");
+        final long uid = a.member("b").orElseThrow().uid();
+        final long incarnation = a.member("b").orElseThrow().incarnation();
+        final WireWriter out = Message.header(Message.Type.GOSSIP, new Message.Self(
+            net.nodes.get("c").member("c").orElseThrow().uid(), TinyNet.url("c"), 0, 0, 0,
+            hamlet.api.cluster.MemberLoad.NONE));
+        out.u16(1);
+        Update.dead("b", uid, incarnation, "c").write(out);
+        a.onMessage("c", out.toBytes(), net.now);
+        assertEquals(MemberStatus.SUSPECT, net.status("a", "b"), "suspected, so that it refutes, not dead");
+        net.runUntil(net.now + 2_000);
+        assertEquals(MemberStatus.ALIVE, net.status("a", "b"));
+        assertEquals(0, net.count(ClusterEvent.Type.DEAD, "b"));
+    }
+
+    @Test
+    void shouldComeBackAfterALeaveWhenAskedToJoinAgain() {
+        final TinyNet net = threeFromOneSeed();
+        net.nodes.get("c").leave(net.now);
+        net.runUntil(net.now + 500);
+        assertEquals(MemberStatus.LEFT, net.status("a", "c"));
+        net.nodes.get("c").join(List.of(TinyNet.url("a")), net.now);
+        net.runUntil(net.now + DEFAULTS.stableAfterMs() + 1_000);
+        assertEquals(MemberStatus.ALIVE, net.status("a", "c"));
+        assertTrue(net.nodes.get("c").inMajority(), net.nodes.get("c").majorityDetail());
+    }
+
+    private static byte[] aliveFrom(final String id, final long uid, final long incarnation) {
+        final WireWriter out = Message.header(Message.Type.GOSSIP, new Message.Self(uid, TinyNet.url(id),
+            incarnation, 0, 0, hamlet.api.cluster.MemberLoad.NONE));
+        out.u16(1);
+        Update.alive(id, uid, incarnation, TinyNet.url(id), 0).write(out);
+        return out.toBytes();
+    }
+
+    private static GossipSettings limits(final GossipSettings s, final int maxActors) {
+        return new GossipSettings(s.probeIntervalMs(), s.probeTimeoutMs(), s.indirectChecks(), s.suspicionMult(),
+            s.suspicionMaxTimeoutMult(), s.retransmitMult(), s.gossipIntervalMs(), s.gossipNodes(),
+            s.pushPullIntervalMs(), s.joinRetryIntervalMs(), s.awarenessMaxMultiplier(), s.maxGossipBytes(),
+            s.stableAfterMs(), s.removeAfterMs(), s.overloadThreshold(), s.loadIntervalMs(), maxActors,
+            s.directoryMaxBytes());
+    }
 }
