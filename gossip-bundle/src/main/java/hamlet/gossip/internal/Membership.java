@@ -442,21 +442,20 @@ public final class Membership {
 
     /** @return the events since the last call, oldest first */
     public List<ClusterEvent> drainEvents() {
-        if (events.isEmpty()) {
-            return List.of();
-        }
-        final List<ClusterEvent> drained = List.copyOf(events);
-        events.clear();
-        return drained;
+        return drain(events);
     }
 
     /** @return lines for the operator's log since the last call (refusals, conflicts, malformed messages) */
     public List<String> drainNotes() {
-        if (notes.isEmpty()) {
+        return drain(notes);
+    }
+
+    private static <T> List<T> drain(final List<T> pending) {
+        if (pending.isEmpty()) {
             return List.of();
         }
-        final List<String> drained = List.copyOf(notes);
-        notes.clear();
+        final List<T> drained = List.copyOf(pending);
+        pending.clear();
         return drained;
     }
 

@@ -1,15 +1,13 @@
 package hamlet.transport.internal;
 
 import com.typesafe.config.Config;
+import hamlet.api.cluster.SeedAddress;
 import hamlet.config.Sections;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -200,27 +198,12 @@ public record TransportSettings(String nodeId, String host, int port, String clu
      * @throws IllegalArgumentException naming the key, the value and the forms accepted
      */
     static String canonicalSeed(final String seed) {
-        final String refused = CLUSTER + ".seeds entry '" + seed + "' is not a peer address; write "
-            + SEED_FORMS;
-        if (seed == null || seed.isBlank() || !seed.strip().equals(seed)) {
-            throw new IllegalArgumentException(refused);
-        }
-        // Without a scheme "host:port" would parse as scheme "host"; with one prepended, the URI parser does the
-        // host, bracketed IPv6 and port syntax for both forms alike.
-        final String url = seed.contains("://") ? seed : "ws://" + seed;
-        final URI uri;
         try {
-            uri = new URI(url);
-        } catch (final URISyntaxException e) {
-            throw new IllegalArgumentException(refused, e);
+            return SeedAddress.canonical(seed);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException(CLUSTER + ".seeds entry '" + seed + "' is not a peer address; write "
+                + SEED_FORMS, e);
         }
-        final String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
-            || uri.getPort() < 1 || uri.getPort() > 65535 || uri.getRawQuery() != null
-            || uri.getRawFragment() != null || !(path.isEmpty() || "/".equals(path) || PATH.equals(path))) {
-            throw new IllegalArgumentException(refused);
-        }
-        return "ws://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + uri.getPort() + PATH;
     }
 
     /**
