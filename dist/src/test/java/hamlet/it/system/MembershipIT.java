@@ -36,6 +36,7 @@ class MembershipIT {
     private static final int NODES = 3;
 
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<Path> confs = new ArrayList<>();
     private final int[] transportPorts = new int[NODES];
 
     @RegisterExtension
@@ -70,6 +71,7 @@ class MembershipIT {
                 + "  admin { host = \"127.0.0.1\", port = " + adminPorts[i] + " }\n"
                 + "  cluster.seeds = [\"127.0.0.1:" + transportPorts[0] + "\"]\n"
                 + "}\n");
+            confs.add(conf);
             nodes.add(NodeProcess.start(home, adminPorts[i], nodeDir, "--conf", conf.toString(),
                 "--data", nodeDir.resolve("data").toString(), "--deploy", deploy.toString()));
         }
@@ -151,6 +153,28 @@ class MembershipIT {
 
     @Test
     @Order(3)
+    void shouldRefuseABadGossipEditAndApplyAGoodOneLive() throws Exception {
+        final Path conf = confs.get(0);
+        final String original = Files.readString(conf);
+        final NodeProcess.Reply before = node(1).get("/api/config");
+        final long rejected = before.at("rejectedCount").getAsLong();
+        final long applied = before.at("appliedCount").getAsLong();
+
+        Files.writeString(conf, original.replace("\n}\n", "\n  gossip.probe-timeout = 300ms\n}\n"));
+        final NodeProcess.Reply refused = node(1).awaitGet("/api/config", "the bad edit refused",
+            r -> r.status() == 200 && r.at("rejectedCount").getAsLong() > rejected);
+        assertTrue(refused.at("lastRejection").toString().contains("hamlet.gossip.probe-timeout"), refused.body());
+
+        Files.writeString(conf, original.replace("\n}\n", "\n  gossip.suspicion-mult = 4\n}\n"));
+        node(1).awaitGet("/api/config", "the good edit applied",
+            r -> r.status() == 200 && r.at("appliedCount").getAsLong() > applied);
+        node(1).await("the gossip bundle says it applied the edit", () -> node(1).dump()
+            .contains("gossip settings changed; applied from the next protocol period"), () -> "no such log line");
+        awaitStatuses(1, "alive", "alive", "alive");
+    }
+
+    @Test
+    @Order(4)
     void shouldSeeAStoppedNodeAsLeftAtOnce() throws Exception {
         final long before = System.nanoTime();
         assertEquals(0, node(2).terminate(Duration.ofSeconds(30)), "node2 exits cleanly on SIGTERM");
