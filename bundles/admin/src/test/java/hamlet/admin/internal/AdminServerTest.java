@@ -12,6 +12,7 @@ import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import hamlet.testkit.FakeActorSystem;
+import hamlet.testkit.FakeCluster;
 import hamlet.testkit.FakeConfigStatus;
 import hamlet.testkit.FakeTransport;
 import org.junit.jupiter.api.AfterEach;

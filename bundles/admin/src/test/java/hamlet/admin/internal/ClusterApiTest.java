@@ -5,6 +5,7 @@ import hamlet.api.cluster.Cluster;
 import hamlet.api.cluster.Member;
 import hamlet.api.cluster.MemberLoad;
 import hamlet.api.cluster.MemberStatus;
+import hamlet.testkit.FakeCluster;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

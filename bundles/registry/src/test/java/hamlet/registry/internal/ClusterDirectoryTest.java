@@ -9,6 +9,7 @@ import hamlet.api.cluster.Member;
 import hamlet.api.cluster.MemberLoad;
 import hamlet.api.cluster.MemberStatus;
 import hamlet.api.transport.WireEnvelope;
+import hamlet.testkit.FakeCluster;
 import hamlet.testkit.FakeTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * direct executor), so each send after an event sees it.
  */
 class ClusterDirectoryTest {
-    private final FakeCluster cluster = new FakeCluster("node1");
+    /** Shows this node as an idle ALIVE member, as gossip would. */
+    private final FakeCluster cluster = new FakeCluster("node1").member("node1", MemberStatus.ALIVE, 0);
     private final FakeTransport transport = new FakeTransport();
     private final List<LocalActorSystem> systems = new ArrayList<>();
     private final Queue<String> handled = new ConcurrentLinkedQueue<>();

@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import hamlet.api.ActorSpec;
 import hamlet.api.DeadLetter;
 import hamlet.testkit.FakeActorSystem;
+import hamlet.testkit.FakeCluster;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -10,6 +10,7 @@ import hamlet.api.cluster.MemberStatus;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.testkit.FakeActorSystem;
+import hamlet.testkit.FakeCluster;
 import hamlet.testkit.FakeTransport;
 import org.junit.jupiter.api.Test;
 

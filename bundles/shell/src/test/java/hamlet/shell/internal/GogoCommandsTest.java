@@ -2,6 +2,7 @@ package hamlet.shell.internal;
 
 import hamlet.api.transport.PeerInfo;
 import hamlet.testkit.FakeActorSystem;
+import hamlet.testkit.FakeCluster;
 import hamlet.testkit.FakeTransport;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;

@@ -6,7 +6,7 @@ import hamlet.api.DeadLetter;
 import hamlet.api.cluster.ClusterEvent;
 import hamlet.api.cluster.MemberStatus;
 import hamlet.config.Sections;
-import hamlet.registry.internal.FakeCluster;
+import hamlet.testkit.FakeCluster;
 import hamlet.testkit.FakeTransport;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class ClusterBindingTest {
     void shouldResolveThroughABoundClusterForwardItsEventsAndGoBackToLocalWhenItGoes() {
         final RegistryComponent component = new RegistryComponent();
         final FakeTransport transport = new FakeTransport();
-        final FakeCluster cluster = new FakeCluster("bound")
+        final FakeCluster cluster = new FakeCluster("bound").member("bound", MemberStatus.ALIVE, 0)
             .member("node2", MemberStatus.ALIVE, 0).host("node2", "worker_01", null);
         component.activate(Sections.toProperties(ConfigFactory.parseString("hamlet.node.id = bound"), "node"));
         try {
