@@ -25,6 +25,8 @@ final class MemberState {
     long heldDirVersion;
     Map<String, String> directory = new TreeMap<>();
     Suspicion suspicion;
+    /** Whether this node's own probes failed on it during its current suspicion (not only heard of from others). */
+    boolean suspectedHere;
     long joiningUntilMs;
     long lastDirRequestMs = Long.MIN_VALUE / 2;
     /** When this node last had a message from the member itself (this uid), or never. */

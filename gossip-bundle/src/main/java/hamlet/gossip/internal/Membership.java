@@ -107,6 +107,8 @@ public final class Membership {
     private List<String> upCache;
     private Set<String> stable = new TreeSet<>();
     private Set<String> lastUp = new TreeSet<>();
+    /** Whether the up members differ from the stable membership (kept, so that no call compares the two sets). */
+    private boolean stableBehind;
     private long upChangedMs;
     /** False until joined: a node that has reached nobody owns nothing cluster-wide. */
     private boolean majority;
@@ -388,7 +390,7 @@ public final class Membership {
         if (!directoryWanted.isEmpty()) {
             wake = Math.min(wake, nextDirectoryCheckMs);
         }
-        if (!stable.equals(lastUp)) {
+        if (stableBehind) {
             wake = Math.min(wake, upChangedMs + settings.stableAfterMs());
         }
         return wake;
@@ -793,6 +795,10 @@ public final class Membership {
             count("updates.stale", 1);
             return;
         }
+        if (u.from().equals(selfId) && !m.suspectedHere) {
+            m.suspectedHere = true;
+            viewDirty = true;
+        }
         if (m.status == MemberStatus.SUSPECT) {
             m.incarnation = Math.max(m.incarnation, u.incarnation());
             if (m.suspicion.confirm(u.from())) {
@@ -1053,6 +1059,7 @@ public final class Membership {
             // A node that just joined cannot judge a stable membership of its own yet: it takes what it learned.
             stable = new TreeSet<>(upIds());
             lastUp = new TreeSet<>(stable);
+            stableBehind = false;
             upChangedMs = now;
             updateMajority();
         }
@@ -1293,7 +1300,7 @@ public final class Membership {
     }
 
     private void updateMajority() {
-        final boolean stableDue = !stable.equals(lastUp) && now - upChangedMs >= settings.stableAfterMs();
+        final boolean stableDue = stableBehind && now - upChangedMs >= settings.stableAfterMs();
         if (!viewDirty && !stableDue) {
             return;
         }
@@ -1307,13 +1314,16 @@ public final class Membership {
             && holdsMajorityOf(up, stable)) {
             stable = new TreeSet<>(up);
         }
+        stableBehind = !stable.equals(lastUp);
         final boolean was = majority;
-        // Seen means answering: a suspected member does not count, so that a node cut off from the others knows
-        // it is in the minority as soon as it suspects them, not only once it has declared them dead.
+        // Seen means answering this node: a member it suspects from its own failed probes does not count, so that a
+        // node cut off from the others knows it is in the minority as soon as it suspects them, not only once it
+        // has declared them dead. A suspicion only heard of from others does not count against the majority: one
+        // lossy member must not make a healthy node think itself cut off.
         final Set<String> answering = new TreeSet<>();
         for (final String id : up) {
             final MemberState m = members.get(id);
-            if (m != null && m.status != MemberStatus.SUSPECT) {
+            if (m != null && !(m.status == MemberStatus.SUSPECT && m.suspectedHere)) {
                 answering.add(id);
             }
         }
@@ -1365,6 +1375,9 @@ public final class Membership {
         }
         m.status = status;
         m.sinceMs = now;
+        if (status != MemberStatus.SUSPECT) {
+            m.suspectedHere = false;
+        }
         upChanged();
         final ClusterEvent.Type type = switch (status) {
             case JOINING -> ClusterEvent.Type.JOINED;

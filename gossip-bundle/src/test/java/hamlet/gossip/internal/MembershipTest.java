@@ -197,4 +197,36 @@ class MembershipTest {
             s.stableAfterMs(), s.removeAfterMs(), s.overloadThreshold(), s.loadIntervalMs(), maxActors,
             s.directoryMaxBytes());
     }
+
+    @Test
+    void shouldJudgeTheMajorityByItsOwnProbesNotBySuspicionsHeardFromOthers() {
+        final TinyNet net = new TinyNet(11, 1, DEFAULTS);
+        for (final String id : List.of("a", "b", "c", "d")) {
+            net.add(id, "a");
+        }
+        assertTrue(net.runUntil(net::converged, 5_000) >= 0);
+        net.runUntil(net.now + DEFAULTS.stableAfterMs() + 500);
+        final Membership a = net.nodes.get("a");
+        assertEquals(java.util.Set.of("a", "b", "c", "d"), a.stableMembership());
+
+        final WireWriter out = Message.header(Message.Type.GOSSIP, new Message.Self(
+            net.nodes.get("b").member("b").orElseThrow().uid(), TinyNet.url("b"), 0, 0, 0,
+            hamlet.api.cluster.MemberLoad.NONE));
+        out.u16(2);
+        for (final String id : List.of("c", "d")) {
+            Update.suspect(id, a.member(id).orElseThrow().uid(), a.member(id).orElseThrow().incarnation(), "b")
+                .write(out);
+        }
+        a.onMessage("b", out.toBytes(), net.now);
+        a.tick(net.now);
+        assertEquals(MemberStatus.SUSPECT, net.status("a", "c"));
+        assertTrue(a.inMajority(), "two suspicions heard from b do not cut a off: " + a.majorityDetail());
+
+        net.cut.add("c");
+        net.cut.add("d");
+        final long cutAt = net.now;
+        final long minority = net.runUntil(() -> !a.inMajority(), cutAt + 3_000);
+        assertTrue(minority >= 0, "its own probes of c and d fail: 2 of 4 is no majority; " + a.majorityDetail());
+        System.out.println("a knew itself in the minority " + (minority - cutAt) + " ms after c and d were cut off");
+    }
 }
