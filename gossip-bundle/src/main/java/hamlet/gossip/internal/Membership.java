@@ -39,9 +39,7 @@ import java.util.TreeSet;
  * <p>Identity: a member is its id plus a uid (new each time its process starts). News about another uid under an id
  * that is up is refused until the member under the old uid is dead or left.
  *
- * <p>Majority: the stable membership is the set of up members once it has not changed for {@code stable-after}, and
- * it only moves to a set that holds a majority of the previous one (so a minority never promotes itself); a member
- * that left is taken out of it at once. This node is in the majority while it sees more than half of it.
+ * <p>Majority: see {@link MajorityView}.
  *
  * <p>Threading: not thread-safe; one owner thread calls everything.
  */
@@ -105,16 +103,9 @@ public final class Membership {
     private boolean joined;
     private boolean leaving;
     private List<String> upCache;
-    private Set<String> stable = new TreeSet<>();
-    private Set<String> lastUp = new TreeSet<>();
-    /** Whether the up members differ from the stable membership (kept, so that no call compares the two sets). */
-    private boolean stableBehind;
-    private long upChangedMs;
-    /** False until joined: a node that has reached nobody owns nothing cluster-wide. */
-    private boolean majority;
+    private final MajorityView majority;
     /** Whether a status changed since the majority was last judged. */
     private boolean viewDirty = true;
-    private String majorityDetail = "has not joined a cluster yet";
     private long now;
 
     /** One direct probe in progress. */
@@ -169,9 +160,7 @@ public final class Membership {
         self = new MemberState(selfId, selfUrl, selfUid, 0, MemberStatus.ALIVE, nowMs);
         self.loadVersion = 0;
         members.put(selfId, self);
-        stable.add(selfId);
-        lastUp.add(selfId);
-        upChangedMs = nowMs;
+        majority = new MajorityView(selfId, nowMs);
         nextProbeMs = nowMs + random.nextInt((int) settings.probeIntervalMs());
         nextGossipMs = nowMs + settings.gossipIntervalMs();
         nextPushPullMs = nowMs + settings.pushPullIntervalMs();
@@ -390,9 +379,7 @@ public final class Membership {
         if (!directoryWanted.isEmpty()) {
             wake = Math.min(wake, nextDirectoryCheckMs);
         }
-        if (stableBehind) {
-            wake = Math.min(wake, upChangedMs + settings.stableAfterMs());
-        }
+        wake = Math.min(wake, majority.dueMs(settings.stableAfterMs()));
         return wake;
     }
 
@@ -414,17 +401,17 @@ public final class Membership {
 
     /** @return whether this node sees more than half of the last stable membership */
     public boolean inMajority() {
-        return majority;
+        return majority.inMajority();
     }
 
     /** @return a sentence on how this node sees the majority */
     public String majorityDetail() {
-        return majorityDetail;
+        return majority.detail();
     }
 
     /** @return the ids of the last stable membership */
     public Set<String> stableMembership() {
-        return Collections.unmodifiableSet(stable);
+        return majority.stable();
     }
 
     /** @return the directory of every member that is up, sorted by name then node */
@@ -846,7 +833,7 @@ public final class Membership {
         if (u.kind() == Update.Kind.LEFT) {
             setStatus(m, MemberStatus.LEFT, "left the cluster");
             // A member that left shrinks the cluster: the others must not count it against their majority.
-            stable.remove(m.id);
+            majority.left(m.id);
         } else {
             setStatus(m, MemberStatus.DEAD, u.from().equals(selfId)
                 ? "declared dead by this node: no ack for its suspicion timeout"
@@ -1057,10 +1044,7 @@ public final class Membership {
         }
         if (!wasJoined) {
             // A node that just joined cannot judge a stable membership of its own yet: it takes what it learned.
-            stable = new TreeSet<>(upIds());
-            lastUp = new TreeSet<>(stable);
-            stableBehind = false;
-            upChangedMs = now;
+            majority.adopt(upIds(), now);
             updateMajority();
         }
     }
@@ -1300,25 +1284,14 @@ public final class Membership {
     }
 
     private void updateMajority() {
-        final boolean stableDue = stableBehind && now - upChangedMs >= settings.stableAfterMs();
-        if (!viewDirty && !stableDue) {
+        if (!viewDirty && now < majority.dueMs(settings.stableAfterMs())) {
             return;
         }
         viewDirty = false;
         final Set<String> up = upIds();
-        if (!up.equals(lastUp)) {
-            lastUp = up;
-            upChangedMs = now;
-        }
-        if (!stable.equals(up) && now - upChangedMs >= settings.stableAfterMs() && joined
-            && holdsMajorityOf(up, stable)) {
-            stable = new TreeSet<>(up);
-        }
-        stableBehind = !stable.equals(lastUp);
-        final boolean was = majority;
-        // Seen means answering this node: a member it suspects from its own failed probes does not count, so that a
-        // node cut off from the others knows it is in the minority as soon as it suspects them, not only once it
-        // has declared them dead. A suspicion only heard of from others does not count against the majority: one
+        // Answering means answering this node: a member it suspects from its own failed probes does not count, so
+        // that a node cut off from the others knows it is in the minority as soon as it suspects them, not only once
+        // it has declared them dead. A suspicion only heard of from others does not count against the majority: one
         // lossy member must not make a healthy node think itself cut off.
         final Set<String> answering = new TreeSet<>();
         for (final String id : up) {
@@ -1327,35 +1300,12 @@ public final class Membership {
                 answering.add(id);
             }
         }
-        final int seen = overlap(answering, stable);
-        if (leaving) {
-            majority = false;
-            majorityDetail = "this node has left the cluster";
-        } else if (!joined) {
-            majority = false;
-            majorityDetail = "has not reached any seed yet (" + String.join(", ", seeds) + "): not in a cluster";
-        } else {
-            majority = seen * 2 > stable.size();
-            majorityDetail = (majority ? "majority: " : "minority: ") + "sees " + seen + " of the "
-                + stable.size() + " members of the last stable membership " + stable;
+        final String state = leaving ? "this node has left the cluster"
+            : !joined ? "has not reached any seed yet (" + String.join(", ", seeds) + "): not in a cluster" : null;
+        if (majority.update(up, answering, state, now, settings.stableAfterMs())) {
+            event(majority.inMajority() ? ClusterEvent.Type.MAJORITY : ClusterEvent.Type.MINORITY, selfId, null,
+                majority.detail());
         }
-        if (was != majority) {
-            event(majority ? ClusterEvent.Type.MAJORITY : ClusterEvent.Type.MINORITY, selfId, null, majorityDetail);
-        }
-    }
-
-    private static boolean holdsMajorityOf(final Set<String> up, final Set<String> of) {
-        return overlap(up, of) * 2 > of.size();
-    }
-
-    private static int overlap(final Set<String> a, final Set<String> b) {
-        int n = 0;
-        for (final String id : b) {
-            if (a.contains(id)) {
-                n++;
-            }
-        }
-        return n;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
