@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The client half of {@code bin/hamlet demo}, for the three nodes the script started: spawns workers
- * {@code worker-a-*} on node2 and {@code worker-b-*} on node3, and on node1 a job-router told those workers by
+ * The client half of {@code bin/hamlet demo}, for the three nodes the script started: waits until each node's gossip
+ * knows all three alive (each was given only node1 as its seed); spawns workers {@code worker-a-*} on node2 and {@code worker-b-*} on node3, and on node1 a job-router told those workers by
  * address; waits until node1 reaches every worker across the transport; submits a batch of jobs to the router on
  * node1, printing each result (which worker, on which node) and the totals; then says how to send a job yourself.
  *
@@ -88,6 +88,9 @@ public final class ClusterDemo {
             for (int i = 0; i < nodes.size(); i++) {
                 awaitNode(i);
             }
+            for (int i = 0; i < nodes.size(); i++) {
+                awaitMembers(i);
+            }
             final List<String> workers = new ArrayList<>();
             for (int w = 1; w <= WORKERS_PER_NODE; w++) {
                 workers.add(spawn(1, "worker", "worker-a-" + w, null));
@@ -150,6 +153,42 @@ public final class ClusterDemo {
             throw new IllegalStateException("cannot spawn " + address + ": " + r.status() + " " + r.body());
         }
         return address;
+    }
+
+    /**
+     * Waits until a node's gossip sees all three nodes alive, and says so: each node was given only node1 as its
+     * seed, so this is the nodes finding each other.
+     */
+    private void awaitMembers(final int index) throws InterruptedException {
+        final AdminClient node = nodes.get(index);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+        String last = "no answer yet";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                final AdminClient.Response r = node.get("/api/cluster/members");
+                if (r.status() == 200 && Json.at(r.json(), "members") instanceof List<?> members) {
+                    final List<String> alive = new ArrayList<>();
+                    for (final Object m : members) {
+                        if ("alive".equals(Json.at(m, "status"))) {
+                            alive.add(String.valueOf(Json.at(m, "id")));
+                        }
+                    }
+                    if (alive.size() == nodes.size()) {
+                        out.printf("demo: node%d knows %s alive (learnt by gossip from the one seed, node1)%n",
+                            index + 1, String.join(", ", alive));
+                        return;
+                    }
+                    last = "alive: " + alive;
+                } else {
+                    last = r.status() + " " + r.body();
+                }
+            } catch (final IOException e) {
+                last = e.toString();
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("node" + (index + 1) + " did not see the three nodes alive within "
+            + waitSeconds + " s (" + last + ")");
     }
 
     /** Asks a worker for its stats from node1 until it answers: then the link node1 to its node is up. */
@@ -221,9 +260,12 @@ public final class ClusterDemo {
         out.println("  # a job through the router on node1; the reply names the worker (on node2 or node3)");
         out.println("  curl -s -X POST " + node1 + "/api/ask -d '{\"to\":\"job-router\",\"body\":{\"task\":\"fib\","
             + "\"n\":42}}'");
-        out.println("  # straight to a worker on node3, from node1");
-        out.println("  curl -s -X POST " + node1 + "/api/ask -d '{\"to\":\"node3:worker-b-1\",\"body\":{\"task\":"
+        out.println("  # straight to a worker on node3, from node1, by its bare name: gossip says where it lives");
+        out.println("  curl -s -X POST " + node1 + "/api/ask -d '{\"to\":\"worker-b-1\",\"body\":{\"task\":"
             + "\"words\",\"text\":\"to be or not to be\"}}'");
+        out.println("  # the cluster as node1 sees it: members, status, load; and the directory of actors");
+        out.println("  curl -s " + node1 + "/api/cluster/members");
+        out.println("  curl -s " + node1 + "/api/cluster/actors");
         out.println("  # an actor nobody has on node2: the ask gets the DeadLetter back from node2 (404)");
         out.println("  curl -s -X POST " + node1 + "/api/ask -d '{\"to\":\"node2:nobody\",\"body\":\"hello?\"}'");
         out.println("  curl -s " + nodes.get(1).base() + "/api/deadletters");
