@@ -70,6 +70,8 @@ class MembershipIT {
                 + "  node { id = node" + (i + 1) + ", host = \"127.0.0.1\", port = " + transportPorts[i] + " }\n"
                 + "  admin { host = \"127.0.0.1\", port = " + adminPorts[i] + " }\n"
                 + "  cluster.seeds = [\"127.0.0.1:" + transportPorts[0] + "\"]\n"
+                // Short, so that the last scenario sees a dead node's buffered messages given up within the test.
+                + "  gossip.remove-after = 6s\n"
                 + "}\n");
             confs.add(conf);
             nodes.add(NodeProcess.start(home, adminPorts[i], nodeDir, "--conf", conf.toString(),
@@ -185,6 +187,29 @@ class MembershipIT {
         assertTrue(members.at("majority").getAsBoolean(),
             "a member that left does not count against the majority: " + members.body());
         assertTrue(node(3).get("/api/cluster/members").body().contains("\"left\""), "node3 sees it left too");
+    }
+
+    @Test
+    @Order(5)
+    void shouldGiveUpWhatWasBufferedForADeadNodeOnceItIsRemoved() throws Exception {
+        final long deadLettersBefore = node(1).get("/api/node").at("deadLetters").getAsLong();
+        node(3).process().destroyForcibly();
+        for (int i = 0; i < 5; i++) {
+            final NodeProcess.Reply sent = node(1).post("/api/send", "{\"to\":\"node3:tally\",\"body\":" + i + "}");
+            assertEquals(202, sent.status(), sent.body());
+        }
+        awaitStatus(1, "node3", "dead");
+        final long deadAt = System.nanoTime();
+        final NodeProcess.Reply letters = node(1).awaitGet("/api/deadletters", "the 5 messages for node3 given up",
+            r -> r.status() == 200 && r.at("count").getAsLong() >= deadLettersBefore + 5);
+        final long removedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deadAt);
+        System.out.printf("node3 killed: its 5 buffered messages became dead letters %d ms after it was seen dead"
+            + " (remove-after 6 s)%n", removedAfterMs);
+        assertTrue(letters.body().contains("node node3 is gone: declared dead and removed by membership"),
+            letters.body());
+        assertTrue(removedAfterMs >= 4_000, "kept until removal, not dropped when the node was declared dead");
+        node(1).awaitGet("/api/cluster/members", "node3 removed from node1's members",
+            r -> r.status() == 200 && statusOf(r, "node3") == null);
     }
 
     private NodeProcess node(final int i) {
