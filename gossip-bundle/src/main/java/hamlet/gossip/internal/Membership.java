@@ -771,15 +771,8 @@ public final class Membership {
     }
 
     private void applySuspect(final Update u) {
-        if (u.id().equals(selfId)) {
-            if (u.uid() == selfUid && !leaving) {
-                refute(u.incarnation());
-            }
-            return;
-        }
-        final MemberState m = members.get(u.id());
-        if (m == null || m.uid != u.uid() || !m.status.isUp() || u.incarnation() < m.incarnation) {
-            count("updates.stale", 1);
+        final MemberState m = accused(u);
+        if (m == null) {
             return;
         }
         if (u.from().equals(selfId) && !m.suspectedHere) {
@@ -806,16 +799,30 @@ public final class Membership {
         broadcasts.queue(u);
     }
 
-    private void applyDead(final Update u) {
+    /**
+     * The member a suspicion or a death verdict is about, when it applies: this node refutes one about itself (its
+     * current process), and news of another process, of a member not up, or of an older incarnation is stale.
+     *
+     * @return the member to act on, or null when there is nothing to do
+     */
+    private MemberState accused(final Update u) {
         if (u.id().equals(selfId)) {
             if (u.uid() == selfUid && !leaving) {
                 refute(u.incarnation());
             }
-            return;
+            return null;
         }
         final MemberState m = members.get(u.id());
         if (m == null || m.uid != u.uid() || !m.status.isUp() || u.incarnation() < m.incarnation) {
             count("updates.stale", 1);
+            return null;
+        }
+        return m;
+    }
+
+    private void applyDead(final Update u) {
+        final MemberState m = accused(u);
+        if (m == null) {
             return;
         }
         if (u.kind() == Update.Kind.DEAD && !u.from().equals(selfId) && now - m.lastHeardMs < leastSuspicionMs()) {
