@@ -229,4 +229,28 @@ class MembershipTest {
         assertTrue(minority >= 0, "its own probes of c and d fail: 2 of 4 is no majority; " + a.majorityDetail());
         System.out.println("a knew itself in the minority " + (minority - cutAt) + " ms after c and d were cut off");
     }
+
+    @Test
+    void shouldGiveAMemberNeverHeardFromAMomentBeforeSuspectingItThenSuspectIt() {
+        final TinyNet net = new TinyNet(5, 1, DEFAULTS);
+        net.add("a", "a");
+        net.add("b", "a");
+        assertTrue(net.runUntil(net::converged, 5_000) >= 0);
+        final Membership a = net.nodes.get("a");
+        // Gossip tells a of "ghost", which never answers (no such node on the network): like a joiner whose first
+        // connection is still being made.
+        final WireWriter out = Message.header(Message.Type.GOSSIP, new Message.Self(
+            net.nodes.get("b").member("b").orElseThrow().uid(), TinyNet.url("b"), 0, 0, 0,
+            hamlet.api.cluster.MemberLoad.NONE));
+        out.u16(1);
+        Update.alive("ghost", 77, 1, TinyNet.url("ghost"), 0).write(out);
+        final long learnt = net.now;
+        a.onMessage("b", out.toBytes(), learnt);
+        net.runUntil(learnt + 5 * DEFAULTS.probeIntervalMs() - 1);
+        assertEquals(-1, net.firstSeen("a", ClusterEvent.Type.SUSPECT, "ghost", learnt), "not suspected by a itself"
+            + " within the grace, for failed probes: " + a.counters());
+        assertTrue(a.counters().getOrDefault("probes.grace", 0L) > 0, "its failed probes were forgiven");
+        assertTrue(net.runUntil(() -> net.status("a", "ghost") == MemberStatus.DEAD, learnt + 10_000) >= 0,
+            "after the grace a member that never answers is suspected and declared dead");
+    }
 }
