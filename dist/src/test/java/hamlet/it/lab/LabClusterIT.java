@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import hamlet.it.system.NodeOutputOnFailure;
 import hamlet.it.system.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Gossip membership on real hosts (DESIGN.md, tests tier 4): five node processes, each in a network namespace of
@@ -73,18 +72,9 @@ class LabClusterIT {
     private boolean labUp;
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            System.err.println("LabClusterIT: " + context.getDisplayName() + " failed: " + cause);
-            for (final LabNode n : nodes) {
-                if (n.process() != null) {
-                    System.err.println(n.id() + "'s last GET /api/cluster/members: " + n.lastMembersReply());
-                    System.err.println(n.tail(80));
-                }
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.named(
+        () -> nodes.stream().filter(n -> n.process() != null).toList(), LabNode::id,
+        n -> n.id() + "'s last GET /api/cluster/members: " + n.lastMembersReply() + "\n" + n.tail(80)).withCause();
 
     @BeforeAll
     void upTheLab() throws IOException, InterruptedException {

@@ -28,9 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Three real nodes on loopback, linked by the transport (node1 dials node2 and node3, node2 dials node3), driven
@@ -49,15 +47,7 @@ class ClusterIT {
     private final int[] transportPorts = new int[NODES];
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            for (int i = 0; i < nodes.size(); i++) {
-                System.err.println(context.getDisplayName() + " failed; node" + (i + 1) + "'s output:\n"
-                    + nodes.get(i).dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.numbered(() -> nodes);
 
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {

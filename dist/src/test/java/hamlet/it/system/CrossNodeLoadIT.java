@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -15,9 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Three real nodes, numbered messages between them as fast as flow control allows: none lost, none duplicated,
@@ -33,14 +32,8 @@ class CrossNodeLoadIT {
     private LoadCluster cluster;
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            if (cluster != null) {
-                System.err.println(context.getDisplayName() + " failed; the nodes' output:\n" + cluster.dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure = new NodeOutputOnFailure(
+        () -> cluster == null ? Map.of() : Map.of("the nodes' output", cluster.dump()));
 
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {

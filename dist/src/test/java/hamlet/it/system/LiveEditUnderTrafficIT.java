@@ -16,9 +16,7 @@ import java.util.concurrent.TimeUnit;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Issue 7, item 7: live edits of the transport's keys keep the links, their outboxes and windows, and the node's
@@ -36,14 +34,8 @@ class LiveEditUnderTrafficIT {
     private final List<EditableNode> nodes = new ArrayList<>();
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            for (final EditableNode n : nodes) {
-                System.err.println(context.getDisplayName() + " failed; " + n.id() + "'s output:\n" + n.dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure =
+        NodeOutputOnFailure.named(() -> nodes, EditableNode::id, EditableNode::dump);
 
     @AfterEach
     void stop() {

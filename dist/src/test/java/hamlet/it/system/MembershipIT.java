@@ -8,9 +8,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,15 +38,7 @@ class MembershipIT {
     private final int[] transportPorts = new int[NODES];
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            for (int i = 0; i < nodes.size(); i++) {
-                System.err.println(context.getDisplayName() + " failed; node" + (i + 1) + "'s output:\n"
-                    + nodes.get(i).dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.numbered(() -> nodes);
 
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {

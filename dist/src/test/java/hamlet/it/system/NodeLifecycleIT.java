@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 
 import com.google.gson.JsonElement;
 import org.junit.jupiter.api.AfterAll;
@@ -19,9 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * A user's session with one node, as a real process of the built distribution: start `bin/hamlet node`, drive it
@@ -37,14 +36,8 @@ class NodeLifecycleIT {
     private NodeProcess node;
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            if (node != null) {
-                System.err.println(context.getDisplayName() + " failed; the node's output:\n" + node.dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure = new NodeOutputOnFailure(
+        () -> node == null ? Map.of() : Map.of("the node's output", node.dump()));
 
     @BeforeAll
     void startNode() throws IOException {

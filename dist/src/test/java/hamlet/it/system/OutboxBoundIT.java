@@ -15,9 +15,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Issue 7, item 6: the outbox for a peer that is away is bounded in bytes. node1 has
@@ -38,14 +36,8 @@ class OutboxBoundIT {
     private final List<EditableNode> nodes = new ArrayList<>();
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            for (final EditableNode n : nodes) {
-                System.err.println(context.getDisplayName() + " failed; " + n.id() + "'s output:\n" + n.dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure =
+        NodeOutputOnFailure.named(() -> nodes, EditableNode::id, EditableNode::dump);
 
     @AfterEach
     void stop() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,9 +16,7 @@ import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * {@code kill -9} of a receiving node while numbered messages flow to it, then a restart on the same port: the
@@ -42,14 +41,8 @@ class ReceiverKillIT {
     private LoadCluster cluster;
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            if (cluster != null) {
-                System.err.println(context.getDisplayName() + " failed; the nodes' output:\n" + cluster.dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure = new NodeOutputOnFailure(
+        () -> cluster == null ? Map.of() : Map.of("the nodes' output", cluster.dump()));
 
     @AfterEach
     void stopNodes() {

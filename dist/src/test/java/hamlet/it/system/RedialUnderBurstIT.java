@@ -19,9 +19,7 @@ import java.util.regex.Pattern;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Issue 7, item 1: no deadlock on the receive path when both nodes redial at once while a resend burst lands in
@@ -51,15 +49,9 @@ class RedialUnderBurstIT {
     private final List<LinkProxy> proxies = new ArrayList<>();
 
     @RegisterExtension
-    final TestWatcher dumpOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(final ExtensionContext context, final Throwable cause) {
-            proxies.forEach(p -> System.err.println(p));
-            for (final EditableNode n : nodes) {
-                System.err.println(context.getDisplayName() + " failed; " + n.id() + "'s output:\n" + n.dump());
-            }
-        }
-    };
+    final NodeOutputOnFailure dumpOnFailure =
+        NodeOutputOnFailure.named(() -> nodes, EditableNode::id, EditableNode::dump)
+        .withLinesFirst(() -> proxies);
 
     @AfterEach
     void stop() {
