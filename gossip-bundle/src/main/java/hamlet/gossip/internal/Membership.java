@@ -6,7 +6,6 @@ import hamlet.api.cluster.Member;
 import hamlet.api.cluster.MemberLoad;
 import hamlet.api.cluster.MemberStatus;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -77,7 +76,7 @@ public final class Membership {
     private final Set<String> joiningIds = new HashSet<>();
     private final Set<String> goneIds = new HashSet<>();
     private final Set<String> directoryWanted = new HashSet<>();
-    private final Map<String, DirectoryAssembly> assemblies = new HashMap<>();
+    private final Map<String, Directories.Assembly> assemblies = new HashMap<>();
     private final Map<Long, Relay> relays = new HashMap<>();
 
     private List<String> probeOrder = new ArrayList<>();
@@ -131,21 +130,6 @@ public final class Membership {
 
     /** A ping this node sends for another (indirect probe): its ack goes back to the origin, or a nack. */
     private record Relay(String origin, String originUrl, long originSeq, long deadlineMs) {
-    }
-
-    /** A member's directory being fetched page by page. */
-    private static final class DirectoryAssembly {
-        final long uid;
-        final long version;
-        final List<String[]>[] pages;
-        int received;
-
-        @SuppressWarnings("unchecked")
-        DirectoryAssembly(final long uid, final long version, final int pages) {
-            this.uid = uid;
-            this.version = version;
-            this.pages = new List[pages];
-        }
     }
 
     public Membership(final GossipSettings settings, final String selfId, final String selfUrl, final long selfUid,
@@ -255,7 +239,7 @@ public final class Membership {
             return "this node's " + actors.size() + " named actors are more than hamlet.gossip.directory-max-actors ("
                 + settings.directoryMaxActors() + "); the directory keeps its last " + self.directory.size();
         }
-        final long bytes = directoryBytes(actors);
+        final long bytes = Directories.bytes(actors);
         if (bytes > settings.directoryMaxBytes()) {
             count("directory.refused", 1);
             return "this node's directory of " + bytes + " bytes is more than hamlet.gossip.directory-max-bytes ("
@@ -265,7 +249,7 @@ public final class Membership {
             return null;
         }
         final Map<String, String> next = new TreeMap<>(actors);
-        diffDirectory(selfId, self.directory, next);
+        Directories.diff(selfId, self.directory, next, events);
         self.directory = next;
         dirVersion++;
         self.announcedDirVersion = dirVersion;
@@ -754,7 +738,7 @@ public final class Membership {
         m.learntMs = now;
         m.lastHeardMs = Long.MIN_VALUE / 2;
         if (!m.directory.isEmpty()) {
-            diffDirectory(m.id, m.directory, Map.of());
+            Directories.diff(m.id, m.directory, Map.of(), events);
         }
         m.directory = new TreeMap<>();
         m.heldDirVersion = 0;
@@ -1136,31 +1120,16 @@ public final class Membership {
             count("directory.misdirected", 1);
             return;
         }
-        final List<Map.Entry<String, String>> entries = new ArrayList<>(self.directory.entrySet());
-        // Cut into pages first, so that each page can say how many there are.
-        final List<Integer> cuts = new ArrayList<>();
-        cuts.add(0);
-        long pageBytes = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            final long entryBytes = directoryBytes(Map.of(entries.get(i).getKey(),
-                entries.get(i).getValue() == null ? "" : entries.get(i).getValue()));
-            if (pageBytes + entryBytes > CHUNK_BYTES && pageBytes > 0) {
-                cuts.add(i);
-                pageBytes = 0;
-            }
-            pageBytes += entryBytes;
-        }
-        cuts.add(entries.size());
-        final int pages = cuts.size() - 1;
-        for (int p = 0; p < pages; p++) {
+        final List<List<Map.Entry<String, String>>> pages = Directories.pages(self.directory, CHUNK_BYTES);
+        for (int p = 0; p < pages.size(); p++) {
             final WireWriter out = Message.header(Message.Type.DIR_PAGE, selfNews());
-            out.string(selfId).i64(selfUid).i64(dirVersion).u16(p).u16(pages).u16(cuts.get(p + 1) - cuts.get(p));
-            for (int i = cuts.get(p); i < cuts.get(p + 1); i++) {
-                out.string(entries.get(i).getKey()).optionalString(entries.get(i).getValue());
+            out.string(selfId).i64(selfUid).i64(dirVersion).u16(p).u16(pages.size()).u16(pages.get(p).size());
+            for (final Map.Entry<String, String> e : pages.get(p)) {
+                out.string(e.getKey()).optionalString(e.getValue());
             }
             sendTo(fromNode, m.senderUrl(), out);
         }
-        count("directory.pages-sent", pages);
+        count("directory.pages-sent", pages.size());
     }
 
     private void onDirectoryPage(final String fromNode, final Message m) {
@@ -1171,72 +1140,35 @@ public final class Membership {
             count("directory.pages-refused", 1);
             return;
         }
-        DirectoryAssembly a = assemblies.get(member.id);
-        if (a == null || a.uid != m.dirUid() || a.version < m.dirVersion() || a.pages.length != m.pages()) {
+        Directories.Assembly a = assemblies.get(member.id);
+        if (a == null || a.uid != m.dirUid() || a.version < m.dirVersion() || a.pageCount() != m.pages()) {
             if (a != null && a.uid == m.dirUid() && a.version > m.dirVersion()) {
                 count("directory.pages-refused", 1);
                 return;
             }
-            a = new DirectoryAssembly(m.dirUid(), m.dirVersion(), m.pages());
+            a = new Directories.Assembly(m.dirUid(), m.dirVersion(), m.pages());
             assemblies.put(member.id, a);
         }
-        if (a.pages[m.page()] != null) {
-            return;
-        }
-        a.pages[m.page()] = m.dirEntries();
-        a.received++;
-        if (a.received < a.pages.length) {
+        final Map<String, String> next = a.offer(m.page(), m.dirEntries());
+        if (next == null) {
             return;
         }
         assemblies.remove(member.id);
-        final Map<String, String> next = new TreeMap<>();
-        for (final List<String[]> page : a.pages) {
-            for (final String[] e : page) {
-                next.put(e[0], e[1]);
-            }
-        }
-        if (next.size() > settings.directoryMaxActors() || directoryBytes(next) > settings.directoryMaxBytes()) {
+        if (next.size() > settings.directoryMaxActors() || Directories.bytes(next) > settings.directoryMaxBytes()) {
             count("directory.refused", 1);
             note("refused the directory of " + member.id + ": " + next.size() + " actors, "
-                + directoryBytes(next) + " bytes, over hamlet.gossip.directory-max-actors ("
+                + Directories.bytes(next) + " bytes, over hamlet.gossip.directory-max-actors ("
                 + settings.directoryMaxActors() + ") or directory-max-bytes (" + settings.directoryMaxBytes()
                 + "); it keeps its last " + member.directory.size());
             member.heldDirVersion = a.version;
             return;
         }
-        diffDirectory(member.id, member.directory, next);
+        Directories.diff(member.id, member.directory, next, events);
         member.directory = next;
         member.heldDirVersion = a.version;
         if (member.heldDirVersion >= member.announcedDirVersion) {
             directoryWanted.remove(member.id);
         }
-    }
-
-    private void diffDirectory(final String node, final Map<String, String> before, final Map<String, String> after) {
-        for (final Map.Entry<String, String> e : before.entrySet()) {
-            if (!after.containsKey(e.getKey())) {
-                event(ClusterEvent.Type.ACTOR_REMOVED, node, e.getKey(), null);
-            }
-        }
-        for (final Map.Entry<String, String> e : after.entrySet()) {
-            if (!before.containsKey(e.getKey())) {
-                event(ClusterEvent.Type.ACTOR_ADDED, node, e.getKey(), e.getValue() == null ? null
-                    : "group " + e.getValue());
-            } else if (!Objects.equals(before.get(e.getKey()), e.getValue())) {
-                event(ClusterEvent.Type.ACTOR_REMOVED, node, e.getKey(), null);
-                event(ClusterEvent.Type.ACTOR_ADDED, node, e.getKey(), e.getValue() == null ? null
-                    : "group " + e.getValue());
-            }
-        }
-    }
-
-    private static long directoryBytes(final Map<String, String> actors) {
-        long bytes = 0;
-        for (final Map.Entry<String, String> e : actors.entrySet()) {
-            bytes += 4 + e.getKey().getBytes(StandardCharsets.UTF_8).length
-                + (e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length);
-        }
-        return bytes;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

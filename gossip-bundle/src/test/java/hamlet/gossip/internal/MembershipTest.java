@@ -110,6 +110,21 @@ class MembershipTest {
     }
 
     @Test
+    void shouldShareADirectoryOfManyPages() {
+        final TinyNet net = threeFromOneSeed();
+        final Map<String, String> big = new java.util.TreeMap<>();
+        for (int i = 0; i < 3_000; i++) {
+            big.put("worker-number-" + i, i % 2 == 0 ? "workers" : null);
+        }
+        assertEquals(null, net.nodes.get("b").localActors(big));
+        assertTrue(net.runUntil(() -> net.nodes.get("a").directory().size() == 3_000, net.now + 3_000) >= 0,
+            "a has b's whole directory, sent in pages: " + net.nodes.get("b").counters().get("directory.pages-sent"));
+        assertTrue(net.nodes.get("b").counters().get("directory.pages-sent") > 2);
+        assertEquals(new DirectoryEntry("b", "worker-number-1", null), net.nodes.get("a").directory().stream()
+            .filter(e -> e.name().equals("worker-number-1")).findFirst().orElseThrow(), "no group stays no group");
+    }
+
+    @Test
     void shouldDropAMalformedMessageAndCountIt() {
         final TinyNet net = threeFromOneSeed();
         final Membership a = net.nodes.get("a");
