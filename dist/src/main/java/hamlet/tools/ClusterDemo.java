@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The client half of {@code bin/hamlet demo}, for the three nodes the script started: waits until each node's gossip
@@ -113,15 +114,30 @@ public final class ClusterDemo {
     }
 
     private void awaitNode(final int index) throws InterruptedException {
+        awaitGet(index, "/api/node", "come up", r -> r.status() == 200
+            && Json.at(r.json(), "behaviors") instanceof List<?> behaviors
+            && behaviors.contains("worker") && behaviors.contains("job-router")
+            ? String.format("demo: node %s is up (admin %s)", Json.at(r.json(), "id"), nodes.get(index).base())
+            : null);
+    }
+
+    /**
+     * Polls GET {@code path} on a node every 200 ms until {@code done} gives the line to print, or --wait passes.
+     *
+     * @param done the line to print once the reply shows what was awaited, else null
+     * @throws IllegalStateException naming {@code what} and the last reply, when --wait passes
+     */
+    private void awaitGet(final int index, final String path, final String what,
+                          final Function<AdminClient.Response, String> done) throws InterruptedException {
         final AdminClient node = nodes.get(index);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         String last = "no answer yet";
         while (System.nanoTime() - deadline < 0) {
             try {
-                final AdminClient.Response r = node.get("/api/node");
-                if (r.status() == 200 && Json.at(r.json(), "behaviors") instanceof List<?> behaviors
-                    && behaviors.contains("worker") && behaviors.contains("job-router")) {
-                    out.printf("demo: node %s is up (admin %s)%n", Json.at(r.json(), "id"), node.base());
+                final AdminClient.Response r = node.get(path);
+                final String line = done.apply(r);
+                if (line != null) {
+                    out.println(line);
                     return;
                 }
                 last = r.status() + " " + r.body();
@@ -130,8 +146,8 @@ public final class ClusterDemo {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        throw new IllegalStateException("node" + (index + 1) + " did not come up within " + waitSeconds + " s ("
-            + last + ")");
+        throw new IllegalStateException("node" + (index + 1) + " did not " + what + " within " + waitSeconds
+            + " s (" + last + ")");
     }
 
     /** @return the actor's full address */
@@ -160,35 +176,19 @@ public final class ClusterDemo {
      * seed, so this is the nodes finding each other.
      */
     private void awaitMembers(final int index) throws InterruptedException {
-        final AdminClient node = nodes.get(index);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-        String last = "no answer yet";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                final AdminClient.Response r = node.get("/api/cluster/members");
-                if (r.status() == 200 && Json.at(r.json(), "members") instanceof List<?> members) {
-                    final List<String> alive = new ArrayList<>();
-                    for (final Object m : members) {
-                        if ("alive".equals(Json.at(m, "status"))) {
-                            alive.add(String.valueOf(Json.at(m, "id")));
-                        }
-                    }
-                    if (alive.size() == nodes.size()) {
-                        out.printf("demo: node%d knows %s alive (learnt by gossip from the one seed, node1)%n",
-                            index + 1, String.join(", ", alive));
-                        return;
-                    }
-                    last = "alive: " + alive;
-                } else {
-                    last = r.status() + " " + r.body();
-                }
-            } catch (final IOException e) {
-                last = e.toString();
+        awaitGet(index, "/api/cluster/members", "see the three nodes alive", r -> {
+            if (r.status() != 200 || !(Json.at(r.json(), "members") instanceof List<?> members)) {
+                return null;
             }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        throw new IllegalStateException("node" + (index + 1) + " did not see the three nodes alive within "
-            + waitSeconds + " s (" + last + ")");
+            final List<String> alive = new ArrayList<>();
+            for (final Object m : members) {
+                if ("alive".equals(Json.at(m, "status"))) {
+                    alive.add(String.valueOf(Json.at(m, "id")));
+                }
+            }
+            return alive.size() == nodes.size() ? String.format("demo: node%d knows %s alive (learnt by gossip from"
+                + " the one seed, node1)", index + 1, String.join(", ", alive)) : null;
+        });
     }
 
     /** Asks a worker for its stats from node1 until it answers: then the link node1 to its node is up. */
