@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param type what changed
  * @param node the member it is about (this node's own id for MINORITY and MAJORITY)
- * @param actor the actor's name for ACTOR_ADDED and ACTOR_REMOVED, else {@code null}
+ * @param actor the actor's name for ACTOR_ADDED, ACTOR_REMOVED, ACTIVATED, DEACTIVATED and REFUSED, else
+ *     {@code null}
  * @param detail a sentence for operators (why a member was declared dead, which members are seen, ...)
  */
 public record ClusterEvent(Type type, String node, String actor, String detail) {
@@ -38,6 +39,15 @@ public record ClusterEvent(Type type, String node, String actor, String detail) 
         /** A member's directory gained an actor. */
         ACTOR_ADDED,
         /** A member's directory lost an actor. */
-        ACTOR_REMOVED
+        ACTOR_REMOVED,
+        /** A cluster actor was activated on {@code node} (first, takeover, resume or handover: see the detail).
+         * @since 1.1 */
+        ACTIVATED,
+        /** A cluster actor stopped on {@code node}: handed over, or fenced because the node lost its lease.
+         * @since 1.1 */
+        DEACTIVATED,
+        /** A placement message was refused (older epoch, not from a member, state too large): see the detail.
+         * @since 1.1 */
+        REFUSED
     }
 }

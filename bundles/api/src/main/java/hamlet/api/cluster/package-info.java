@@ -4,7 +4,7 @@
  * side), and the {@link hamlet.api.cluster.ClusterListener} whiteboard that hears each change.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package hamlet.api.cluster;
 
 import org.osgi.annotation.bundle.Export;
