@@ -1,5 +1,7 @@
 package hamlet.api.transport;
 
+import java.util.List;
+
 /**
  * Takes what the transport brings in, and what it gives up on. An OSGi service of the registry, used by the
  * transport.
@@ -32,4 +34,24 @@ public interface EnvelopeReceiver {
      * @param reason why, in a sentence for operators
      */
     void onUndeliverable(String toNode, WireEnvelope envelope, String reason);
+
+    /**
+     * Envelopes that {@link Transport#reclaim} took back from a node's outbox, in the order they were accepted. They
+     * were not delivered by the transport and will not be; those written on a connection that ended before an
+     * acknowledgement may have reached the node (see {@link Transport#reclaim}). Called once per reclaim that took
+     * anything, from the transport's threads, never under a transport lock; must not block.
+     *
+     * <p>The default hands each to {@link #onUndeliverable} with {@code reason}, so that a receiver written before
+     * 2.2.0 makes dead letters of them rather than losing them.
+     *
+     * @param toNode the node they were for
+     * @param envelopes the envelopes, oldest first; not empty
+     * @param reason the reason given to {@code reclaim}
+     * @since 2.2.0
+     */
+    default void onReclaimed(final String toNode, final List<WireEnvelope> envelopes, final String reason) {
+        for (final WireEnvelope envelope : envelopes) {
+            onUndeliverable(toNode, envelope, reason);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package hamlet.api.transport;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Carries envelopes to other nodes. An OSGi service of the transport bundle, used by the registry.
@@ -95,6 +96,49 @@ public interface Transport {
      * @since 2.1.0
      */
     void dialNow(String node, String url);
+
+    /**
+     * Takes back from a node's outbox the envelopes that {@code which} matches, so that the caller can send them
+     * elsewhere (failover: the actor they are for now lives on another node). Returns at once; the work is done on
+     * the transport's own thread, where {@code which} is called, once per envelope, with no transport lock held (it
+     * must not block). What it matches is handed back, in the order it was accepted, in one call of
+     * {@link EnvelopeReceiver#onReclaimed} with {@code reason}; the others stay, in their order, and are delivered as
+     * if nothing happened.
+     *
+     * <p>Which ones are taken, and when they are handed back:
+     * <ul>
+     * <li>waiting to be written: taken at once, never written;</li>
+     * <li>written on a connection that ended before the node acknowledged them (the link is down, or was redialed):
+     *     taken at once, never written again; the node may have received them before the connection ended (its
+     *     acknowledgement lost), so for those the hand-back is at least once, as for a {@code retry-max} dead
+     *     letter;</li>
+     * <li>written on the connection that is up now and not yet acknowledged: they are on the wire to a live node and
+     *     cannot be called back. They are decided first: an acknowledgement means the node took them (they are not
+     *     handed back); the connection ending without one hands them back. The whole hand-back waits until each of
+     *     them is decided: an acknowledgement's round trip on a live link, at most
+     *     {@code hamlet.transport.silence-timeout} on a dead one. So a node that is up never gets an envelope that
+     *     was also handed back.</li>
+     * </ul>
+     *
+     * <p>Sequence numbers: every envelope keeps the number it was given when it was accepted; a taken one leaves a
+     * hole, and nothing is renumbered and no tombstone is sent. The receiver's de-duplication window takes any
+     * number above the highest it has delivered and marks only what it delivered, the sender resends after a
+     * reconnect only what is still in the outbox, and acknowledgements are cumulative over the highest delivered, so
+     * a hole is never waited for, never resent, and never makes a later envelope look like a duplicate. Renumbering
+     * would: the receiver may already have seen the number of a taken envelope that was written, and would drop the
+     * later envelope given that number as a duplicate, while acknowledging it.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, for transports written before 2.2.0.
+     *
+     * @param node the node's id; a node the transport does not know is ignored (nothing is handed back)
+     * @param which which envelopes to take; called on the transport's thread, must not block or throw (an envelope
+     *     it throws for stays)
+     * @param reason why, in a sentence for operators: passed on to {@link EnvelopeReceiver#onReclaimed}
+     * @since 2.2.0
+     */
+    default void reclaim(final String node, final Predicate<WireEnvelope> which, final String reason) {
+        throw new UnsupportedOperationException("this transport cannot reclaim envelopes");
+    }
 
     /**
      * @return the transport's counters for operators, by name (for example {@code rejected.WRONG_CLUSTER},

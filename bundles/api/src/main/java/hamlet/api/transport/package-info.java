@@ -22,9 +22,13 @@
  * dead letters now) and {@link hamlet.api.transport.Transport#dialNow} (membership says a node is back: skip the
  * reconnect backoff); {@code *:group} in {@link hamlet.api.transport.WireEnvelope#to} is documented as the receiving
  * node's own members of the group.
+ *
+ * <p>2.2.0: {@link hamlet.api.transport.Transport#reclaim} (take matching envelopes back from a node's outbox, to send
+ * them elsewhere: failover) and {@link hamlet.api.transport.EnvelopeReceiver#onReclaimed}, whose default makes dead
+ * letters of them.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package hamlet.api.transport;
 
 import org.osgi.annotation.bundle.Export;
