@@ -26,6 +26,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The transport: a Jetty WebSocket server endpoint at {@code ws://host:port/hamlet}, a client that dials what the
@@ -489,7 +491,13 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         long resent = 0;
         long acksRefused = 0;
         long controlDropped = 0;
+        long reclaimed = 0;
+        long reclaimDeliveredFirst = 0;
+        long reclaimPredicateFailures = 0;
         for (final PeerLink link : links.values()) {
+            reclaimed += link.reclaimed();
+            reclaimDeliveredFirst += link.reclaimDeliveredFirst();
+            reclaimPredicateFailures += link.reclaimPredicateFailures();
             sent += link.sent();
             received += link.received();
             duplicates += link.duplicates();
@@ -501,6 +509,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         all.put("envelopes.sent", sent);
         all.put("envelopes.received", received);
         all.put("envelopes.resent", resent);
+        all.put("envelopes.reclaimed", reclaimed);
+        all.put("reclaim.delivered-first", reclaimDeliveredFirst);
+        all.put("reclaim.predicate-failures", reclaimPredicateFailures);
         all.put("duplicates.dropped", duplicates);
         all.put("duplicates.below-window", tooOld);
         all.put("acks.refused", acksRefused);
@@ -592,6 +603,22 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
         publishDialing();
         LOG.info("[{}] forgot peer {}: {}", settings.nodeId(), node, reason);
+    }
+
+    @Override
+    public void reclaim(final String node, final Predicate<WireEnvelope> which, final String reason) {
+        Objects.requireNonNull(which, "which");
+        if (node == null || stopped) {
+            return;
+        }
+        final String why = reason == null ? "reclaimed from the outbox for " + node : reason;
+        onAgent("reclaim " + node, () -> {
+            final PeerLink link = links.get(node);
+            if (link != null) {
+                link.reclaim(which, why);
+                count("reclaims");
+            }
+        });
     }
 
     @Override
@@ -691,6 +718,18 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             count("envelopes.lost-without-registry");
             LOG.warn("[{}] lost an envelope for {} ({}): {}; no registry to dead-letter it", settings.nodeId(),
                 envelope.to(), toNode, reason);
+        }
+    }
+
+    @Override
+    public void reclaimed(final String toNode, final List<WireEnvelope> envelopes, final String reason) {
+        final EnvelopeReceiver r = receiver;
+        if (r != null) {
+            r.onReclaimed(toNode, envelopes, reason);
+        } else {
+            count("envelopes.lost-without-registry", envelopes.size());
+            LOG.warn("[{}] lost {} reclaimed envelopes for {}: {}; no registry to take them", settings.nodeId(),
+                envelopes.size(), toNode, reason);
         }
     }
 

@@ -9,11 +9,15 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The association with one peer node, kept across connections: the outbox (envelopes waiting, and envelopes written
@@ -37,6 +41,11 @@ import java.util.function.LongSupplier;
  * <li>Control first: the handshake, control-lane messages, a pending ack and a due heartbeat are written before each
  *     data batch; the batch takes whatever is waiting, up to {@link #BATCH_TARGET_BYTES} (natural batching: no
  *     timer), so that no frame keeps the link's next heartbeat waiting long.</li>
+ * <li>Reclaim ({@link #reclaim}): matching envelopes leave the outbox with their sequence numbers, leaving holes;
+ *     nothing is renumbered (see {@link hamlet.api.transport.Transport#reclaim} for why no tombstone is needed).
+ *     Those written on the attached connection are only marked: an ack releases them as delivered, the connection's
+ *     end hands them back; the reclaim is handed back, in sequence order, once each of its marked ones is decided.
+ *     </li>
  * <li>One connection per peer pair: when a second one of the same peer process (same uid) completes its handshake,
  *     the one dialed by the node whose id sorts lower wins; both sides apply the same rule. A connection from another
  *     process claiming the same node id (another uid) is let in only once the current connection is down: a live,
@@ -90,6 +99,13 @@ public final class PeerLink {
          */
         void connectionLost(PeerLink link, String reason);
 
+        /**
+         * @param toNode the peer
+         * @param envelopes envelopes a reclaim took, in sequence order, not empty
+         * @param reason the reclaim's reason
+         */
+        void reclaimed(String toNode, List<WireEnvelope> envelopes, String reason);
+
         /** @param failure what an inbound delivery threw; counted and logged by the transport */
         void deliveryFailed(Throwable failure);
     }
@@ -101,11 +117,29 @@ public final class PeerLink {
         final long acceptedAtNs;
         int attempts;
         boolean written;
+        /** The reclaim waiting for this one's ack or its connection's end, or {@code null}. */
+        Reclaim reclaimedBy;
 
         Outgoing(final long seq, final byte[] encoded, final long acceptedAtNs) {
             this.seq = seq;
             this.encoded = encoded;
             this.acceptedAtNs = acceptedAtNs;
+        }
+    }
+
+    /**
+     * One reclaim whose envelopes on the attached connection are not decided yet. Guarded by the link's lock.
+     */
+    private static final class Reclaim {
+        final String reason;
+        /** Decoded once, outside the lock, when the predicate was asked: by envelope, for the hand-back. */
+        final Map<Outgoing, WireEnvelope> matched;
+        final List<Outgoing> taken = new ArrayList<>();
+        int undecided;
+
+        Reclaim(final String reason, final Map<Outgoing, WireEnvelope> matched) {
+            this.reason = reason;
+            this.matched = matched;
         }
     }
 
@@ -123,6 +157,9 @@ public final class PeerLink {
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong acksRefused = new AtomicLong();
     private final AtomicLong controlDropped = new AtomicLong();
+    private final AtomicLong reclaimed = new AtomicLong();
+    private final AtomicLong reclaimDeliveredFirst = new AtomicLong();
+    private final AtomicLong reclaimPredicateFailures = new AtomicLong();
 
     private volatile TransportSettings settings;
     private volatile FrameCodec codec;
@@ -290,6 +327,21 @@ public final class PeerLink {
     /** @return control-lane messages dropped (link down, or its control queue full) */
     public long controlDropped() {
         return controlDropped.get();
+    }
+
+    /** @return envelopes handed back by reclaims */
+    public long reclaimed() {
+        return reclaimed.get();
+    }
+
+    /** @return envelopes a reclaim matched on the live connection that the peer acknowledged first (not handed back) */
+    public long reclaimDeliveredFirst() {
+        return reclaimDeliveredFirst.get();
+    }
+
+    /** @return envelopes a reclaim's predicate threw for (they stayed) */
+    public long reclaimPredicateFailures() {
+        return reclaimPredicateFailures.get();
     }
 
     /** @return envelopes sent (written, resends included) */
@@ -487,6 +539,7 @@ public final class PeerLink {
      */
     public String attach(final LinkSession candidate, final long uid, final boolean replyWithHandshake) {
         final LinkSession replaced;
+        final List<Reclaim> done = new ArrayList<>(0);
         synchronized (this) {
             replaced = session;
             if (replaced != null) {
@@ -506,7 +559,7 @@ public final class PeerLink {
             session = candidate;
             peerUid = uid;
             idleSinceNs = 0;
-            requeueInFlight(null);
+            requeueInFlight(null, done);
             writingOn = null;
             pumpScheduled = false;
             handshakeDue = replyWithHandshake;
@@ -518,19 +571,26 @@ public final class PeerLink {
         if (replaced != null) {
             replaced.close("replaced by a newer connection");
         }
+        handBack(done);
         schedulePump();
         return null;
     }
 
     /**
      * Under the lock: puts in-flight envelopes back before the waiting ones, oldest first; those written
-     * {@code retry-max} times go to {@code givenUp} instead, when it is given.
+     * {@code retry-max} times go to {@code givenUp} instead, when it is given; those a reclaim waits for are taken by
+     * it, and the reclaims that are then complete go to {@code done}.
      */
-    private void requeueInFlight(final List<Outgoing> givenUp) {
+    private void requeueInFlight(final List<Outgoing> givenUp, final List<Reclaim> done) {
         final Iterator<Outgoing> newestFirst = inFlight.descendingIterator();
         while (newestFirst.hasNext()) {
             final Outgoing o = newestFirst.next();
-            if (givenUp != null && o.attempts >= settings.retryMax()) {
+            if (o.reclaimedBy != null) {
+                // Its connection ended unacknowledged: decided, handed back (it may have arrived: at least once).
+                release(o);
+                o.reclaimedBy.taken.add(o);
+                decided(o.reclaimedBy, done);
+            } else if (givenUp != null && o.attempts >= settings.retryMax()) {
                 givenUp.add(o);
                 release(o);
             } else {
@@ -555,6 +615,7 @@ public final class PeerLink {
      */
     public void detach(final LinkSession ended, final String reason) {
         final List<Outgoing> givenUp = new ArrayList<>();
+        final List<Reclaim> done = new ArrayList<>(0);
         synchronized (this) {
             if (session != ended) {
                 return;
@@ -562,11 +623,12 @@ public final class PeerLink {
             session = null;
             writingOn = null;
             controlOut.clear();
-            requeueInFlight(givenUp);
+            requeueInFlight(givenUp, done);
             if (waiting.isEmpty()) {
                 idleSinceNs = nanoClock.getAsLong();
             }
         }
+        handBack(done);
         giveUp(givenUp, "written " + settings.retryMax() + " times to " + nodeId
             + " without an acknowledgement (hamlet.transport.retry-max); last connection ended: " + reason
             + "; it may or may not have been delivered");
@@ -668,6 +730,7 @@ public final class PeerLink {
      * @param seq the highest sequence delivered
      */
     public void onAck(final LinkSession from, final long uid, final long seq) {
+        final List<Reclaim> done = new ArrayList<>(0);
         synchronized (this) {
             if (from != session) {
                 return;
@@ -682,13 +745,20 @@ public final class PeerLink {
                 upTo = highestWritten;
             }
             while (!inFlight.isEmpty() && inFlight.peekFirst().seq <= upTo) {
-                release(inFlight.pollFirst());
+                final Outgoing o = inFlight.pollFirst();
+                release(o);
+                if (o.reclaimedBy != null) {
+                    // The peer took it: it is not handed back, so that it is never delivered twice.
+                    reclaimDeliveredFirst.incrementAndGet();
+                    decided(o.reclaimedBy, done);
+                }
             }
             // Resent ones wait again after a reconnect; an ack from before can still cover them.
             while (!waiting.isEmpty() && waiting.peekFirst().seq <= upTo && waiting.peekFirst().written) {
                 release(waiting.pollFirst());
             }
         }
+        handBack(done);
     }
 
     /**
@@ -742,15 +812,114 @@ public final class PeerLink {
      */
     public void abandon(final String reason) {
         final List<Outgoing> all = new ArrayList<>();
+        final List<Reclaim> done = new ArrayList<>(0);
         synchronized (this) {
             abandoned = true;
-            all.addAll(inFlight);
+            for (final Outgoing o : inFlight) {
+                if (o.reclaimedBy != null) {
+                    o.reclaimedBy.taken.add(o);
+                    decided(o.reclaimedBy, done);
+                } else {
+                    all.add(o);
+                }
+            }
             all.addAll(waiting);
+            inFlight.forEach(this::release);
+            waiting.forEach(this::release);
             inFlight.clear();
             waiting.clear();
-            all.forEach(this::release);
         }
+        // A reclaim's own envelopes go back to it first: they are older than what is given up with them.
+        handBack(done);
         giveUp(all, reason);
+    }
+
+    /**
+     * Takes back the envelopes {@code which} matches (see {@link hamlet.api.transport.Transport#reclaim}): waiting
+     * ones at once, ones written on the attached connection once its ack or its end decides them. The predicate runs
+     * on the caller's thread (the agent) with no lock held, on a snapshot; what changed meanwhile is judged again
+     * under the lock: acknowledged or expired since is no longer there, and is not taken.
+     *
+     * @param which which envelopes to take
+     * @param reason why, for the hand-back
+     */
+    void reclaim(final Predicate<WireEnvelope> which, final String reason) {
+        final List<Outgoing> snapshot;
+        synchronized (this) {
+            snapshot = new ArrayList<>(inFlight.size() + waiting.size());
+            snapshot.addAll(inFlight);
+            snapshot.addAll(waiting);
+        }
+        final Map<Outgoing, WireEnvelope> matched = new HashMap<>();
+        for (final Outgoing o : snapshot) {
+            final WireEnvelope envelope = codec.envelopes().decodeOwn(o.encoded);
+            try {
+                if (which.test(envelope)) {
+                    matched.put(o, envelope);
+                }
+            } catch (final RuntimeException e) {
+                reclaimPredicateFailures.incrementAndGet();
+            }
+        }
+        if (matched.isEmpty()) {
+            return;
+        }
+        final Reclaim r = new Reclaim(reason, matched);
+        final List<Reclaim> done = new ArrayList<>(1);
+        synchronized (this) {
+            takeMatched(r);
+            if (r.undecided == 0) {
+                done.add(r);
+            }
+        }
+        handBack(done);
+    }
+
+    /** Under the lock: takes the matched waiting envelopes, marks the matched ones in flight. */
+    private void takeMatched(final Reclaim r) {
+        waiting.removeIf(o -> {
+            if (o.reclaimedBy != null || !r.matched.containsKey(o)) {
+                return false;
+            }
+            release(o);
+            r.taken.add(o);
+            return true;
+        });
+        for (final Outgoing o : inFlight) {
+            // In flight only while a connection is attached: on the wire to a live peer, decided by ack or end.
+            if (o.reclaimedBy == null && r.matched.containsKey(o)) {
+                o.reclaimedBy = r;
+                r.undecided++;
+            }
+        }
+    }
+
+    /** Under the lock: one of {@code r}'s marked envelopes is decided; {@code r} goes to {@code done} when complete. */
+    private static void decided(final Reclaim r, final List<Reclaim> done) {
+        r.undecided--;
+        if (r.undecided == 0) {
+            done.add(r);
+        }
+    }
+
+    /** Outside the lock: hands back each complete reclaim that took anything, in sequence order. */
+    private void handBack(final List<Reclaim> done) {
+        for (final Reclaim r : done) {
+            if (r.taken.isEmpty()) {
+                continue;
+            }
+            r.taken.sort(Comparator.comparingLong(o -> o.seq));
+            final List<WireEnvelope> envelopes = new ArrayList<>(r.taken.size());
+            for (final Outgoing o : r.taken) {
+                envelopes.add(r.matched.get(o));
+            }
+            reclaimed.addAndGet(envelopes.size());
+            try {
+                context.reclaimed(nodeId, List.copyOf(envelopes), r.reason);
+            } catch (final Throwable e) {
+                context.deliveryFailed(e);
+            }
+        }
     }
 
     private void giveUp(final List<Outgoing> envelopes, final String reason) {

@@ -169,6 +169,12 @@ public final class TransportComponent implements Transport {
     }
 
     @Override
+    public void reclaim(final String node, final java.util.function.Predicate<WireEnvelope> which,
+                        final String reason) {
+        transport.reclaim(node, which, reason);
+    }
+
+    @Override
     public Map<String, Long> counters() {
         return transport.counters();
     }

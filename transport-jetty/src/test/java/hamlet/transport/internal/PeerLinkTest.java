@@ -92,6 +92,8 @@ class PeerLinkTest {
     private final List<String> delivered = new ArrayList<>();
     private final List<String> givenUp = new ArrayList<>();
     private final List<String> controls = new ArrayList<>();
+    /** What reclaims handed back: "node [to, to, ...] reason", one line per hand-back. */
+    final List<String> handedBack = new ArrayList<>();
     private boolean receiverThere = true;
     /** The registry refuses this address (it went away in the middle of a batch). */
     private String refuseAt;
@@ -119,6 +121,13 @@ class PeerLinkTest {
         }
 
         @Override
+        public void reclaimed(final String toNode, final List<WireEnvelope> envelopes, final String reason) {
+            final List<String> names = new ArrayList<>();
+            envelopes.forEach(e -> names.add(e.to()));
+            handedBack.add(toNode + " " + names + " " + reason);
+        }
+
+        @Override
         public void control(final String fromNode, final int channel, final byte[] payload) {
             controls.add(fromNode + "#" + channel + ":" + new String(payload, StandardCharsets.UTF_8));
         }
@@ -133,7 +142,7 @@ class PeerLinkTest {
         }
     };
 
-    private static TransportSettings settings(final int outboxLimit, final int retryMax) {
+    static TransportSettings settings(final int outboxLimit, final int retryMax) {
         return settings(outboxLimit, retryMax, TransportSettings.DEFAULT_OUTBOX_MAX_BYTES);
     }
 
@@ -517,6 +526,10 @@ class PeerLinkTest {
 
             @Override
             public void undeliverable(final String toNode, final WireEnvelope envelope, final String reason) {
+            }
+
+            @Override
+            public void reclaimed(final String toNode, final List<WireEnvelope> envelopes, final String reason) {
             }
 
             @Override

@@ -21,6 +21,8 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     final JettyTransport transport;
     final Queue<Delivery> delivered = new ConcurrentLinkedQueue<>();
     final Queue<String> undeliverable = new ConcurrentLinkedQueue<>();
+    /** What reclaims handed back, one list per hand-back. */
+    final Queue<List<WireEnvelope>> reclaimed = new ConcurrentLinkedQueue<>();
     /** When set, each delivery waits for it to open (a registry that is slow to take a batch). */
     volatile java.util.concurrent.CountDownLatch holdDeliveries;
     /** Opened by the first delivery that waits on {@link #holdDeliveries}. */
@@ -61,6 +63,11 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
             throw failure;
         }
         undeliverable.add(toNode + ": " + reason);
+    }
+
+    @Override
+    public void onReclaimed(final String toNode, final List<WireEnvelope> envelopes, final String reason) {
+        reclaimed.add(envelopes);
     }
 
     boolean isUpWith(final String node) {
