@@ -17,6 +17,9 @@ import hamlet.api.DeadLetterException;
 import hamlet.api.NodeIdentity;
 import hamlet.api.SpawnException;
 import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.ClusterActorInfo;
+import hamlet.api.cluster.ClusterActorSpec;
+import hamlet.api.cluster.Placement;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
@@ -64,6 +67,8 @@ public final class AdminApi {
     private final Supplier<Transport> transport;
     private final Supplier<NodeIdentity> identity;
     private final ClusterApi cluster;
+    private final PlacementApi placement;
+    private final ClusterSpawner clusterSpawner;
     private final Supplier<AdminSettings> settings;
     private final Supplier<InetSocketAddress> boundAddress;
     private final ErrorStats stats;
@@ -75,6 +80,7 @@ public final class AdminApi {
      * @param transport the transport service, or a supplier of {@code null} while it is absent
      * @param identity the node identity service, or a supplier of {@code null} while it is absent
      * @param cluster the gossip bundle's cluster service, or a supplier of {@code null} while it is absent
+     * @param placement the gossip bundle's placement service, or a supplier of {@code null} while it is absent
      * @param settings the settings in force
      * @param boundAddress where the API listens now, or {@code null} when it does not
      * @param stats the response counters, shown by {@code GET /api/node}
@@ -82,14 +88,17 @@ public final class AdminApi {
      */
     public AdminApi(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
                     final Supplier<Transport> transport, final Supplier<NodeIdentity> identity,
-                    final Supplier<Cluster> cluster, final Supplier<AdminSettings> settings,
+                    final Supplier<Cluster> cluster, final Supplier<Placement> placement,
+                    final Supplier<AdminSettings> settings,
                     final Supplier<InetSocketAddress> boundAddress,
                     final ErrorStats stats, final long askGraceMs) {
         this.system = system;
         this.configStatus = configStatus;
         this.transport = transport;
         this.identity = identity;
-        this.cluster = new ClusterApi(cluster);
+        this.placement = new PlacementApi(placement, System::nanoTime);
+        this.cluster = new ClusterApi(cluster, this.placement);
+        this.clusterSpawner = ClusterSpawner.of(system);
         this.settings = settings;
         this.boundAddress = boundAddress;
         this.stats = stats;
@@ -348,6 +357,10 @@ public final class AdminApi {
         if (clusterNow != null) {
             json.add("cluster", clusterNow);
         }
+        final JsonObject placementNow = placement.summary();
+        if (placementNow != null) {
+            json.add("placement", placementNow);
+        }
         return done(ApiResponse.of(200, json));
     }
 
@@ -408,6 +421,7 @@ public final class AdminApi {
         final String behavior = requiredString(body, "behavior");
         final String name = requiredString(body, "name");
         final String group = optionalString(body, "group");
+        final boolean inCluster = clusterPlacement(optionalString(body, "placement"));
         final JsonElement config = body.get("config");
         if (config != null && !config.isJsonNull() && !config.isJsonObject()) {
             throw new ApiException(400, "\"config\" must be an object, got " + kind(config));
@@ -420,6 +434,9 @@ public final class AdminApi {
             throw new ApiException(400, e.getMessage());
         }
         checkSpawnable(spec);
+        if (inCluster) {
+            return spawnInCluster(spec);
+        }
         final ActorRef ref;
         try {
             ref = system.spawn(spec);
@@ -435,6 +452,63 @@ public final class AdminApi {
         final JsonObject json = info.map(Json::actor).orElseGet(() -> Json.actor(new ActorInfo(
             ref.address(), behavior, group, ActorInfo.State.STOPPED, 0, 0, 0)));
         return done(new ApiResponse(201, json, Map.of("Location", ACTORS_PREFIX + name)));
+    }
+
+    /**
+     * @param placement what the client gave as {@code "placement"}, or {@code null}
+     * @return whether the actor is a cluster actor ({@code "cluster"}) rather than bound to this node ({@code "node"},
+     *     or nothing)
+     * @throws ApiException 400 for {@code "spread"} (declared in config only) and for anything else
+     */
+    private static boolean clusterPlacement(final String placement) {
+        if (placement == null || "node".equals(placement)) {
+            return false;
+        }
+        if ("cluster".equals(placement)) {
+            return true;
+        }
+        if ("spread".equals(placement)) {
+            throw new ApiException(400, "\"placement\" 'spread' cannot be spawned: spread instances are declared in"
+                + " config, on every node that may run them (hamlet.actors.<name> { behavior = ..., placement = spread,"
+                + " instances = N }); spawn one cluster actor with \"placement\": \"cluster\"");
+        }
+        throw new ApiException(400, "\"placement\" must be \"node\" (the default: this node) or \"cluster\" (one"
+            + " activation in the cluster), got '" + abbreviate(placement) + "'");
+    }
+
+    /**
+     * A cluster actor: placement decides where it runs, so the answer says what placement knows right after the
+     * spawn (its owner may still be {@code null}), and points at {@code /api/cluster/actors}.
+     */
+    private CompletionStage<ApiResponse> spawnInCluster(final ActorSpec spec) {
+        final Placement now = placement.service();
+        if (now != null && now.isClusterActor(spec.name())) {
+            throw new ApiException(409, "cluster actor '" + spec.name() + "' exists already");
+        }
+        try {
+            clusterSpawner.spawn(new ClusterActorSpec(spec, false));
+        } catch (final UnsupportedOperationException e) {
+            throw new ApiException(503, "this node cannot spawn cluster actors: "
+                + (e.getMessage() == null ? "the actor runtime does not support them" : e.getMessage()));
+        } catch (final SpawnException e) {
+            if (e.getCause() != null) {
+                throw new ApiException(500, e.getMessage());
+            }
+            throw new ApiException(409, e.getMessage());
+        }
+        final Placement after = placement.service();
+        final Optional<ClusterActorInfo> info = after == null ? Optional.empty()
+            : after.actors().stream().filter(a -> a.name().equals(spec.name())).findFirst();
+        final JsonObject json = info.map(PlacementApi::actor).orElseGet(() -> {
+            final JsonObject minimal = new JsonObject();
+            minimal.addProperty("name", spec.name());
+            minimal.addProperty("behavior", spec.behavior());
+            minimal.addProperty("group", spec.group());
+            minimal.add("owner", null);
+            return minimal;
+        });
+        json.addProperty("placement", "cluster");
+        return done(new ApiResponse(201, json, Map.of("Location", "/api/cluster/actors")));
     }
 
     private void checkSpawnable(final ActorSpec spec) {

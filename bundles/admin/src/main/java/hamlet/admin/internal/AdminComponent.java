@@ -3,6 +3,7 @@ package hamlet.admin.internal;
 import hamlet.api.ActorSystem;
 import hamlet.api.NodeIdentity;
 import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.Placement;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import hamlet.config.Sections;
@@ -21,7 +22,7 @@ import java.util.Map;
 
 /**
  * Wires the admin API: section {@code hamlet.admin} from Configuration Admin, the node's {@link ActorSystem}, and
- * the config service, the {@link Transport}, the {@link NodeIdentity} and the gossip bundle's {@link Cluster} when
+ * the config service, the {@link Transport}, the {@link NodeIdentity} and the gossip bundle's {@link Cluster} and {@link Placement} when
  * they are there (all optional and dynamic: the API follows them coming and going, and a new identity after an edit
  * of the node's host or port, without a restart). A live edit arrives as {@link #modified} and is applied without a
  * restart.
@@ -47,6 +48,9 @@ public final class AdminComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Cluster cluster;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Placement placement;
+
     private AdminServer server;
 
     @Activate
@@ -60,7 +64,7 @@ public final class AdminComponent {
             settings = load(Map.of());
         }
         server = new AdminServer(system, () -> configStatus, () -> transport, () -> identity, () -> cluster,
-            settings, AdminApi.DEFAULT_ASK_GRACE_MS);
+            () -> placement, settings, AdminApi.DEFAULT_ASK_GRACE_MS);
         server.start();
     }
 

@@ -3,6 +3,7 @@ package hamlet.admin.internal;
 import hamlet.api.ActorSystem;
 import hamlet.api.NodeIdentity;
 import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.Placement;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -48,15 +49,17 @@ public final class AdminServer {
      * @param transport the transport service, or a supplier of {@code null} while it is absent
      * @param identity the node identity service, or a supplier of {@code null} while it is absent
      * @param cluster the gossip bundle's cluster service, or a supplier of {@code null} while it is absent
+     * @param placement the gossip bundle's placement service, or a supplier of {@code null} while it is absent
      * @param initial the settings to start with
      * @param askGraceMs how long past an ask's timeout to wait for the runtime before answering 504 anyway
      */
     public AdminServer(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
                        final Supplier<Transport> transport, final Supplier<NodeIdentity> identity,
-                       final Supplier<Cluster> cluster, final AdminSettings initial, final long askGraceMs) {
+                       final Supplier<Cluster> cluster, final Supplier<Placement> placement,
+                       final AdminSettings initial, final long askGraceMs) {
         this.system = system;
         this.settings = initial;
-        final AdminApi api = new AdminApi(system, configStatus, transport, identity, cluster, () -> settings,
+        final AdminApi api = new AdminApi(system, configStatus, transport, identity, cluster, placement, () -> settings,
             () -> bound, stats, askGraceMs);
         final QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         pool.setName(THREAD_NAME);

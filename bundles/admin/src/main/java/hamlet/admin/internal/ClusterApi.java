@@ -30,10 +30,15 @@ final class ClusterApi {
     static final String GOSSIP_BUNDLE = "hamlet.gossip";
 
     private final Supplier<Cluster> cluster;
+    private final PlacementApi placement;
 
-    /** @param cluster the gossip bundle's service, or a supplier of {@code null} while it is absent */
-    ClusterApi(final Supplier<Cluster> cluster) {
+    /**
+     * @param cluster the gossip bundle's service, or a supplier of {@code null} while it is absent
+     * @param placement the cluster actors, for {@link #actors}
+     */
+    ClusterApi(final Supplier<Cluster> cluster, final PlacementApi placement) {
         this.cluster = cluster;
+        this.placement = placement;
     }
 
     /** @return whether the Cluster service is there now */
@@ -68,9 +73,11 @@ final class ClusterApi {
     }
 
     /**
-     * @return 200 {@code {"actors":[{"name","node","group"}],"conflicts":[{"name","nodes":[...],"resolvesTo"}]}}:
-     *     the directory sorted by name then node, and each name hosted on more than one node with its nodes sorted
-     *     and where {@link ConflictRule} sends it from this node ({@code null} when none of them is up)
+     * @return 200 {@code {"actors":[{"name","node","group"}],"conflicts":[{"name","nodes":[...],"resolvesTo"}],
+     *     "clusterActors":[...],"placement":{...}}}: the directory sorted by name then node, and each name hosted on
+     *     more than one node with its nodes sorted and where {@link ConflictRule} sends it from this node
+     *     ({@code null} when none of them is up); then the cluster actors as {@link PlacementApi#actor} writes them,
+     *     and {@link PlacementApi#summary} ({@code []} and {@code null} while placement is absent)
      */
     ApiResponse actors() {
         final Cluster now = running();
@@ -104,6 +111,8 @@ final class ClusterApi {
         final JsonObject json = new JsonObject();
         json.add("actors", actors);
         json.add("conflicts", conflicts);
+        json.add("clusterActors", placement.actors());
+        json.add("placement", placement.summary());
         return ApiResponse.of(200, json);
     }
 

@@ -68,7 +68,7 @@ class AdminServerTest {
     @BeforeEach
     void start() throws Exception {
         server = new AdminServer(system, configService::get, transportService::get, identityService::get,
-            clusterService::get, AdminSettings.localTest(), GRACE_MS);
+            clusterService::get, () -> null, AdminSettings.localTest(), GRACE_MS);
         server.start();
     }
 
@@ -703,7 +703,7 @@ class AdminServerTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             server = new AdminServer(system, configService::get, transportService::get, identityService::get,
-                clusterService::get, new AdminSettings("127.0.0.1", taken.getLocalPort(), 1024 * 1024, 5_000, 60_000),
+                clusterService::get, () -> null, new AdminSettings("127.0.0.1", taken.getLocalPort(), 1024 * 1024, 5_000, 60_000),
                 GRACE_MS);
             server.start();
             assertNull(server.boundAddress());

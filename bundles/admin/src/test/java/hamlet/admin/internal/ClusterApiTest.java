@@ -5,6 +5,7 @@ import hamlet.api.cluster.Cluster;
 import hamlet.api.cluster.Member;
 import hamlet.api.cluster.MemberLoad;
 import hamlet.api.cluster.MemberStatus;
+import hamlet.api.cluster.Placement;
 import hamlet.testkit.FakeCluster;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,9 @@ class ClusterApiTest {
 
     private final FakeCluster cluster = new FakeCluster("node1");
     private final AtomicReference<Cluster> clusterService = new AtomicReference<>(cluster);
+    private final AtomicReference<Placement> placementService = new AtomicReference<>();
     private final AdminApi api = new AdminApi(new AdminFakeSystem(), () -> null, () -> null, () -> null,
-        clusterService::get, AdminSettings::localTest, () -> null, new ErrorStats(), 0);
+        clusterService::get, placementService::get, AdminSettings::localTest, () -> null, new ErrorStats(), 0);
 
     private ApiResponse call(final String method, final String path, final String body) {
         final AdminApi.Route route = api.route(method, path);
@@ -101,7 +103,8 @@ class ClusterApiTest {
     void shouldListNoConflictsWhenEveryNameIsOnOneNode() {
         cluster.actor("node1", "echo", null).actor("node2", "echo-2", null);
         assertEquals("{\"actors\":[{\"name\":\"echo\",\"node\":\"node1\",\"group\":null},"
-                + "{\"name\":\"echo-2\",\"node\":\"node2\",\"group\":null}],\"conflicts\":[]}",
+                + "{\"name\":\"echo-2\",\"node\":\"node2\",\"group\":null}],\"conflicts\":[],"
+                + "\"clusterActors\":[],\"placement\":null}",
             call("GET", "/api/cluster/actors", null).body().toString());
     }
 
