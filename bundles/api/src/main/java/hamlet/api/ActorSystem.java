@@ -111,4 +111,21 @@ public interface ActorSystem {
     default Map<String, Long> counters() {
         return Map.of();
     }
+
+    /**
+     * Declares a cluster actor on this node, as {@code placement = cluster} (or {@code spread}) in
+     * {@code hamlet.actors} does: placement runs it on the member it chooses among those that have its behaviour
+     * (this node or another), and its bare name reaches it from any node. The declaration lasts while this runtime
+     * runs; declare it on every node that should be able to run it. The default, for an actor system without
+     * placement, refuses.
+     *
+     * @param spec the actor: name, behaviour, group, config, and whether it is an instance of a spread set
+     * @return a ref to its bare name
+     * @throws SpawnException when the name is declared otherwise already
+     * @throws UnsupportedOperationException when this actor system has no cluster actors
+     * @since 1.3
+     */
+    default ActorRef spawnInCluster(final hamlet.api.cluster.ClusterActorSpec spec) {
+        throw new UnsupportedOperationException("this actor system has no cluster actors");
+    }
 }

@@ -10,7 +10,7 @@
  * {@code onMessage}: chain on the returned stage instead.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package hamlet.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -49,6 +49,8 @@ final class ActorCell extends ForkJoinTask<Void> {
     // Set at spawn, never changed.
     /** The runtime, as much of it as a cell may reach. */
     private final CellHost host;
+    /** What makes this cell an activation of a cluster actor; null for a node-bound actor (no cost then). */
+    private final ClusterRole role;
     /** Changed only on the turn (a new config block); read by any thread. */
     private volatile ActorSpec spec;
     private final Address address;
@@ -105,7 +107,16 @@ final class ActorCell extends ForkJoinTask<Void> {
 
     ActorCell(final CellHost host, final ActorSpec spec, final Actor actor, final Registration registration,
               final int mailboxCapacity) {
+        this(host, spec, actor, registration, mailboxCapacity, null);
+    }
+
+    /**
+     * @param role what makes it an activation of a cluster actor, or null for a node-bound actor
+     */
+    ActorCell(final CellHost host, final ActorSpec spec, final Actor actor, final Registration registration,
+              final int mailboxCapacity, final ClusterRole role) {
         this.host = host;
+        this.role = role;
         this.spec = spec;
         this.running = registration;
         this.runningView = registration;
@@ -123,6 +134,11 @@ final class ActorCell extends ForkJoinTask<Void> {
      * @return null when queued; else why not (the caller makes the dead letter)
      */
     DeadLetter.Reason enqueue(final Envelope envelope) {
+        if (role != null && role.diverted()) {
+            // The cluster actor left this node: the message is routed again (held, or sent where it went).
+            role.reroute(envelope);
+            return null;
+        }
         if (state == ActorInfo.State.STOPPED) {
             return DeadLetter.Reason.ACTOR_STOPPED;
         }
@@ -310,6 +326,17 @@ final class ActorCell extends ForkJoinTask<Void> {
     }
 
     private boolean hasWork() {
+        if (role != null) {
+            if (role.diverted()) {
+                return !mailbox.isEmpty();
+            }
+            if (role.hasWork()) {
+                return true;
+            }
+            if (role.blocksMessages()) {
+                return swapCheck || pendingConfig != null || (stopRequested && state != ActorInfo.State.STOPPED);
+            }
+        }
         final SwapAttempt inFlight = swap;
         if (inFlight != null) {
             // Messages and config wait for the swap's end; a stop does not.
@@ -324,6 +351,10 @@ final class ActorCell extends ForkJoinTask<Void> {
     }
 
     private void turn() {
+        if (role != null && role.diverted()) {
+            role.divertLate(this);
+            return;
+        }
         if (state == ActorInfo.State.STOPPED) {
             drainToDeadLetters();
             return;
@@ -363,16 +394,31 @@ final class ActorCell extends ForkJoinTask<Void> {
             if (state == ActorInfo.State.SUSPENDED && !stopRequested) {
                 return;
             }
+            if (role != null && !stopRequested && !role.beforeMessages(this)) {
+                return;
+            }
             if (!stopRequested && !started) {
                 started = true;
                 start();
             }
             for (int i = 0; i < limit && !stopRequested && state != ActorInfo.State.STOPPED; i++) {
-                final Envelope envelope = mailbox.poll();
+                final Envelope envelope = role == null ? mailbox.poll() : role.next(this);
                 if (envelope == null) {
                     break;
                 }
+                if (role != null) {
+                    final ClusterRole.Admission admission = role.admit(envelope);
+                    if (admission == ClusterRole.Admission.PAUSE) {
+                        break;
+                    }
+                    if (admission == ClusterRole.Admission.SKIP) {
+                        continue;
+                    }
+                }
                 deliver(envelope);
+                if (role != null && !role.afterMessage(this)) {
+                    break;
+                }
                 if (thread.getContextClassLoader() != loader) {
                     thread.setContextClassLoader(loader);
                 }
@@ -510,6 +556,91 @@ final class ActorCell extends ForkJoinTask<Void> {
         final int dropped = drainToDeadLetters();
         LOG.info("[{}] stopped {} ({}); {} waiting messages to dead letters", host.nodeId(), spec.name(), because,
             dropped);
+    }
+
+    // ---- cluster actors: on the turn, for ClusterRole ----
+
+    /** @return the cluster role, or null for a node-bound actor */
+    ClusterRole role() {
+        return role;
+    }
+
+    /** @return the next message of the mailbox, or null. Turn thread. */
+    Envelope pollMailbox() {
+        return mailbox.poll();
+    }
+
+    /**
+     * @return the instance's state as plain gson values, or null (no instance, or no state)
+     * @throws Throwable whatever the actor's snapshot threw
+     */
+    JsonElement clusterSnapshot() throws Throwable {
+        final Actor current = actor;
+        return current == null ? held : copyOf(current.snapshot());
+    }
+
+    /** @return null when the instance took the state, else what it threw. Turn thread, before onStart. */
+    Throwable clusterRestore(final JsonElement state) {
+        if (actor == null) {
+            held = state;
+            return null;
+        }
+        try {
+            actor.restore(state);
+            return null;
+        } catch (final Throwable t) {
+            return t;
+        }
+    }
+
+    /** @return null when a fresh instance replaced the one a failed restore may have left half-changed */
+    Throwable clusterRecreate() {
+        final Registration registration = running != null ? running : host.registration(spec.behavior());
+        if (registration == null) {
+            return new IllegalStateException("behaviour " + spec.behavior() + " is not registered");
+        }
+        try {
+            final Actor fresh = registration.behavior().create(spec);
+            if (fresh == null) {
+                return new IllegalStateException("behaviour " + spec.behavior() + " made no actor");
+            }
+            actor = fresh;
+            running = registration;
+            runningView = registration;
+            return null;
+        } catch (final Throwable t) {
+            return t;
+        }
+    }
+
+    /**
+     * The activation ends here: the actor moved to another node. The instance is dropped (its onStop runs when
+     * {@code stopInstance}); no message is dead-lettered (the role took them all). Turn thread.
+     *
+     * @param because for operators
+     * @param stopInstance whether to call onStop (a clean handover), or not (fenced and taken over elsewhere: the
+     *     instance must not act as the actor any more)
+     */
+    void clusterEnd(final String because, final boolean stopInstance) {
+        stoppedBecause = because;
+        state = ActorInfo.State.STOPPED;
+        host.retire(this);
+        host.swaps().release(this);
+        if (swap != null) {
+            dropSwap("moved during its swap (" + because + ")");
+        }
+        final Actor last = actor;
+        actor = null;
+        running = null;
+        runningView = null;
+        held = null;
+        if (last != null && started && stopInstance) {
+            try {
+                last.onStop(context);
+            } catch (final Throwable t) {
+                LOG.warn("[{}] actor {} failed in onStop: {}", host.nodeId(), spec.name(), oneLine(t));
+            }
+        }
     }
 
     // ---- hot swap and config: on the turn ----

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Keeps the actors declared in {@code hamlet.actors} running as declared: spawns the missing, stops the ones no
+ * Keeps the node-bound actors declared in {@code hamlet.actors} running as declared (the cluster actors declared
+ * there are offered to placement instead, see {@link ClusterActors#declare}): spawns the missing, stops the ones no
  * longer declared (their waiting messages become dead letters), respawns one whose behaviour or group changed, and
  * hands a changed config block to running actors ({@link hamlet.api.Actor#onConfig}) without restarting them.
  *
@@ -48,7 +49,10 @@ public final class ActorReconciler {
      */
     public synchronized Changes apply(final ActorsSettings settings) {
         declared = settings.specs();
-        return reconcile();
+        final Changes changes = reconcile();
+        // Cluster actors are not spawned here: placement hears of them, and runs each where it belongs.
+        system.clusterActors().declare(settings.cluster());
+        return changes;
     }
 
     /**

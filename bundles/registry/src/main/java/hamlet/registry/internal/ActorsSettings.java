@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import hamlet.api.ActorSpec;
+import hamlet.api.cluster.ClusterActorSpec;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,20 +19,33 @@ import java.util.TreeMap;
 
 /**
  * The actors declared in config, section {@code hamlet.actors}: each entry {@code NAME { behavior, group, instances,
- * config }} expanded into the specs of the actors it stands for: {@code NAME} alone when {@code instances} is not
- * given, else {@code NAME-1} .. {@code NAME-N} (so that scaling a set never renames its first member). Immutable; checked at construction with messages naming the key.
+ * config, placement }} expanded into the specs of the actors it stands for: {@code NAME} alone when {@code instances}
+ * is not given, else {@code NAME-1} .. {@code NAME-N} (so that scaling a set never renames its first member).
+ * Immutable; checked at construction with messages naming the key.
  *
- * @param specs the actors to run, by name, sorted
+ * <p>{@code placement}: {@code node} (the default) runs the actors on this node; {@code cluster} declares one cluster
+ * actor named NAME (no {@code instances}: a cluster actor is one actor cluster-wide); {@code spread} declares
+ * {@code instances} cluster actors NAME-1 .. NAME-N in the entry's group, which is NAME when the entry names none
+ * (a spread set is reached as {@code *:NAME}). Cluster actors are not spawned here: placement runs each on one node.
+ *
+ * @param specs the node-bound actors to run, by name, sorted
+ * @param cluster the cluster actors declared, by name, sorted
  */
-public record ActorsSettings(Map<String, ActorSpec> specs) {
+public record ActorsSettings(Map<String, ActorSpec> specs, Map<String, ClusterActorSpec> cluster) {
     static final String SECTION = "hamlet.actors";
     /** Most instances one entry may ask for: a typo of 100000 should not spawn a hundred thousand actors. */
     static final int MAX_INSTANCES = 10_000;
-    private static final Set<String> ENTRY_KEYS = Set.of("behavior", "group", "instances", "config");
+    private static final Set<String> ENTRY_KEYS = Set.of("behavior", "group", "instances", "config", "placement");
 
-    /** Copies the map. */
+    /** Copies the maps. */
     public ActorsSettings {
         specs = Collections.unmodifiableMap(new TreeMap<>(specs));
+        cluster = Collections.unmodifiableMap(new TreeMap<>(cluster));
+    }
+
+    /** @param specs node-bound actors only */
+    public ActorsSettings(final Map<String, ActorSpec> specs) {
+        this(specs, Map.of());
     }
 
     /**
@@ -49,18 +63,52 @@ public record ActorsSettings(Map<String, ActorSpec> specs) {
                 + section.valueType().name().toLowerCase());
         }
         final Map<String, ActorSpec> specs = new LinkedHashMap<>();
+        final Map<String, ClusterActorSpec> cluster = new LinkedHashMap<>();
         for (final Map.Entry<String, ConfigValue> entry : new TreeMap<>((ConfigObject) section).entrySet()) {
-            for (final ActorSpec spec : entry(entry.getKey(), entry.getValue())) {
-                if (specs.putIfAbsent(spec.name(), spec) != null) {
+            final Placement placement = placement(entry.getKey(), entry.getValue());
+            for (final ActorSpec spec : entry(entry.getKey(), entry.getValue(), placement)) {
+                if (specs.containsKey(spec.name()) || cluster.containsKey(spec.name())) {
                     throw new IllegalArgumentException(SECTION + "." + entry.getKey() + " declares actor '"
                         + spec.name() + "', which another entry of " + SECTION + " declares too");
                 }
+                if (placement == Placement.NODE) {
+                    specs.put(spec.name(), spec);
+                } else {
+                    cluster.put(spec.name(), new ClusterActorSpec(spec, placement == Placement.SPREAD));
+                }
             }
         }
-        return new ActorsSettings(specs);
+        return new ActorsSettings(specs, cluster);
     }
 
-    private static java.util.List<ActorSpec> entry(final String name, final ConfigValue value) {
+    /** Where an entry's actors run. */
+    enum Placement { NODE, CLUSTER, SPREAD }
+
+    private static Placement placement(final String name, final ConfigValue value) {
+        final String key = SECTION + "." + name + ".placement";
+        if (value.valueType() != ConfigValueType.OBJECT || !((ConfigObject) value).containsKey("placement")) {
+            return Placement.NODE;
+        }
+        final ConfigValue given = ((ConfigObject) value).get("placement");
+        final Object raw = given.unwrapped();
+        if (given.valueType() == ConfigValueType.STRING) {
+            switch ((String) raw) {
+                case "node":
+                    return Placement.NODE;
+                case "cluster":
+                    return Placement.CLUSTER;
+                case "spread":
+                    return Placement.SPREAD;
+                default:
+                    break;
+            }
+        }
+        throw new IllegalArgumentException(key + " must be node, cluster or spread, got '" + raw + "' ("
+            + given.origin().description() + ")");
+    }
+
+    private static java.util.List<ActorSpec> entry(final String name, final ConfigValue value,
+                                                    final Placement placement) {
         final String key = SECTION + "." + name;
         if (value.valueType() != ConfigValueType.OBJECT) {
             throw new IllegalArgumentException(key + " must be an object { behavior = ..., group = ..., instances ="
@@ -77,7 +125,16 @@ public record ActorsSettings(Map<String, ActorSpec> specs) {
             throw new IllegalArgumentException(key + ".behavior is missing: name the behaviour the actor runs");
         }
         final String behavior = string(entry, key, "behavior");
-        final String group = entry.hasPath("group") ? string(entry, key, "group") : null;
+        if (placement == Placement.CLUSTER && entry.hasPath("instances")) {
+            throw new IllegalArgumentException(key + ".instances is not allowed with placement = cluster: a cluster "
+                + "actor is one actor in the whole cluster; use placement = spread for a set of instances");
+        }
+        if (placement == Placement.SPREAD && !entry.hasPath("instances")) {
+            throw new IllegalArgumentException(key + ".instances is missing: placement = spread spreads "
+                + "instances = N cluster actors " + name + "-1 .. " + name + "-N over the cluster");
+        }
+        final String group = entry.hasPath("group") ? string(entry, key, "group")
+            : placement == Placement.SPREAD ? name : null;
         final int instances;
         try {
             instances = entry.hasPath("instances") ? entry.getInt("instances") : 1;

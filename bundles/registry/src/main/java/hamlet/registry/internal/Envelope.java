@@ -6,9 +6,10 @@ import hamlet.api.Message;
 
 /**
  * One message on its way: the only object a local send allocates beyond what the mailbox holds. Immutable; made by
- * the sending thread, read by the thread running the receiver's turn (published through the mailbox).
+ * the sending thread, read by the thread running the receiver's turn (published through the mailbox). A message to
+ * a cluster actor is a {@link Stamped} one.
  */
-final class Envelope implements Message {
+class Envelope implements Message {
     private final Object body;
     private final ActorRef sender;
     private final Address to;
@@ -43,5 +44,25 @@ final class Envelope implements Message {
     public String toString() {
         return "Message to " + to + " from " + (sender == null ? "nobody" : sender.address()) + ": "
             + BodyConverter.describe(body);
+    }
+
+    /** @return its stamp when it is for a cluster actor, else null */
+    Stamp stamp() {
+        return null;
+    }
+
+    /** A message to a cluster actor, with the stamp that lets its activation drop a second copy. */
+    static final class Stamped extends Envelope {
+        private final Stamp stamp;
+
+        Stamped(final Object body, final ActorRef sender, final Address to, final Stamp stamp) {
+            super(body, sender, to);
+            this.stamp = stamp;
+        }
+
+        @Override
+        Stamp stamp() {
+            return stamp;
+        }
     }
 }

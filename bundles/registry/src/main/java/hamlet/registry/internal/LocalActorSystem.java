@@ -59,6 +59,9 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     private final Asks asks;
     private final HotSwap hotSwap;
     private final SwapCoordinator swaps;
+    /** The cluster actors of this node: placement's orders, their routing, state copies and handovers. */
+    private final ClusterActors clusterActors;
+    private final Remoting remoting;
     /** What cells reach of this runtime: they get this, never the whole system. */
     private final CellHost host = new Host();
     /** Serializes changes of behaviour versions, so that each opens its swap tally after the one before. */
@@ -103,11 +106,15 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.nanoClock = nanoClock;
+        this.remoting = remoting;
         final Resolver resolver = new DirectoryResolver(new LocalResolver(nodeId, cells::get), remoting.cluster());
         this.deadLetters = new DeadLetters(nodeId, settings.deadLettersKeep(), settings.deadLettersLogPerSecond(),
             clock, nanoClock, resolver);
-        this.router = new Router(nodeId, resolver, groups, new TransportRouter(nodeId, remoting, deadLetters),
+        final TransportRouter transportRouter = new TransportRouter(nodeId, remoting, deadLetters);
+        this.clusterActors = new ClusterActors(nodeId, runId(), new ClusterHost(), cells::get, transportRouter,
             deadLetters, remoting.cluster());
+        this.router = new Router(nodeId, resolver, groups, transportRouter, deadLetters, remoting.cluster(),
+            clusterActors);
         this.dispatcher = new Dispatcher(nodeId, settings.effectiveParallelism());
         this.asks = new Asks(this);
         this.hotSwap = new HotSwap(nodeId, clock);
@@ -160,6 +167,8 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
                 swapAll(name, before == null ? null : before.version(), added);
             }
         }
+        // Placement hears what this node can run now (outside the lock: it is another bundle).
+        clusterActors.behaviorsChanged();
         for (final java.util.function.Consumer<String> listener : registeredListeners) {
             try {
                 listener.accept(name);
@@ -194,6 +203,9 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
             swaps.forget(removed);
             hotSwap.begin(name, removed.version(), next == null ? null : next.version(), moving.size());
             moving.forEach(ActorCell::requestSwapCheck);
+        }
+        if (behaviors.current(name) == null) {
+            clusterActors.behaviorsChanged();
         }
         awaitMovedOff(removed, moving);
     }
@@ -343,6 +355,46 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
 
     @Override
     public ActorRef spawn(final ActorSpec spec) {
+        return spawnCell(spec, null).self();
+    }
+
+    /**
+     * Declares a cluster actor on this node: placement runs it on the member it chooses (this one or another), and
+     * its bare name reaches it from any node.
+     *
+     * @param spec the actor
+     * @return a ref to its bare name
+     * @throws SpawnException when another cluster actor is declared under the name
+     */
+    @Override
+    public ActorRef spawnInCluster(final hamlet.api.cluster.ClusterActorSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (closed) {
+            throw new SpawnException("cannot spawn cluster actor '" + spec.name() + "': node " + nodeId
+                + " is stopping");
+        }
+        try {
+            clusterActors.spawnInCluster(spec);
+        } catch (final IllegalArgumentException e) {
+            throw new SpawnException("cannot spawn cluster actor '" + spec.name() + "': " + e.getMessage(), e);
+        }
+        LOG.info("[{}] cluster actor {} ({}) declared: placement runs it where it belongs", nodeId, spec.name(),
+            spec.spec().behavior());
+        return ref(Address.named(spec.name()));
+    }
+
+    /** @return this node's actor of that name, or null */
+    ActorCell cell(final String name) {
+        return cells.get(name);
+    }
+
+    /** @return this node's cluster actors: what placement tells it, and their routing */
+    public ClusterActors clusterActors() {
+        return clusterActors;
+    }
+
+    /** @return a new cell, running; a cluster actor's activation when {@code role} is set */
+    private ActorCell spawnCell(final ActorSpec spec, final ClusterRole role) {
         Objects.requireNonNull(spec, "spec");
         final String name = spec.name();
         if (closed) {
@@ -367,16 +419,17 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
             throw new SpawnException("cannot spawn actor '" + name + "': behaviour '" + spec.behavior()
                 + "' made no actor (create returned null)");
         }
-        final ActorCell cell = new ActorCell(host, spec, actor, registration, settings.mailboxCapacity());
+        final ActorCell cell = new ActorCell(host, spec, actor, registration, settings.mailboxCapacity(), role);
         if (cells.putIfAbsent(name, cell) != null) {
             throw taken(name);
         }
         groups.join(cell);
-        LOG.info("[{}] spawned {} ({} {}{})", nodeId, name, spec.behavior(), registration.version(),
-            spec.group() == null ? "" : ", group " + spec.group());
-        // onStart runs on the actor's first turn, now.
+        LOG.info("[{}] spawned {} ({} {}{}{})", nodeId, name, spec.behavior(), registration.version(),
+            spec.group() == null ? "" : ", group " + spec.group(),
+            role == null ? "" : ", cluster actor, epoch " + role.epoch());
+        // onStart runs on the actor's first turn, now (after the restore, for a cluster actor).
         cell.schedule();
-        return cell.self();
+        return cell;
     }
 
     @Override
@@ -485,6 +538,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         for (final String name : new ArrayList<>(cells.keySet())) {
             stop(name);
         }
+        clusterActors.close();
         final boolean ended = dispatcher.close(CLOSE_WAIT_MS);
         asks.close();
         swaps.close();
@@ -597,6 +651,48 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
 
     private SpawnException taken(final String name) {
         return new SpawnException("cannot spawn actor '" + name + "': the name is taken on " + nodeId);
+    }
+
+    /** @return a random id of this start of the runtime, never 0: the run part of its stamps */
+    private static long runId() {
+        long id;
+        do {
+            id = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        return id;
+    }
+
+    /** The runtime as its cluster actors see it. */
+    private final class ClusterHost implements ClusterActors.Host {
+        @Override
+        public ActorCell cell(final String name) {
+            return cells.get(name);
+        }
+
+        @Override
+        public ActorCell spawn(final ActorSpec spec, final ClusterRole role) {
+            return spawnCell(spec, role);
+        }
+
+        @Override
+        public Set<String> behaviors() {
+            return behaviors.names();
+        }
+
+        @Override
+        public void send(final AddressRef ref, final Object body, final ActorRef sender) {
+            router.send(ref, body, sender);
+        }
+
+        @Override
+        public hamlet.api.transport.Transport transport() {
+            return remoting.transport();
+        }
+
+        @Override
+        public void retire(final ActorCell cell) {
+            LocalActorSystem.this.retire(cell);
+        }
     }
 
     /** The runtime as its cells see it: the narrow way up (see {@link CellHost}). */

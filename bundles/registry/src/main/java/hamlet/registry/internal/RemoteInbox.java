@@ -80,10 +80,29 @@ public final class RemoteInbox implements EnvelopeReceiver {
             return false;
         }
         received.increment();
+        if (envelope.codecId() == PlacementWire.CODEC_ID) {
+            system.clusterActors().onPlacementMessage(fromNode, envelope.payload());
+            return true;
+        }
         final ActorRef sender = senderOf(fromNode, envelope.from());
+        Stamp stamp = null;
+        int codecId = envelope.codecId();
+        byte[] payload = envelope.payload();
+        if (codecId == Stamp.CODEC_ID) {
+            try {
+                final Stamp.Unwrapped unwrapped = Stamp.unwrap(payload);
+                stamp = unwrapped.stamp();
+                codecId = unwrapped.codecId();
+                payload = unwrapped.payload();
+            } catch (final IllegalArgumentException e) {
+                refuse(envelope, envelope.payload(), sender, DeadLetter.Reason.NO_TRANSPORT,
+                    "node " + fromNode + " sent a malformed message for a cluster actor: " + e.getMessage());
+                return true;
+            }
+        }
         final Object body;
         try {
-            body = codecs.decode(envelope.codecId(), envelope.payload());
+            body = codecs.decode(codecId, payload);
         } catch (final IllegalArgumentException e) {
             // The reason is NO_TRANSPORT only because DeadLetter.Reason (API) has none for "arrived, but this node
             // cannot read it"; the detail says what happened. The raw bytes are kept as the body.
@@ -98,6 +117,11 @@ public final class RemoteInbox implements EnvelopeReceiver {
         } catch (final IllegalArgumentException e) {
             refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
                 "node " + fromNode + " sent a message to a malformed address: " + e.getMessage());
+            return true;
+        }
+        if (stamp != null || isClusterActorHere(to)) {
+            // For a cluster actor: its activation here, else where it went, else held (see ClusterRouting).
+            system.clusterActors().arrived(to.name(), body, sender, stamp);
             return true;
         }
         final Resolution where = router.resolver().resolve(to);
@@ -122,15 +146,76 @@ public final class RemoteInbox implements EnvelopeReceiver {
 
     @Override
     public void onUndeliverable(final String toNode, final WireEnvelope envelope, final String reason) {
+        if (envelope.codecId() == PlacementWire.CODEC_ID) {
+            // A state copy or handover that could not go: the copy is sent again to the next replica; counted.
+            givenUp.increment();
+            LOG.warn("[{}] a failover message for {} was given up by the transport: {}", nodeId, envelope.to(),
+                reason);
+            return;
+        }
+        if (rerouted(toNode, envelope)) {
+            return;
+        }
         givenUp.increment();
         Object body;
         try {
-            body = codecs.decode(envelope.codecId(), envelope.payload());
+            body = decodeAny(envelope);
         } catch (final IllegalArgumentException e) {
             body = envelope.payload();
         }
         system.deadLetter(envelope.to(), body, senderOf(nodeId, envelope.from()), DeadLetter.Reason.NO_TRANSPORT,
             "the transport gave up on a message for node " + toNode + ": " + reason);
+    }
+
+    /**
+     * A message for a cluster actor that its owner's node did not take (that node is gone): routed again, to the
+     * actor's owner now, keeping its stamp, so that its new activation drops it if the old one had handled it.
+     *
+     * @return whether it was a cluster actor's (and is taken care of)
+     */
+    private boolean rerouted(final String toNode, final WireEnvelope envelope) {
+        final Address to;
+        try {
+            to = parse(envelope.to());
+        } catch (final IllegalArgumentException e) {
+            return false;
+        }
+        if (to.isGroup() || !system.clusterActors().isCluster(to.name())) {
+            return false;
+        }
+        Stamp stamp = null;
+        Object body;
+        try {
+            if (envelope.codecId() == Stamp.CODEC_ID) {
+                final Stamp.Unwrapped unwrapped = Stamp.unwrap(envelope.payload());
+                stamp = unwrapped.stamp();
+                body = codecs.decode(unwrapped.codecId(), unwrapped.payload());
+            } else {
+                body = codecs.decode(envelope.codecId(), envelope.payload());
+            }
+        } catch (final IllegalArgumentException e) {
+            return false;
+        }
+        system.clusterActors().reclaimed(toNode, to.name(), body, senderOf(nodeId, envelope.from()), stamp);
+        return true;
+    }
+
+    /** @return the body of an envelope of this node, unwrapping a stamped one */
+    private Object decodeAny(final WireEnvelope envelope) {
+        if (envelope.codecId() == Stamp.CODEC_ID) {
+            final Stamp.Unwrapped unwrapped = Stamp.unwrap(envelope.payload());
+            return codecs.decode(unwrapped.codecId(), unwrapped.payload());
+        }
+        return codecs.decode(envelope.codecId(), envelope.payload());
+    }
+
+    /** @return whether an address that came in names a cluster actor as this node's ({@code thisNode:name}) */
+    private boolean isClusterActorHere(final Address to) {
+        if (to.isGroup() || to.node() == null || !to.node().equals(nodeId)) {
+            return false;
+        }
+        final ActorCell cell = system.cell(to.name());
+        return (cell == null || cell.role() != null) && system.clusterActors().isCluster(to.name());
     }
 
     /**

@@ -30,6 +30,8 @@ final class Router {
     private final DeadLetters deadLetters;
     /** Membership's view for cluster-wide group picks; its index is NONE while no Cluster is bound. */
     private final ClusterView cluster;
+    /** Bare names of cluster actors go there; null in tests of the local rules. */
+    private final ClusterActors clusterActors;
 
     /** With no membership: groups are this node's (tests of the local rules). */
     Router(final String nodeId, final Resolver resolver, final Groups groups, final RemoteRouter remote,
@@ -39,6 +41,12 @@ final class Router {
 
     Router(final String nodeId, final Resolver resolver, final Groups groups, final RemoteRouter remote,
            final DeadLetters deadLetters, final ClusterView cluster) {
+        this(nodeId, resolver, groups, remote, deadLetters, cluster, null);
+    }
+
+    Router(final String nodeId, final Resolver resolver, final Groups groups, final RemoteRouter remote,
+           final DeadLetters deadLetters, final ClusterView cluster, final ClusterActors clusterActors) {
+        this.clusterActors = clusterActors;
         this.nodeId = nodeId;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.groups = groups;
@@ -61,9 +69,21 @@ final class Router {
      */
     void send(final AddressRef ref, final Object body, final ActorRef sender) {
         Objects.requireNonNull(body, "a message body must not be null");
+        final OutputCapture capture = OutputCapture.current();
+        if (capture != null) {
+            // A cluster actor's output, held until the replica has the state it was sent from.
+            capture.add(ref, body, sender);
+            return;
+        }
         final ActorCell known = ref.cell;
         if (known != null && !known.isRetired()) {
             enqueue(known, ref.address(), body, sender);
+            return;
+        }
+        final Address address = ref.address();
+        if (clusterActors != null && address.node() == null && !address.isGroup()
+            && clusterActors.isCluster(address.name())) {
+            clusterActors.send(ref, address.name(), body, sender);
             return;
         }
         final Resolution where = resolver.resolve(ref.address());

@@ -32,6 +32,16 @@ final class TransportRouter implements RemoteRouter {
 
     @Override
     public void send(final String node, final Address to, final Object body, final ActorRef sender) {
+        send(node, to, body, sender, null);
+    }
+
+    /**
+     * As {@link #send(String, Address, Object, ActorRef)}, for a message to a cluster actor: the encoded body is
+     * wrapped with its stamp (codec id {@value Stamp#CODEC_ID}, see {@link Stamp}).
+     *
+     * @param stamp the stamp, or null for a plain envelope
+     */
+    void send(final String node, final Address to, final Object body, final ActorRef sender, final Stamp stamp) {
         final Transport transport = remoting.transport();
         if (transport == null) {
             none.send(node, to, body, sender);
@@ -45,8 +55,10 @@ final class TransportRouter implements RemoteRouter {
                 "cannot send to node " + node + ": " + e.getMessage());
             return;
         }
-        final WireEnvelope envelope = new WireEnvelope(to.toString(), fullAddress(sender), encoded.codecId(),
-            encoded.bytes());
+        final WireEnvelope envelope = stamp == null
+            ? new WireEnvelope(to.toString(), fullAddress(sender), encoded.codecId(), encoded.bytes())
+            : new WireEnvelope(to.toString(), fullAddress(sender), Stamp.CODEC_ID,
+                stamp.wrap(encoded.codecId(), encoded.bytes()));
         final Transport.SendStatus status;
         try {
             status = transport.send(node, envelope);

@@ -11,6 +11,7 @@ import hamlet.api.Codec;
 import hamlet.api.DeadLetter;
 import hamlet.api.RejectedBundle;
 import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.ClusterActorSpec;
 import hamlet.api.cluster.ClusterEvent;
 import hamlet.api.cluster.ClusterListener;
 import hamlet.api.transport.EnvelopeReceiver;
@@ -320,6 +321,11 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, R
     }
 
     @Override
+    public ActorRef spawnInCluster(final ClusterActorSpec spec) {
+        return running().spawnInCluster(spec);
+    }
+
+    @Override
     public boolean stop(final String name) {
         return running().stop(name);
     }
@@ -382,6 +388,7 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, R
             return Map.of();
         }
         final Map<String, Long> all = new java.util.TreeMap<>(remoteCounters());
+        all.putAll(running.clusterActors().countersSnapshot());
         // The gossip bundle reads these two for the busy share it reports as this node's load.
         all.put("dispatcher.busy-nanos", running.dispatcherBusyNanos());
         all.put("dispatcher.threads", (long) running.dispatcherParallelism());

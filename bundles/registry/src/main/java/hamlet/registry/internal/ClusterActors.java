@@ -1,0 +1,536 @@
+package hamlet.registry.internal;
+
+import hamlet.api.ActorRef;
+import hamlet.api.ActorSpec;
+import hamlet.api.cluster.Activation;
+import hamlet.api.cluster.ClusterActorSpec;
+import hamlet.api.cluster.Placement;
+import hamlet.api.cluster.PlacementListener;
+import hamlet.api.transport.Transport;
+import hamlet.api.transport.WireEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The cluster actors of this node's runtime: what it declares to placement ({@link Placement#offer}), what placement
+ * tells it to run ({@link PlacementListener}: activate, deactivate, forward), the state copies it sends and keeps
+ * ({@link ReplicaStore}), the handovers it sends and takes, and the failover thread's rounds ({@link #tick}). Routing
+ * is {@link ClusterRouting}'s; the turn's part is {@link ClusterRole}'s.
+ *
+ * <p>Without a {@link Placement} bound, nothing is a cluster actor for routing, and any activation here delivers
+ * nothing (it has no lease).
+ *
+ * <p>Threading: the listener methods return at once (their work runs on the failover thread, or on the actor's own
+ * turn); the routing and wire methods run on the sending or delivering thread; nothing of placement, the transport or
+ * user code is called under a lock of this class.
+ */
+public final class ClusterActors implements PlacementListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterActors.class);
+    /** A copy not acknowledged within this is sent again (to the replica placement names then). */
+    static final long RESEND_AFTER_NS = 500_000_000L;
+
+    private final String nodeId;
+    private final Host host;
+    private final ClusterCounters counters = new ClusterCounters();
+    private final ReplicaStore replicas = new ReplicaStore();
+    private final ClusterRouting routing;
+    private final FailoverThread thread;
+    private volatile Placement placement;
+    private volatile FailoverSettings settings = FailoverSettings.defaults();
+    /** The cluster actors config declares, by name. */
+    private volatile Map<String, ClusterActorSpec> configured = Map.of();
+    /** The cluster actors spawned through this node ({@code ActorSystem.spawnInCluster}), by name. */
+    private final Map<String, ClusterActorSpec> spawned = new ConcurrentHashMap<>();
+    /** The activations on this node whose lease ran out: the failover thread wakes them when it holds again. */
+    private final Set<ClusterRole> lapsed = ConcurrentHashMap.newKeySet();
+    private long lastIntervalCopyNs;
+
+    /** What the manager needs of the runtime. */
+    interface Host {
+        /** @return this node's activation of a name, or any actor of that name, or null */
+        ActorCell cell(String name);
+
+        /** @return a new activation's cell, registered under its name; throws SpawnException when it cannot be */
+        ActorCell spawn(ActorSpec spec, ClusterRole role);
+
+        /** @return the behaviours this node can spawn now */
+        Set<String> behaviors();
+
+        /** Sends as a local send would (the released outputs of an actor). */
+        void send(AddressRef ref, Object body, ActorRef sender);
+
+        /** @return the transport in use, or null */
+        Transport transport();
+
+        /** Takes a cell out of the name table and its group at once. Idempotent. */
+        void retire(ActorCell cell);
+    }
+
+    /**
+     * @param nodeId this node's id
+     * @param run this runtime's start, for stamps: random, not 0
+     * @param host the runtime
+     * @param cells this node's actors by name
+     * @param transport the remote send path
+     * @param deadLetters the dead letters
+     * @param cluster membership's view, for whether a node is up
+     */
+    ClusterActors(final String nodeId, final long run, final Host host, final Function<String, ActorCell> cells,
+                  final TransportRouter transport, final DeadLetters deadLetters, final ClusterView cluster) {
+        this.nodeId = nodeId;
+        this.host = host;
+        this.routing = new ClusterRouting(nodeId, run, this, cells, transport, deadLetters, cluster);
+        this.thread = new FailoverThread(nodeId, this::tick);
+    }
+
+    // ---- binding and settings ----
+
+    /** Starts running what {@code bound} decides; offers this node's cluster actors to it. */
+    public void bind(final Placement bound) {
+        placement = bound;
+        thread.start();
+        offer();
+        LOG.info("[{}] placement bound: cluster actors run where it decides", nodeId);
+    }
+
+    /** Stops using {@code gone}, if it is the one in use: nothing is a cluster actor for routing any more. */
+    public void unbind(final Placement gone) {
+        if (placement == gone) {
+            placement = null;
+            LOG.info("[{}] placement unbound: cluster actors of this node deliver nothing (no lease)", nodeId);
+        }
+    }
+
+    /** @param next the {@code hamlet.failover} settings in force from now on */
+    public void apply(final FailoverSettings next) {
+        if (!next.equals(settings)) {
+            settings = next;
+            LOG.info("[{}] failover settings applied: {}", nodeId, next);
+        }
+    }
+
+    FailoverSettings settings() {
+        return settings;
+    }
+
+    ClusterCounters counters() {
+        return counters;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /** Ends the failover thread. */
+    void close() {
+        thread.close();
+    }
+
+    /** @return the counters, by name */
+    public Map<String, Long> countersSnapshot() {
+        final Map<String, Long> all = new TreeMap<>(counters.snapshot());
+        all.put("cluster-actors.held-now", routing.heldCount());
+        return all;
+    }
+
+    // ---- declarations ----
+
+    /** @param declared the cluster actors config declares now; offered to placement */
+    public void declare(final Map<String, ClusterActorSpec> declared) {
+        configured = Map.copyOf(declared);
+        offer();
+    }
+
+    /**
+     * Declares one more cluster actor on this node (a spawn at run time) and offers it to placement.
+     *
+     * @param spec the actor
+     * @throws IllegalArgumentException when config or an earlier spawn declares another actor under the name
+     */
+    void spawnInCluster(final ClusterActorSpec spec) {
+        final ClusterActorSpec before = configured.get(spec.name());
+        if (before != null && !before.equals(spec)) {
+            throw new IllegalArgumentException("cluster actor '" + spec.name() + "' is declared otherwise in "
+                + "hamlet.actors");
+        }
+        final ClusterActorSpec taken = spawned.putIfAbsent(spec.name(), spec);
+        if (taken != null && !taken.equals(spec)) {
+            throw new IllegalArgumentException("cluster actor '" + spec.name() + "' was spawned already as "
+                + taken.spec().behavior());
+        }
+        offer();
+    }
+
+    /** The behaviours installed here changed: placement hears what this node can run now. */
+    void behaviorsChanged() {
+        offer();
+    }
+
+    private void offer() {
+        final Placement p = placement;
+        if (p == null) {
+            return;
+        }
+        final Map<String, ClusterActorSpec> all = new TreeMap<>(spawned);
+        all.putAll(configured);
+        try {
+            p.offer(new ArrayList<>(all.values()), host.behaviors());
+        } catch (final RuntimeException e) {
+            LOG.warn("[{}] placement refused this node's offer of {} cluster actors: {}", nodeId, all.size(),
+                e.toString());
+        }
+    }
+
+    // ---- routing, for the router and the inbox ----
+
+    /** @return whether a bare name is a cluster actor's: one read of the placement, one call */
+    boolean isCluster(final String name) {
+        final Placement p = placement;
+        return p != null && p.isClusterActor(name);
+    }
+
+    void send(final AddressRef ref, final String name, final Object body, final ActorRef sender) {
+        routing.send(ref, name, body, sender);
+    }
+
+    void arrived(final String name, final Object body, final ActorRef sender, final Stamp stamp) {
+        routing.arrived(name, body, sender, stamp);
+    }
+
+    /**
+     * Messages for a cluster actor that the transport handed back from a node that is gone: routed to its owner now,
+     * ahead of what is held for it here, keeping their stamps (the new activation drops the ones the old handled).
+     */
+    void reclaimed(final String fromNode, final String name, final List<ClusterSlot.Held> messages) {
+        counters.add(ClusterCounters.RECLAIMED, messages.size());
+        LOG.info("[{}] cluster actor {}: {} messages taken back from the outbox of {}", nodeId, name,
+            messages.size(), fromNode);
+        routing.reclaimed(name, messages);
+    }
+
+    /** One message handed back by the transport: see {@link #reclaimed(String, String, List)}. */
+    void reclaimed(final String fromNode, final String name, final Object body, final ActorRef sender,
+                   final Stamp stamp) {
+        reclaimed(fromNode, name, List.of(new ClusterSlot.Held(body, sender, stamp, ClusterRouting.sizeOf(body),
+            nanoTime())));
+    }
+
+    void reroute(final String name, final Envelope envelope) {
+        routing.reroute(name, envelope);
+    }
+
+    Optional<Placement.Owner> owner(final String name) {
+        final Placement p = placement;
+        return p == null ? Optional.empty() : p.owner(name);
+    }
+
+    long leaseValidUntilNanos() {
+        final Placement p = placement;
+        return p == null ? nanoTime() - 1 : p.leaseValidUntilNanos();
+    }
+
+    String replicaOf(final String name) {
+        final Placement p = placement;
+        final String replica = p == null ? null : p.replicaOf(name);
+        return replica == null || replica.equals(nodeId) ? null : replica;
+    }
+
+    void stateSize(final String name, final long bytes) {
+        final Placement p = placement;
+        if (p != null) {
+            p.stateSize(name, bytes);
+        }
+    }
+
+    String whyNoOwner(final String name) {
+        final Placement p = placement;
+        if (p == null) {
+            return "no placement runs on this node";
+        }
+        final String blocked = p.blockedReason();
+        return blocked != null ? blocked : "nobody runs it now";
+    }
+
+    /** Releases the held outputs of an actor, in order: sent as they would have been. */
+    void release(final List<OutputCapture.Output> outputs) {
+        for (final OutputCapture.Output output : outputs) {
+            host.send(output.ref(), output.body(), output.sender());
+        }
+    }
+
+    // ---- PlacementListener: the notifier thread, returns at once ----
+
+    @Override
+    public void activate(final Activation activation) {
+        thread.execute(() -> new Activator(this, host, replicas, routing).activate(activation));
+    }
+
+    @Override
+    public void deactivate(final String name, final long epoch, final String handTo, final long nextEpoch,
+                           final String reason) {
+        final ActorCell cell = host.cell(name);
+        final ClusterRole role = cell == null ? null : cell.role();
+        if (role == null || role.epoch() != epoch) {
+            LOG.info("[{}] cluster actor {}: deactivate of epoch {} ignored: no such activation here ({})", nodeId,
+                name, epoch, role == null ? "none" : "epoch " + role.epoch());
+            return;
+        }
+        if (handTo == null) {
+            role.fence();
+            LOG.warn("[{}] cluster actor {} (epoch {}) fenced: {}; its state and messages are kept here", nodeId,
+                name, epoch, reason);
+        } else {
+            LOG.info("[{}] cluster actor {} (epoch {}) handed to {} under epoch {}: {}", nodeId, name, epoch, handTo,
+                nextEpoch, reason);
+            role.command(new ClusterRole.HandOver(handTo, nextEpoch));
+        }
+        cell.schedule();
+    }
+
+    @Override
+    public void forward(final String name, final String owner, final long epoch) {
+        final ActorCell cell = host.cell(name);
+        final ClusterRole role = cell == null ? null : cell.role();
+        if (role != null && role.fenced()) {
+            role.command(new ClusterRole.Forward(owner, epoch));
+            cell.schedule();
+            return;
+        }
+        final ClusterSlot slot = routing.slot(name);
+        routing.beginExclusive(slot);
+        routing.endExclusive(slot, owner, epoch);
+    }
+
+    // ---- on an actor's turn, for its role ----
+
+    void reportActivated(final String name, final long epoch, final long bytes, final String detail) {
+        final Placement p = placement;
+        if (p != null) {
+            try {
+                p.activated(name, epoch, bytes, detail);
+            } catch (final RuntimeException e) {
+                LOG.warn("[{}] placement failed to take the activation of {} (epoch {}): {}", nodeId, name, epoch,
+                    e.toString());
+            }
+        }
+    }
+
+    /** Sends the handover: state first, then the waiting messages, then what came meanwhile. The actor's turn. */
+    void handOver(final ActorCell cell, final ClusterRole role, final String to, final long nextEpoch,
+                  final String document, final List<Envelope> waiting) {
+        final ClusterSlot slot = routing.slot(role.name);
+        routing.beginExclusive(slot);
+        try {
+            cell.clusterEnd("handed over to " + to, true);
+            final boolean sent = sendWire(to, new PlacementWire(PlacementWire.Type.HANDOVER, role.name, nextEpoch,
+                role.epoch(), document));
+            counters.add(ClusterCounters.HANDOVER_SENT);
+            if (!sent) {
+                LOG.error("[{}] cluster actor {}: the transport did not take its handover to {}", nodeId, role.name,
+                    to);
+            }
+            forwardAll(role.name, to, waiting);
+            LOG.info("[{}] cluster actor {} handed over to {} (epoch {} -> {}): state of {} bytes, {} waiting "
+                + "messages", nodeId, role.name, to, role.epoch(), nextEpoch, document.length(), waiting.size());
+        } finally {
+            routing.endExclusive(slot, to, nextEpoch);
+        }
+    }
+
+    /** A fenced activation was taken over elsewhere: its kept messages go to the owner, its state is dropped. */
+    void forwardKept(final ActorCell cell, final ClusterRole role, final String owner, final long epoch,
+                     final List<Envelope> waiting) {
+        final ClusterSlot slot = routing.slot(role.name);
+        routing.beginExclusive(slot);
+        try {
+            cell.clusterEnd("taken over by " + owner, false);
+            forwardAll(role.name, owner, waiting);
+            LOG.info("[{}] cluster actor {} (fenced, epoch {}) was taken over by {} (epoch {}): {} kept messages "
+                + "forwarded, its state here dropped", nodeId, role.name, role.epoch(), owner, epoch, waiting.size());
+        } finally {
+            routing.endExclusive(slot, owner, epoch);
+        }
+    }
+
+    private void forwardAll(final String name, final String to, final List<Envelope> waiting) {
+        for (final Envelope envelope : waiting) {
+            if (to.equals(nodeId)) {
+                routing.reroute(name, envelope);
+            } else {
+                routing.forwardTo(to, name, envelope);
+            }
+        }
+    }
+
+    // ---- state copies ----
+
+    /** @return whether the transport took the copy for the replica */
+    boolean sendCopy(final String name, final long epoch, final long number, final String document) {
+        final String replica = replicaOf(name);
+        if (replica == null) {
+            return false;
+        }
+        final boolean sent = sendWire(replica, new PlacementWire(PlacementWire.Type.REPLICA, name, epoch, number,
+            document));
+        if (sent) {
+            counters.add(ClusterCounters.COPIES_SENT);
+        }
+        return sent;
+    }
+
+    private boolean sendWire(final String node, final PlacementWire message) {
+        final Transport transport = host.transport();
+        if (transport == null) {
+            return false;
+        }
+        try {
+            return transport.send(node, new WireEnvelope(node + ":" + message.name(), nodeId + ":" + message.name(),
+                PlacementWire.CODEC_ID, message.encode())) == Transport.SendStatus.ACCEPTED;
+        } catch (final RuntimeException e) {
+            LOG.warn("[{}] the transport failed to take a {} of {} for {}: {}", nodeId, message.type(),
+                message.name(), node, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * A placement message from another node (codec id {@value PlacementWire#CODEC_ID}). The transport's delivery
+     * thread.
+     */
+    void onPlacementMessage(final String fromNode, final byte[] payload) {
+        final PlacementWire message;
+        try {
+            message = PlacementWire.decode(payload);
+        } catch (final IllegalArgumentException e) {
+            counters.add(ClusterCounters.MALFORMED);
+            LOG.warn("[{}] malformed placement message from {} dropped: {}", nodeId, fromNode, e.getMessage());
+            return;
+        }
+        switch (message.type()) {
+            case HANDOVER -> onHandover(fromNode, message);
+            case REPLICA -> onReplica(fromNode, message);
+            case REPLICA_ACK -> onAck(message);
+            default -> throw new IllegalStateException("unknown type " + message.type());
+        }
+    }
+
+    private void onHandover(final String from, final PlacementWire message) {
+        final Placement p = placement;
+        final String refused = p == null ? "no placement runs on " + nodeId
+            : p.acceptHandover(message.name(), message.epoch(), from);
+        if (refused != null) {
+            counters.add(ClusterCounters.HANDOVER_REFUSED);
+            LOG.warn("[{}] handover of cluster actor {} from {} (epoch {}) refused: {}", nodeId, message.name(), from,
+                message.epoch(), refused);
+            return;
+        }
+        final ClusterSlot slot = routing.slot(message.name());
+        synchronized (slot) {
+            slot.handedEpoch = message.epoch();
+            slot.handedDocument = message.document();
+        }
+        counters.add(ClusterCounters.HANDOVER_RECEIVED);
+        LOG.info("[{}] handover of cluster actor {} from {} accepted (epoch {}), state of {} bytes", nodeId,
+            message.name(), from, message.epoch(), message.document() == null ? 0 : message.document().length());
+    }
+
+    private void onReplica(final String from, final PlacementWire message) {
+        final Optional<Placement.Owner> owner = owner(message.name());
+        String refused;
+        if (owner.isEmpty() || !owner.get().node().equals(from) || owner.get().epoch() != message.epoch()) {
+            refused = "placement here names " + owner.map(o -> o.node() + " (epoch " + o.epoch() + ")").orElse("no "
+                + "owner") + " as its owner";
+        } else if (message.document() == null) {
+            refused = "it carries no state";
+        } else {
+            refused = replicas.offer(message.name(), new ReplicaStore.Copy(message.epoch(), message.number(),
+                message.document()));
+        }
+        if (refused != null) {
+            counters.add(ClusterCounters.COPIES_REFUSED);
+            LOG.warn("[{}] state copy {} of cluster actor {} from {} (epoch {}) refused: {}", nodeId,
+                message.number(), message.name(), from, message.epoch(), refused);
+            return;
+        }
+        counters.add(ClusterCounters.COPIES_KEPT);
+        sendWire(from, new PlacementWire(PlacementWire.Type.REPLICA_ACK, message.name(), message.epoch(),
+            message.number(), null));
+    }
+
+    private void onAck(final PlacementWire message) {
+        final ActorCell cell = host.cell(message.name());
+        final ClusterRole role = cell == null ? null : cell.role();
+        if (role != null) {
+            counters.add(ClusterCounters.COPIES_ACKED);
+            role.acknowledged(message.epoch(), message.number());
+            cell.schedule();
+        }
+    }
+
+    // ---- the lease ----
+
+    /** An activation's lease check failed: the failover thread wakes it when the lease holds again. */
+    void watchLease(final ClusterRole role) {
+        lapsed.add(role);
+    }
+
+    // ---- the failover thread ----
+
+    /**
+     * One round of the failover thread: releases what is held for actors whose owner is known now, dead-letters
+     * what waited too long, wakes activations whose lease holds again, sends copies again whose acknowledgement is
+     * late, and takes the interval copies.
+     *
+     * @param nowNs {@link System#nanoTime()} now
+     */
+    void tick(final long nowNs) {
+        for (final ClusterSlot slot : routing.slots()) {
+            routing.expire(slot, nowNs);
+            routing.release(slot);
+        }
+        if (!lapsed.isEmpty() && nowNs - leaseValidUntilNanos() < 0) {
+            for (final ClusterRole role : lapsed) {
+                lapsed.remove(role);
+                role.leaseHolds();
+                final ActorCell cell = host.cell(role.name);
+                if (cell != null) {
+                    cell.schedule();
+                }
+            }
+        }
+        final boolean intervalDue = settings.replicateIntervalNs() > 0
+            && nowNs - lastIntervalCopyNs >= settings.replicateIntervalNs();
+        if (intervalDue) {
+            lastIntervalCopyNs = nowNs;
+        }
+        for (final ClusterSlot slot : routing.slots()) {
+            final ActorCell cell = host.cell(slot.name);
+            final ClusterRole role = cell == null ? null : cell.role();
+            if (role == null || role.diverted()) {
+                continue;
+            }
+            final long oldest = role.oldestPendingNs();
+            if (oldest != 0 && nowNs - oldest > RESEND_AFTER_NS) {
+                role.command(new ClusterRole.Resend());
+                cell.schedule();
+            }
+            if (intervalDue) {
+                role.command(new ClusterRole.Copy());
+                cell.schedule();
+            }
+        }
+    }
+}
