@@ -22,9 +22,9 @@ import java.util.Map;
 
 /**
  * Wires the admin API: section {@code hamlet.admin} from Configuration Admin, the node's {@link ActorSystem}, and
- * the config service, the {@link Transport}, the {@link NodeIdentity} and the gossip bundle's {@link Cluster} and {@link Placement} when
- * they are there (all optional and dynamic: the API follows them coming and going, and a new identity after an edit
- * of the node's host or port, without a restart). A live edit arrives as {@link #modified} and is applied without a
+ * the config service, the {@link Transport}, the {@link NodeIdentity} and the gossip bundle's {@link Cluster} and
+ * {@link Placement} when they are there (all optional and dynamic: the API follows them coming and going, and a new
+ * identity after an edit of the node's host or port, without a restart). A live edit arrives as {@link #modified} and is applied without a
  * restart.
  */
 @Component(configurationPid = AdminSettings.SECTION, configurationPolicy = ConfigurationPolicy.REQUIRE,

@@ -12,6 +12,7 @@ import hamlet.api.DeadLetter;
 import hamlet.api.DeadLetterException;
 import hamlet.api.SpawnException;
 import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.ClusterActorSpec;
 import hamlet.api.cluster.DirectoryEntry;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +53,7 @@ final class ActorCommands {
 
     private final ActorSystem system;
     private final Supplier<Cluster> cluster;
+    private final Function<ClusterActorSpec, ActorRef> clusterSpawn;
     private final long askGraceMs;
 
     /**
@@ -67,9 +70,25 @@ final class ActorCommands {
      * @param askGraceMs how long past an ask's timeout to wait for the runtime before giving up anyway
      */
     ActorCommands(final ActorSystem system, final Supplier<Cluster> cluster, final long askGraceMs) {
+        this(system, cluster, ActorCommands::noClusterSpawn, askGraceMs);
+    }
+
+    /**
+     * @param system the node's actors
+     * @param cluster the gossip bundle's cluster view, or a supplier of {@code null} while it is absent
+     * @param clusterSpawn declares a cluster actor (the runtime's {@code spawnInCluster}; a seam for tests)
+     * @param askGraceMs how long past an ask's timeout to wait for the runtime before giving up anyway
+     */
+    ActorCommands(final ActorSystem system, final Supplier<Cluster> cluster,
+                  final Function<ClusterActorSpec, ActorRef> clusterSpawn, final long askGraceMs) {
         this.system = system;
         this.cluster = cluster;
+        this.clusterSpawn = clusterSpawn;
         this.askGraceMs = askGraceMs;
+    }
+
+    private static ActorRef noClusterSpawn(final ClusterActorSpec spec) {
+        throw new UnsupportedOperationException("the actor runtime of this build has no cluster spawn yet");
     }
 
     /**
@@ -160,7 +179,20 @@ final class ActorCommands {
      * @return one line saying what was spawned where
      */
     String spawn(final String behavior, final String name, final String group) {
+        return spawn(behavior, name, group, null);
+    }
+
+    /**
+     * @param behavior a behaviour name
+     * @param name the actor's name
+     * @param group its group, or {@code null} or empty for none
+     * @param placement {@code node} (or {@code null} or empty: this node) or {@code cluster} (one activation in the
+     *     cluster, wherever placement runs it)
+     * @return one line saying what was spawned or declared
+     */
+    String spawn(final String behavior, final String name, final String group, final String placement) {
         final String command = "actor:spawn";
+        final boolean inCluster = inCluster(command, placement);
         final ActorSpec spec;
         try {
             spec = new ActorSpec(name, behavior, group == null || group.isEmpty() ? null : group, null);
@@ -175,6 +207,9 @@ final class ActorCommands {
         if (system.actor(name).isPresent()) {
             throw new CommandException(command, "actor name '" + name + "' is taken on node " + system.nodeId());
         }
+        if (inCluster) {
+            return spawnInCluster(command, spec);
+        }
         final ActorRef ref;
         try {
             ref = system.spawn(spec);
@@ -187,6 +222,36 @@ final class ActorCommands {
         }
         return "spawned " + name + " (" + behavior + (spec.group() == null ? "" : ", group " + spec.group())
             + ") at " + system.nodeId() + ":" + ref.address().name() + "\n";
+    }
+
+    private static boolean inCluster(final String command, final String placement) {
+        if (placement == null || placement.isEmpty() || "node".equals(placement)) {
+            return false;
+        }
+        if ("cluster".equals(placement)) {
+            return true;
+        }
+        if ("spread".equals(placement)) {
+            throw new CommandException(command, "--placement spread cannot be spawned: spread instances are declared"
+                + " in config on every node that may run them (hamlet.actors.NAME { behavior = ..., placement ="
+                + " spread, instances = N }); spawn one cluster actor with --placement cluster");
+        }
+        throw new CommandException(command, "--placement must be node (the default: this node) or cluster (one"
+            + " activation in the cluster), got '" + placement + "'");
+    }
+
+    private String spawnInCluster(final String command, final ActorSpec spec) {
+        try {
+            clusterSpawn.apply(new ClusterActorSpec(spec, false));
+        } catch (final UnsupportedOperationException e) {
+            throw new CommandException(command, "node " + system.nodeId() + " cannot spawn cluster actors: "
+                + e.getMessage());
+        } catch (final SpawnException e) {
+            throw new CommandException(command, String.valueOf(e.getMessage()));
+        }
+        return "declared cluster actor " + spec.name() + " (" + spec.behavior()
+            + (spec.group() == null ? "" : ", group " + spec.group()) + "): placement runs it on one member;"
+            + " cluster:actors shows where\n";
     }
 
     /**

@@ -55,18 +55,23 @@ public final class ActorShell {
 
     /**
      * @param group the group to join
+     * @param placement node or cluster
      * @param behavior the behaviour's name
      * @param name the new actor's name
      * @return what was spawned
      */
-    @Descriptor("spawn an actor of a behaviour, e.g. actor:spawn echo echo-1")
+    @Descriptor("spawn an actor of a behaviour, e.g. actor:spawn echo echo-1, or a cluster actor that lives once in"
+        + " the cluster: actor:spawn --placement cluster job-router job-router")
     public String spawn(
         @Descriptor("group the actor joins, addressed as *:GROUP") @Parameter(names = {"-g", "--group"},
             absentValue = "") final String group,
+        @Descriptor("node (the default: on this node) or cluster (one activation in the cluster, wherever placement"
+            + " runs it; its bare name reaches it)") @Parameter(names = {"-p", "--placement"},
+            absentValue = "node") final String placement,
         @Descriptor("behaviour name (see GET /api/node or actor:spawn with a wrong name for the list)")
         final String behavior,
         @Descriptor("actor name: letters, digits, '_' and '-'") final String name) {
-        return Shell.run("actor:spawn", () -> commands.spawn(behavior, name, group), System.err);
+        return Shell.run("actor:spawn", () -> commands.spawn(behavior, name, group, placement), System.err);
     }
 
     /**

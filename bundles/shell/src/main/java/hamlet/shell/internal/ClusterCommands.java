@@ -6,6 +6,7 @@ import hamlet.api.cluster.Cluster;
 import hamlet.api.cluster.DirectoryEntry;
 import hamlet.api.cluster.Member;
 import hamlet.api.cluster.MemberStatus;
+import hamlet.api.cluster.Placement;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 
@@ -39,6 +40,7 @@ final class ClusterCommands {
     private final Supplier<ActorSystem> system;
     private final Supplier<NodeIdentity> identity;
     private final Supplier<Cluster> cluster;
+    private final Supplier<Placement> placement;
 
     /**
      * @param transport the transport service, or a supplier of {@code null} while it is absent
@@ -66,10 +68,24 @@ final class ClusterCommands {
      */
     ClusterCommands(final Supplier<Transport> transport, final Supplier<ActorSystem> system,
                     final Supplier<NodeIdentity> identity, final Supplier<Cluster> cluster) {
+        this(transport, system, identity, cluster, () -> null);
+    }
+
+    /**
+     * @param transport the transport service, or a supplier of {@code null} while it is absent
+     * @param system the node's actors, or a supplier of {@code null} while the registry is absent
+     * @param identity the node identity service, or a supplier of {@code null} while it is absent
+     * @param cluster the gossip bundle's cluster service, or a supplier of {@code null} while it is absent
+     * @param placement the gossip bundle's placement service, or a supplier of {@code null} while it is absent
+     */
+    ClusterCommands(final Supplier<Transport> transport, final Supplier<ActorSystem> system,
+                    final Supplier<NodeIdentity> identity, final Supplier<Cluster> cluster,
+                    final Supplier<Placement> placement) {
         this.transport = transport;
         this.system = system;
         this.identity = identity;
         this.cluster = cluster;
+        this.placement = placement;
     }
 
     /**
@@ -175,11 +191,20 @@ final class ClusterCommands {
     }
 
     /**
-     * @return a table of the directory (name, node, group, and for a name hosted on several nodes the other nodes),
-     *     then how many named actors on how many nodes, and the names in conflict
+     * @return {@link #directory}, then, while placement runs, the cluster actors as {@link ClusterActorsView} shows
+     *     them, and why this node may not own any when it may not
      */
     String actors() {
         final Cluster now = running("cluster:actors");
+        final Placement placementNow = placement.get();
+        return directory(now) + (placementNow == null ? "" : ClusterActorsView.render(placementNow));
+    }
+
+    /**
+     * @return a table of the directory (name, node, group, and for a name hosted on several nodes the other nodes),
+     *     then how many named actors on how many nodes, and the names in conflict
+     */
+    private static String directory(final Cluster now) {
         final List<DirectoryEntry> directory = now.directory();
         if (directory.isEmpty()) {
             return "the directory is empty: no member hosts a named actor\n";

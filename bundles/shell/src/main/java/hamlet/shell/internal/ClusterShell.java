@@ -3,6 +3,7 @@ package hamlet.shell.internal;
 import hamlet.api.ActorSystem;
 import hamlet.api.NodeIdentity;
 import hamlet.api.cluster.Cluster;
+import hamlet.api.cluster.Placement;
 import hamlet.api.transport.Transport;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
@@ -41,11 +42,16 @@ public final class ClusterShell {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Cluster cluster;
 
+    /** Set by Declarative Services (package-private so that a test can set it too). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Placement placement;
+
     private ClusterCommands commands;
 
     @Activate
     void activate() {
-        commands = new ClusterCommands(() -> transport, () -> system, () -> identity, () -> cluster);
+        commands = new ClusterCommands(() -> transport, () -> system, () -> identity, () -> cluster,
+            () -> placement);
     }
 
     /** @return a table of the peers the transport knows */
@@ -72,7 +78,8 @@ public final class ClusterShell {
 
     /** @return the directory of named actors, conflicts flagged */
     @Descriptor("list the named actors of every member (the directory): name, node, group; a name hosted on"
-        + " several nodes is a conflict and is flagged")
+        + " several nodes is a conflict and is flagged; then the cluster actors (owner, epoch, state, replica, last"
+        + " takeover or move) and, when this node may not own cluster actors, why")
     public String actors() {
         return Shell.run("cluster:actors", commands::actors, System.err);
     }
