@@ -451,6 +451,10 @@ public final class Membership {
     }
 
     /** @return this node's id */
+    public GossipSettings settings() {
+        return settings;
+    }
+
     public String selfId() {
         return selfId;
     }

@@ -1,9 +1,12 @@
 package hamlet.gossip.sim;
 
 import hamlet.gossip.internal.Membership;
+import hamlet.gossip.internal.Placer;
 
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 
 /**
  * One simulated node: its {@link Membership}, what its process is doing, and what it sent. The same object outlives
@@ -34,6 +37,10 @@ final class SimNode {
     final int index;
     State state = State.RUNNING;
     Membership membership;
+    /** Placement of this process; null when the simulation places no cluster actors. */
+    Placer placer;
+    /** The cluster actors the registry of this process runs, by name, with their epochs (the simulated registry). */
+    final Map<String, Long> running = new TreeMap<>();
     long uid;
     int generation;
     // Each scheduled wake carries the token it was given; only the latest is honoured, so a node rescheduled earlier

@@ -3,8 +3,12 @@ package hamlet.gossip.sim;
 import hamlet.api.cluster.ClusterEvent;
 import hamlet.api.cluster.Member;
 import hamlet.api.cluster.MemberStatus;
+import hamlet.api.ActorSpec;
+import hamlet.api.cluster.ClusterActorSpec;
 import hamlet.gossip.internal.GossipSettings;
 import hamlet.gossip.internal.Membership;
+import hamlet.gossip.internal.PlacementSettings;
+import hamlet.gossip.internal.Placer;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,6 +49,11 @@ public final class Simulation {
     private final Map<String, SimNode> byUrl = new HashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private List<String> seedUrls = List.of();
+    private PlacementSettings placementSettings;
+    private List<ClusterActorSpec> clusterActors = List.of();
+    private final List<String> violations = new ArrayList<>();
+    private final Set<String> reported = new java.util.HashSet<>();
+    private final Map<String, Long> activeSinceMs = new TreeMap<>();
     // Where the last allSee check failed: the next check starts there, so a check costs one view until it passes.
     private int laggard;
 
@@ -92,6 +101,52 @@ public final class Simulation {
             seedUrls = List.of(nodes.values().iterator().next().url);
         }
         return added;
+    }
+
+    /**
+     * Places cluster actors: every node started from now on declares {@code count} cluster actors {@code a1..aN}
+     * of behaviour {@code b} and runs a simulated registry that activates what placement orders at once. After every
+     * step the simulation checks, with global knowledge, that no actor is active on two running nodes whose leases
+     * hold; a breach is kept in {@link #violations()}.
+     */
+    public void placeClusterActors(final int count, final PlacementSettings settings) {
+        final List<ClusterActorSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            specs.add(new ClusterActorSpec(ActorSpec.of("b", "a" + i), false));
+        }
+        clusterActors = List.copyOf(specs);
+        placementSettings = settings;
+    }
+
+    /** @return every breach of "never two activations at once" seen so far, one line each */
+    public List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    /** @return the node's placement (of its current process) */
+    public Placer placer(final String id) {
+        final SimNode node = node(id);
+        if (node.placer == null) {
+            throw new IllegalStateException(id + " places no cluster actors");
+        }
+        return node.placer;
+    }
+
+    /**
+     * @return for each cluster actor, the nodes where it is live now: the process is running, its simulated registry
+     *     runs it, and its lease holds (the registry checks the lease before each message)
+     */
+    public Map<String, List<String>> liveActivations() {
+        final Map<String, List<String>> live = new TreeMap<>();
+        for (final SimNode n : nodes.values()) {
+            if (n.placer == null || n.state != SimNode.State.RUNNING || nowMs() >= n.placer.leaseUntilMs()) {
+                continue;
+            }
+            for (final String name : n.running.keySet()) {
+                live.computeIfAbsent(name, k -> new ArrayList<>()).add(n.id);
+            }
+        }
+        return live;
     }
 
     /** Sets the seed URLs every node joins (and rejoins after a restart) through. */
@@ -157,6 +212,7 @@ public final class Simulation {
         requireUp(node, "crash");
         node.state = SimNode.State.CRASHED;
         node.held.clear();
+        node.running.clear();
     }
 
     /**
@@ -181,6 +237,7 @@ public final class Simulation {
         }
         node.generation++;
         node.held.clear();
+        node.running.clear();
         boot(node);
     }
 
@@ -190,12 +247,16 @@ public final class Simulation {
         if (node.state != SimNode.State.RUNNING) {
             throw new IllegalStateException("cannot leave from " + node + ": it is not running");
         }
+        if (node.placer != null) {
+            node.placer.leave(nowMs());
+        }
         call(node, m -> m.leave(nowMs()), "leave");
         final int generation = node.generation;
         scheduler.at(nowMs() + lingerMs, () -> {
             if (node.generation == generation && node.isUp()) {
                 node.state = SimNode.State.STOPPED;
                 node.held.clear();
+                node.running.clear();
             }
         });
     }
@@ -249,6 +310,11 @@ public final class Simulation {
     /** @return the ids of the nodes whose process is up (running or stalled) */
     public List<String> upIds() {
         return nodes.values().stream().filter(SimNode::isUp).map(n -> n.id).toList();
+    }
+
+    /** @return the ids of the nodes whose process is running (not stalled) */
+    public List<String> runningIds() {
+        return nodes.values().stream().filter(n -> n.state == SimNode.State.RUNNING).map(n -> n.id).toList();
     }
 
     /** @return the node's membership (of its current process) */
@@ -347,6 +413,10 @@ public final class Simulation {
         final Membership.Outbox outbox = (toNode, toUrl, message) -> send(node, generation, toNode, toUrl, message);
         try {
             node.membership = new Membership(settings, node.id, node.url, node.uid, random, outbox, nowMs());
+            if (placementSettings != null) {
+                node.placer = new Placer(placementSettings, node.id, node.uid, node.membership, outbox, nowMs());
+                node.placer.offer(clusterActors, Set.of("b"), nowMs());
+            }
         } catch (final RuntimeException e) {
             throw failure(node, "new Membership", e);
         }
@@ -385,7 +455,7 @@ public final class Simulation {
         switch (to.state) {
             case RUNNING -> {
                 count("delivered");
-                call(to, m -> m.onMessage(from, message, nowMs()), "onMessage from " + from);
+                call(to, m -> take(to, m, from, message), "onMessage from " + from);
             }
             case STALLED -> to.held.add(new SimNode.Held(from, message));
             case CRASHED, STOPPED -> count("to-down");
@@ -397,7 +467,80 @@ public final class Simulation {
             return;
         }
         node.wakeAtMs = Long.MIN_VALUE;
-        call(node, m -> m.tick(nowMs()), "tick");
+        call(node, m -> tick(node, m), "tick");
+    }
+
+    private void take(final SimNode node, final Membership m, final String from, final byte[] message) {
+        if (Placer.isPlacementMessage(message)) {
+            if (node.placer != null) {
+                node.placer.onMessage(from, message, nowMs());
+            }
+        } else {
+            m.onMessage(from, message, nowMs());
+        }
+    }
+
+    private void tick(final SimNode node, final Membership m) {
+        if (m.nextWakeMs() <= nowMs()) {
+            m.tick(nowMs());
+        }
+        if (node.placer != null && node.placer.nextWakeMs() <= nowMs()) {
+            node.placer.tick(nowMs());
+        }
+    }
+
+    /** The simulated registry: runs placement's orders at once; a handover crosses the network like data would. */
+    private void carryOut(final SimNode node) {
+        for (final Placer.Order order : node.placer.drainOrders()) {
+            if (order instanceof Placer.Activate a) {
+                node.running.put(a.activation().actor().name(), a.activation().epoch());
+                node.placer.activated(a.activation().actor().name(), a.activation().epoch(), 0, "", nowMs());
+            } else if (order instanceof Placer.Deactivate d) {
+                node.running.remove(d.name());
+                if (d.handTo() != null) {
+                    handOver(node, node.generation, d.handTo(), d.name(), d.nextEpoch(), nowMs() + 10_000);
+                }
+            } else if (order instanceof Placer.Forward f) {
+                node.running.remove(f.name());
+            }
+        }
+        for (final ClusterEvent event : node.placer.drainEvents()) {
+            log.record(nowMs(), node.id, event);
+        }
+        node.placer.drainNotes();
+    }
+
+    /** A handover on the data lane: retried while the link is cut (TCP resends), lost when either process dies. */
+    private void handOver(final SimNode from, final int generation, final String toId, final String name,
+                          final long epoch, final long giveUpMs) {
+        final SimNode to = nodes.get(toId);
+        if (to == null || from.generation != generation || !from.isUp() || nowMs() >= giveUpMs) {
+            count("handovers-lost");
+            return;
+        }
+        final long delay = network.route(from.id, to.id, nowMs());
+        if (delay == SimNetwork.DROPPED || to.state != SimNode.State.RUNNING) {
+            scheduler.at(nowMs() + 100, () -> handOver(from, generation, toId, name, epoch, giveUpMs));
+            return;
+        }
+        final int toGeneration = to.generation;
+        scheduler.at(nowMs() + delay, () -> {
+            if (to.generation != toGeneration || to.state != SimNode.State.RUNNING || to.placer == null) {
+                handOver(from, generation, toId, name, epoch, giveUpMs);
+                return;
+            }
+            call(to, m -> to.placer.acceptHandover(name, epoch, from.id, nowMs()), "handover from " + from.id);
+        });
+    }
+
+    /** Global knowledge: no actor may be live on two nodes at once. */
+    private void checkOneActivation() {
+        for (final Map.Entry<String, List<String>> e : liveActivations().entrySet()) {
+            final String key = e.getKey() + " on " + e.getValue();
+            if (e.getValue().size() > 1 && violations.size() < 100 && reported.add(key)) {
+                violations.add(nowMs() + "ms: " + e.getKey() + " is live on " + e.getValue());
+            }
+        }
     }
 
     private void resume(final SimNode node, final int generation) {
@@ -408,9 +551,9 @@ public final class Simulation {
         while (!node.held.isEmpty() && node.state == SimNode.State.RUNNING) {
             final SimNode.Held next = node.held.poll();
             count("delivered");
-            call(node, m -> m.onMessage(next.from(), next.message(), nowMs()), "onMessage from " + next.from());
+            call(node, m -> take(node, m, next.from(), next.message()), "onMessage from " + next.from());
         }
-        call(node, m -> m.tick(nowMs()), "tick");
+        call(node, m -> tick(node, m), "tick");
     }
 
     /** Calls the node's membership, records what it reported and schedules its next tick. */
@@ -423,11 +566,17 @@ public final class Simulation {
         for (final ClusterEvent event : node.membership.drainEvents()) {
             log.record(nowMs(), node.id, event);
         }
+        if (node.placer != null) {
+            carryOut(node);
+            checkOneActivation();
+        }
         if (node.state != SimNode.State.RUNNING) {
             return;
         }
         // At least 1 ms ahead: a core that keeps saying "now" would otherwise hold the clock still for ever.
-        final long atMs = Math.max(node.membership.nextWakeMs(), nowMs() + 1);
+        final long wantMs = node.placer == null ? node.membership.nextWakeMs()
+            : Math.min(node.membership.nextWakeMs(), node.placer.nextWakeMs());
+        final long atMs = Math.max(wantMs, nowMs() + 1);
         if (node.wakeAtMs > nowMs() && node.wakeAtMs <= atMs) {
             return;
         }
