@@ -1,17 +1,23 @@
 package hamlet.admin.internal;
 
+import hamlet.api.ActorRef;
 import hamlet.api.BehaviorInfo;
 import hamlet.api.RejectedBundle;
+import hamlet.api.cluster.ClusterActorSpec;
 import hamlet.testkit.FakeActorSystem;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The testkit's ActorSystem with what the admin API shows beyond it: the behaviours {@code silent}, {@code stuck}
  * and {@code broken} known from the start, non-zero actor stats, dead letters for tells to unknown actors,
- * behaviour details with a failed swap and two refused jars.
+ * behaviour details with a failed swap and two refused jars; cluster spawns are recorded.
  */
 final class AdminFakeSystem extends FakeActorSystem {
+    /** What {@link #spawnInCluster} was given. */
+    final List<ClusterActorSpec> clusterSpawns = new CopyOnWriteArrayList<>();
+
     AdminFakeSystem() {
         super("echo", "worker", "job-router", "silent", "stuck", "broken");
         stats(0, 7, 1);
@@ -36,5 +42,12 @@ final class AdminFakeSystem extends FakeActorSystem {
                 "not a jar: not a zip file (zip END header not found)", AT),
             new RejectedBundle("file:/deploy/counter-4.jar", "counter", "hamlet.example.counter", "4.0.0",
                 "does not resolve: nothing provides osgi.wiring.package (osgi.wiring.package=no.such)", AT));
+    }
+
+    /** Records the declaration; the ref is that of a local actor of the same name, which is never spawned. */
+    @Override
+    public ActorRef spawnInCluster(final ClusterActorSpec spec) {
+        clusterSpawns.add(spec);
+        return ref(spec.name());
     }
 }

@@ -104,6 +104,20 @@ class PlacementApiTest {
     }
 
     @Test
+    void shouldDeclareAClusterActorWithPlacementClusterAndAnswerWhatPlacementKnows() {
+        final ApiResponse reply = call("POST", "/api/actors",
+            "{\"behavior\":\"job-router\",\"name\":\"job-router\",\"placement\":\"cluster\"}");
+        assertEquals(201, reply.status(), reply.body().toString());
+        assertEquals("/api/cluster/actors", reply.headers().get("Location"));
+        assertEquals("{\"name\":\"job-router\",\"behavior\":\"job-router\",\"group\":null,\"owner\":null,"
+            + "\"placement\":\"cluster\"}", reply.body().toString(), "placement has not placed it yet");
+        assertEquals(1, system.clusterSpawns.size());
+        assertEquals("job-router", system.clusterSpawns.get(0).name());
+        assertFalse(system.clusterSpawns.get(0).spread());
+        assertTrue(system.actor("job-router").isEmpty(), "not spawned on this node");
+    }
+
+    @Test
     void shouldSpawnOnThisNodeWhenPlacementIsNode() {
         final ApiResponse reply = call("POST", "/api/actors",
             "{\"behavior\":\"echo\",\"name\":\"e\",\"placement\":\"node\"}");

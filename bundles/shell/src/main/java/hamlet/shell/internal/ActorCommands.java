@@ -70,7 +70,7 @@ final class ActorCommands {
      * @param askGraceMs how long past an ask's timeout to wait for the runtime before giving up anyway
      */
     ActorCommands(final ActorSystem system, final Supplier<Cluster> cluster, final long askGraceMs) {
-        this(system, cluster, ActorCommands::noClusterSpawn, askGraceMs);
+        this(system, cluster, system::spawnInCluster, askGraceMs);
     }
 
     /**
@@ -87,9 +87,6 @@ final class ActorCommands {
         this.askGraceMs = askGraceMs;
     }
 
-    private static ActorRef noClusterSpawn(final ClusterActorSpec spec) {
-        throw new UnsupportedOperationException("the actor runtime of this build has no cluster spawn yet");
-    }
 
     /**
      * @return a table of this node's actors, then a count; an actor whose name another node hosts too (a conflict)
