@@ -1,5 +1,10 @@
 package hamlet.gossip.internal;
 
+import com.typesafe.config.Config;
+import hamlet.config.Sections;
+
+import java.util.Set;
+
 /**
  * The placement tunables of section {@code hamlet.failover} that the gossip bundle owns.
  *
@@ -20,6 +25,36 @@ package hamlet.gossip.internal;
 public record PlacementSettings(long leaseMs, long heartbeatMs, long marginMs, double drift, long rebalanceAfterMs,
                                 int maxMovesPerSecond, int expectedMembers) {
     public static final PlacementSettings DEFAULTS = new PlacementSettings(600, 100, 100, 0.01, 10_000, 4, 1);
+    public static final String SECTION = "hamlet.failover";
+    /** This bundle's keys; the registry's (replication and holding) are only checked for being known here. */
+    private static final Set<String> KEYS = Set.of("lease", "heartbeat", "margin", "clock-drift", "rebalance-after",
+        "max-moves-per-second", "expected-members");
+    private static final Set<String> REGISTRY_KEYS = Set.of("replicate", "max-state", "hold-max", "hold-max-age",
+        "hold-max-bytes");
+
+    /**
+     * @param config a whole config with {@code hamlet.failover} (reference.conf supplies every key)
+     * @return its placement settings
+     * @throws IllegalArgumentException naming the key that is unknown or out of range
+     */
+    public static PlacementSettings from(final Config config) {
+        for (final String key : config.getConfig(SECTION).root().keySet()) {
+            if (!KEYS.contains(key) && !REGISTRY_KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown key " + SECTION + "." + key + " (known: " + String.join(
+                    ", ", new java.util.TreeSet<>(java.util.stream.Stream.concat(KEYS.stream(),
+                        REGISTRY_KEYS.stream()).toList())) + ")");
+            }
+        }
+        return new PlacementSettings(millis(config, "lease"), millis(config, "heartbeat"), millis(config, "margin"),
+            Sections.read(SECTION + ".clock-drift", () -> config.getDouble(SECTION + ".clock-drift")),
+            millis(config, "rebalance-after"),
+            Sections.read(SECTION + ".max-moves-per-second", () -> config.getInt(SECTION + ".max-moves-per-second")),
+            Sections.read(SECTION + ".expected-members", () -> config.getInt(SECTION + ".expected-members")));
+    }
+
+    private static long millis(final Config config, final String key) {
+        return Sections.read(SECTION + "." + key, () -> config.getDuration(SECTION + "." + key)).toMillis();
+    }
 
     /** @throws IllegalArgumentException naming the value that is out of range */
     public PlacementSettings {

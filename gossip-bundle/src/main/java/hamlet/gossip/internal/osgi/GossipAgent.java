@@ -5,6 +5,7 @@ import hamlet.api.cluster.DirectoryEntry;
 import hamlet.api.cluster.Member;
 import hamlet.gossip.internal.GossipSettings;
 import hamlet.gossip.internal.Membership;
+import hamlet.gossip.internal.Placer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ final class GossipAgent implements Runnable {
 
     /** A snapshot for readers on other threads. */
     record View(List<Member> members, List<DirectoryEntry> directory, boolean majority, String majorityDetail,
-                Set<String> stable, Map<String, Long> counters) {
+                Set<String> stable, Map<String, Long> counters, PlacementView placement) {
     }
 
     private record Inbound(String from, byte[] bytes, Consumer<Membership> command) {
@@ -50,6 +51,8 @@ final class GossipAgent implements Runnable {
     private final AtomicLong failures = new AtomicLong();
     private final LoadSampler sampler;
     private final Consumer<List<ClusterEvent>> notifier;
+    private final Placer placer;
+    private final Consumer<List<Placer.Order>> orders;
     private volatile GossipSettings settings;
     private volatile View view;
     private volatile boolean running = true;
@@ -59,8 +62,16 @@ final class GossipAgent implements Runnable {
 
     GossipAgent(final String nodeId, final Membership membership, final GossipSettings settings,
                 final LongSupplier clockMs, final LoadSampler sampler, final Consumer<List<ClusterEvent>> notifier) {
+        this(nodeId, membership, null, settings, clockMs, sampler, notifier, o -> { });
+    }
+
+    GossipAgent(final String nodeId, final Membership membership, final Placer placer, final GossipSettings settings,
+                final LongSupplier clockMs, final LoadSampler sampler, final Consumer<List<ClusterEvent>> notifier,
+                final Consumer<List<Placer.Order>> orders) {
         this.nodeId = nodeId;
         this.membership = membership;
+        this.placer = placer;
+        this.orders = orders;
         this.settings = settings;
         this.clockMs = clockMs;
         this.sampler = sampler;
@@ -79,6 +90,11 @@ final class GossipAgent implements Runnable {
     /** Any thread: something to do with the membership on its own thread; false when the inbox is full. */
     boolean command(final Consumer<Membership> command) {
         return inbox.offer(new Inbound(null, null, command));
+    }
+
+    /** Any thread: something to do with placement on the agent's thread; false when the inbox is full. */
+    boolean placement(final Consumer<Placer> command) {
+        return placer != null && command(m -> command.accept(placer));
     }
 
     void settings(final GossipSettings next) {
@@ -120,7 +136,7 @@ final class GossipAgent implements Runnable {
 
     private void doWork() throws InterruptedException {
         final long now = clockMs.getAsLong();
-        final long park = Math.max(0, Math.min(MAX_PARK_MS, membership.nextWakeMs() - now));
+        final long park = Math.max(0, Math.min(MAX_PARK_MS, nextWakeMs() - now));
         Inbound in = park == 0 ? inbox.poll() : inbox.poll(park, TimeUnit.MILLISECONDS);
         int handled = 0;
         while (in != null && handled < 1_024) {
@@ -139,17 +155,34 @@ final class GossipAgent implements Runnable {
         if (membership.nextWakeMs() <= t) {
             membership.tick(t);
         }
-        final List<ClusterEvent> events = membership.drainEvents();
-        if (!events.isEmpty()) {
-            notifier.accept(events);
+        if (placer != null && placer.nextWakeMs() <= t) {
+            placer.tick(t);
         }
+        final List<ClusterEvent> events = new java.util.ArrayList<>(membership.drainEvents());
         for (final String note : membership.drainNotes()) {
             LOG.warn("[{}] gossip: {}", nodeId, note);
+        }
+        if (placer != null) {
+            events.addAll(placer.drainEvents());
+            final List<Placer.Order> due = placer.drainOrders();
+            if (!due.isEmpty()) {
+                orders.accept(due);
+            }
+            for (final String note : placer.drainNotes()) {
+                LOG.info("[{}] placement: {}", nodeId, note);
+            }
+        }
+        if (!events.isEmpty()) {
+            notifier.accept(events);
         }
         if (!events.isEmpty() || t >= nextPublishMs) {
             nextPublishMs = t + 100;
             publish();
         }
+    }
+
+    private long nextWakeMs() {
+        return placer == null ? membership.nextWakeMs() : Math.min(membership.nextWakeMs(), placer.nextWakeMs());
     }
 
     private void handle(final Inbound in) {
@@ -158,7 +191,13 @@ final class GossipAgent implements Runnable {
             in.command().accept(membership);
         } else {
             inboxBytes.addAndGet(-in.bytes().length);
-            membership.onMessage(in.from(), in.bytes(), now);
+            if (Placer.isPlacementMessage(in.bytes())) {
+                if (placer != null) {
+                    placer.onMessage(in.from(), in.bytes(), now);
+                }
+            } else {
+                membership.onMessage(in.from(), in.bytes(), now);
+            }
         }
     }
 
@@ -167,6 +206,7 @@ final class GossipAgent implements Runnable {
         counters.put("inbox.dropped", dropped.get());
         counters.put("agent.failures", failures.get());
         view = new View(membership.members(), membership.directory(), membership.inMajority(),
-            membership.majorityDetail(), Set.copyOf(membership.stableMembership()), counters);
+            membership.majorityDetail(), Set.copyOf(membership.stableMembership()), counters,
+            placer == null ? PlacementView.NONE : PlacementView.of(placer));
     }
 }

@@ -6,12 +6,16 @@ import hamlet.api.cluster.Cluster;
 import hamlet.api.cluster.ClusterListener;
 import hamlet.api.cluster.DirectoryEntry;
 import hamlet.api.cluster.Member;
+import hamlet.api.cluster.Placement;
+import hamlet.api.cluster.PlacementListener;
 import hamlet.api.cluster.SeedAddress;
 import hamlet.api.transport.ControlReceiver;
 import hamlet.api.transport.Transport;
 import hamlet.config.Sections;
 import hamlet.gossip.internal.GossipSettings;
 import hamlet.gossip.internal.Membership;
+import hamlet.gossip.internal.PlacementSettings;
+import hamlet.gossip.internal.Placer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -52,7 +56,7 @@ import java.util.concurrent.TimeUnit;
  * the node's id, host and port are read at start (the transport's own rule), so changing them takes a restart.
  * Stopping the bundle (the node shutting down, SIGTERM included) leaves the cluster gracefully first.
  */
-@Component(configurationPid = {"hamlet.node", "hamlet.cluster", GossipSettings.SECTION},
+@Component(configurationPid = {"hamlet.node", "hamlet.cluster", GossipSettings.SECTION, PlacementSettings.SECTION},
     configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = {})
 public final class GossipComponent implements Cluster, ControlReceiver {
     /** The control-lane channel of gossip. */
@@ -66,6 +70,10 @@ public final class GossipComponent implements Cluster, ControlReceiver {
 
     private volatile ActorSystem actorSystem;
     private final EventNotifierHolder notifierHolder = new EventNotifierHolder();
+    /** The registry may register its listener before this component activates; the notifier exists from start. */
+    private final OrderNotifier orderNotifier = new OrderNotifier("?");
+    private Thread orderThread;
+    private PlacementSettings placementSettings;
 
     private String selfId;
     private GossipSettings settings;
@@ -75,6 +83,7 @@ public final class GossipComponent implements Cluster, ControlReceiver {
     private Thread notifierThread;
     private EventNotifier notifier;
     private org.osgi.framework.ServiceRegistration<?> registration;
+    private org.osgi.framework.ServiceRegistration<?> placementRegistration;
     /** Wall-clock milliseconds at start plus monotonic time since: the membership's clock. */
     private java.util.function.LongSupplier clock;
 
@@ -127,10 +136,21 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         notifierHolder.remove(listener);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+        unbind = "unbindPlacementListener")
+    void bindPlacementListener(final PlacementListener listener) {
+        orderNotifier.add(listener);
+    }
+
+    void unbindPlacementListener(final PlacementListener listener) {
+        orderNotifier.remove(listener);
+    }
+
     @Activate
     void activate(final BundleContext context, final Map<String, Object> properties) {
         final com.typesafe.config.Config config = load(properties);
         settings = GossipSettings.from(config);
+        placementSettings = PlacementSettings.from(config);
         selfId = config.getString("hamlet.node.id");
         final String selfUrl = SeedAddress.of(config.getString("hamlet.node.host"),
             config.getInt("hamlet.node.port"));
@@ -143,8 +163,13 @@ public final class GossipComponent implements Cluster, ControlReceiver {
             .nextLong()), this::sendGossip, clock.getAsLong());
         final EventNotifier notifier = new EventNotifier(selfId);
         notifierHolder.attach(notifier);
-        agent = new GossipAgent(selfId, membership, settings, clock, new LoadSampler(selfId, () -> actorSystem),
-            notifier::publish);
+        final Placer placer = new Placer(placementSettings, selfId, uid, membership, this::sendGossip,
+            clock.getAsLong());
+        agent = new GossipAgent(selfId, membership, placer, settings, clock, new LoadSampler(selfId,
+            () -> actorSystem), notifier::publish, orderNotifier::publish);
+        orderThread = new Thread(orderNotifier, "hamlet-" + selfId + "-placement-orders");
+        orderThread.setDaemon(true);
+        orderThread.start();
         final List<String> joinThrough = seeds;
         agent.command(m -> m.join(joinThrough, clock.getAsLong()));
         notifierThread = new Thread(notifier, "hamlet-" + selfId + "-gossip-events");
@@ -157,6 +182,8 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         if (context != null) {
             registration = context.registerService(new String[] {Cluster.class.getName(),
                 ControlReceiver.class.getName()}, this, null);
+            placementRegistration = context.registerService(Placement.class,
+                new PlacementService(selfId, agent, clock, startWall, startNano), null);
         }
         LOG.info("[{}] gossip started at {} (uid {}), seeds {}", selfId, selfUrl, String.format("%016x", uid),
             seeds.isEmpty() ? "none: this node starts a cluster alone" : seeds);
@@ -184,6 +211,18 @@ public final class GossipComponent implements Cluster, ControlReceiver {
             agent.settings(next);
             LOG.info("[{}] gossip settings changed; applied from the next protocol period", selfId);
         }
+        final PlacementSettings nextPlacement;
+        try {
+            nextPlacement = PlacementSettings.from(config);
+        } catch (final IllegalArgumentException e) {
+            LOG.error("[{}] {}; placement keeps its settings", selfId, e.getMessage());
+            return;
+        }
+        if (!nextPlacement.equals(placementSettings)) {
+            placementSettings = nextPlacement;
+            agent.placement(p -> p.reconfigure(nextPlacement));
+            LOG.info("[{}] failover settings changed: {}", selfId, nextPlacement);
+        }
         if (!nextSeeds.equals(seeds)) {
             seeds = nextSeeds;
             agent.command(m -> m.join(nextSeeds, clock.getAsLong()));
@@ -193,6 +232,13 @@ public final class GossipComponent implements Cluster, ControlReceiver {
 
     @Deactivate
     void deactivate() {
+        if (placementRegistration != null) {
+            try {
+                placementRegistration.unregister();
+            } catch (final IllegalStateException alreadyGone) {
+                // The framework unregisters a stopping bundle's services itself.
+            }
+        }
         if (registration != null) {
             try {
                 registration.unregister();
@@ -201,6 +247,7 @@ public final class GossipComponent implements Cluster, ControlReceiver {
             }
         }
         final CountDownLatch left = new CountDownLatch(1);
+        agent.placement(p -> p.leave(clock.getAsLong()));
         if (agent.command(m -> {
             m.leave(clock.getAsLong());
             left.countDown();
@@ -216,8 +263,10 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         }
         agent.stop();
         notifier.stop();
+        orderNotifier.stop();
         try {
             agentThread.join(2_000);
+            orderThread.join(2_000);
             notifierThread.join(2_000);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -328,6 +377,9 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         final Map<String, Long> c = new java.util.TreeMap<>(agent.view().counters());
         c.put("events.dropped", notifier.dropped());
         c.put("listeners.failed", notifier.listenerFailures());
+        agent.view().placement().counters().forEach((k, v) -> c.put("placement." + k, v));
+        c.put("placement.orders-dropped", orderNotifier.dropped());
+        c.put("placement.orders-failed", orderNotifier.failures());
         return c;
     }
 }
