@@ -228,8 +228,36 @@ public final class ClusterActors implements PlacementListener {
             nanoTime())));
     }
 
+    /**
+     * Asks the transport for the messages this node queued for {@code node:name}: the actor moved away from that
+     * node, which is down. What it hands back comes through {@code onReclaimed} ({@link #reclaimed}).
+     */
+    void reclaim(final String node, final String name) {
+        final Transport transport = host.transport();
+        if (transport == null) {
+            return;
+        }
+        final String to = node + ":" + name;
+        try {
+            transport.reclaim(node, envelope -> to.equals(envelope.to()), "cluster actor " + name + " moved away from "
+                + node + ", which is down");
+            LOG.info("[{}] cluster actor {} moved away from {} (down): reclaiming what waits for it there", nodeId,
+                name, node);
+        } catch (final UnsupportedOperationException e) {
+            LOG.debug("[{}] the transport cannot reclaim: messages for {} wait for {} or its removal", nodeId, to,
+                node);
+        } catch (final RuntimeException e) {
+            LOG.warn("[{}] reclaim of the messages for {} failed: {}", nodeId, to, e.toString());
+        }
+    }
+
     void reroute(final String name, final Envelope envelope) {
         routing.reroute(name, envelope);
+    }
+
+    /** @return whether a node may be sent to now (up as membership sees it) */
+    boolean up(final String node) {
+        return routing.up(node);
     }
 
     Optional<Placement.Owner> owner(final String name) {
@@ -335,6 +363,10 @@ public final class ClusterActors implements PlacementListener {
         routing.beginExclusive(slot);
         try {
             cell.clusterEnd("handed over to " + to, true);
+            // The messages go first and the state last, on the same link: when the new owner takes the state (and
+            // is activated), every message handed with it is already held there, ahead of any other sender's.
+            forwardAll(role.name, to, waiting);
+            routing.flushTo(slot, to);
             final boolean sent = sendWire(to, new PlacementWire(PlacementWire.Type.HANDOVER, role.name, nextEpoch,
                 role.epoch(), document));
             counters.add(ClusterCounters.HANDOVER_SENT);
@@ -342,7 +374,6 @@ public final class ClusterActors implements PlacementListener {
                 LOG.error("[{}] cluster actor {}: the transport did not take its handover to {}", nodeId, role.name,
                     to);
             }
-            forwardAll(role.name, to, waiting);
             LOG.info("[{}] cluster actor {} handed over to {} (epoch {} -> {}): state of {} bytes, {} waiting "
                 + "messages", nodeId, role.name, to, role.epoch(), nextEpoch, document.length(), waiting.size());
         } finally {
@@ -499,6 +530,8 @@ public final class ClusterActors implements PlacementListener {
     void tick(final long nowNs) {
         for (final ClusterSlot slot : routing.slots()) {
             routing.expire(slot, nowNs);
+            routing.noticeMove(slot);
+            routing.reclaimOver(slot, nowNs, false);
             routing.release(slot);
         }
         if (!lapsed.isEmpty() && nowNs - leaseValidUntilNanos() < 0) {

@@ -32,6 +32,9 @@ final class ClusterRouting {
     /** Bytes counted for a body whose size cannot be known without encoding it. */
     private static final long UNKNOWN_BODY_BYTES = 256;
 
+    /** How long new messages wait for a reclaim's hand-back before they go on without it. */
+    static final long RECLAIM_WAIT_NS = 250_000_000L;
+
     /** Where one message goes now. */
     private record Decision(ActorCell cell, String node, boolean forward) {
         static final Decision HOLD = new Decision(null, null, false);
@@ -99,6 +102,7 @@ final class ClusterRouting {
         final boolean ownerUp = owner.isPresent() && up(owner.get().node());
         final Decision decision;
         synchronized (slot) {
+            slot.reclaimWaitSinceNs = 0;
             decision = slot.releasing || slot.exclusive > 0 || !slot.held.isEmpty() ? Decision.HOLD
                 : decide(slot, owner, cell, ownerUp, false);
             if (decision == Decision.HOLD) {
@@ -109,8 +113,11 @@ final class ClusterRouting {
                     heldBytes.addAndGet(held.bytes());
                 }
                 manager.counters().add(ClusterCounters.HELD, messages.size());
-                return;
             }
+        }
+        if (decision == Decision.HOLD) {
+            release(slot);
+            return;
         }
         for (final ClusterSlot.Held held : messages) {
             deliver(name, decision, held.body(), held.sender(), held.stamp(), false);
@@ -130,6 +137,7 @@ final class ClusterRouting {
         final boolean ownerUp = owner.isPresent() && up(owner.get().node());
         final Decision decision;
         String refusal = null;
+        final String reclaimFrom;
         synchronized (slot) {
             if (slot.releasing || slot.exclusive > 0 || !slot.held.isEmpty()) {
                 decision = Decision.HOLD;
@@ -139,6 +147,10 @@ final class ClusterRouting {
             if (decision == Decision.HOLD) {
                 refusal = hold(slot, body, sender, stamp);
             }
+            reclaimFrom = takeReclaim(slot);
+        }
+        if (reclaimFrom != null) {
+            manager.reclaim(reclaimFrom, slot.name);
         }
         if (decision == Decision.HOLD) {
             if (refusal != null) {
@@ -168,11 +180,68 @@ final class ClusterRouting {
             return Decision.HOLD;
         }
         final String node = owner.get().node();
-        slot.lastOwner = node;
+        if (slot.reclaimWaitSinceNs != 0 || movedFromDown(slot, node)) {
+            return Decision.HOLD;
+        }
         if (node.equals(nodeId) || !ownerUp || forwardedAlready) {
             return Decision.HOLD;
         }
+        slot.lastOwner = node;
         return new Decision(null, node, false);
+    }
+
+    /**
+     * Whether the actor moved away from a node this node sent it to and which is down now: what waits in that node's
+     * outbox is to be reclaimed first, and new messages wait a moment behind it. Under the slot's lock.
+     */
+    private boolean movedFromDown(final ClusterSlot slot, final String owner) {
+        final String last = slot.lastOwner;
+        if (last == null || last.equals(owner) || last.equals(nodeId) || up(last)) {
+            return false;
+        }
+        slot.lastOwner = null;
+        slot.reclaimFrom = last;
+        slot.reclaimWaitSinceNs = manager.nanoTime();
+        return true;
+    }
+
+    /** @return the node to reclaim from, once, when a decision found one. Under the slot's lock. */
+    private static String takeReclaim(final ClusterSlot slot) {
+        final String from = slot.reclaimFrom;
+        slot.reclaimFrom = null;
+        return from;
+    }
+
+    /**
+     * Notices that the actor's owner changed away from a node that is down, even when nothing is sent now: the
+     * failover thread's round. Then asks the transport for what waits for it there.
+     */
+    void noticeMove(final ClusterSlot slot) {
+        final Optional<Placement.Owner> owner = manager.owner(slot.name);
+        if (owner.isEmpty() || owner.get().moving()) {
+            return;
+        }
+        final String reclaimFrom;
+        synchronized (slot) {
+            if (slot.reclaimWaitSinceNs != 0 || !movedFromDown(slot, owner.get().node())) {
+                return;
+            }
+            reclaimFrom = takeReclaim(slot);
+        }
+        if (reclaimFrom != null) {
+            manager.reclaim(reclaimFrom, slot.name);
+        }
+    }
+
+    /** The reclaim's hand-back came, or waiting for it is over: what is held goes on. */
+    void reclaimOver(final ClusterSlot slot, final long nowNs, final boolean handedBack) {
+        synchronized (slot) {
+            if (slot.reclaimWaitSinceNs == 0 || !handedBack && nowNs - slot.reclaimWaitSinceNs < RECLAIM_WAIT_NS) {
+                return;
+            }
+            slot.reclaimWaitSinceNs = 0;
+        }
+        release(slot);
     }
 
     /** @return null when held, else why not (over a bound). Under the slot's lock. */
@@ -284,6 +353,17 @@ final class ClusterRouting {
             }
         }
         release(slot);
+    }
+
+    /** During a handover: what was held here meanwhile goes to the new owner now, ahead of the state. */
+    void flushTo(final ClusterSlot slot, final String node) {
+        final List<ClusterSlot.Held> batch;
+        synchronized (slot) {
+            batch = drain(slot);
+        }
+        for (final ClusterSlot.Held held : batch) {
+            deliver(slot.name, new Decision(null, node, true), held.body(), held.sender(), held.stamp(), true);
+        }
     }
 
     /** Dead-letters what has been held longer than {@code hold-max-age}. The failover thread. */

@@ -34,14 +34,16 @@ final class ClusterSlot {
     String divertTo;
     /** Guarded by this: the epoch of the owner {@link #divertTo} was handed to. */
     long divertEpoch;
-    /** Guarded by this: the owner this node last routed to, to notice a change away from a node that is down. */
+    /** Guarded by this: the owner this node last sent to, to notice a change away from a node that is down. */
     String lastOwner;
     /** Guarded by this: a handover accepted for this node, waiting for its activation. */
     long handedEpoch;
     /** Guarded by this: the state document of that handover. */
     String handedDocument;
-    /** Guarded by this: when the held messages were first found waiting on a reclaim, 0 when not. */
+    /** Guarded by this: since when new messages wait for a reclaim's hand-back, 0 when they do not. */
     long reclaimWaitSinceNs;
+    /** Guarded by this: a node to reclaim the actor's messages from, found by a decision, not yet asked. */
+    String reclaimFrom;
 
     ClusterSlot(final String name) {
         this.name = name;

@@ -23,8 +23,9 @@ import java.util.Objects;
  *           {"state": the actor's snapshot or null, "seen": what it handled, see SeenSequences}
  * </pre>
  *
- * A HANDOVER is followed on the same link by the actor's waiting messages, each an ordinary stamped message
- * ({@link Stamp}) to {@code newOwner:actor}, so that no envelope grows with the mailbox.
+ * A HANDOVER is preceded on the same link by the actor's waiting messages, each an ordinary stamped message
+ * ({@link Stamp}) to {@code newOwner:actor} (so that no envelope grows with the mailbox): the new owner holds them,
+ * and they are all there when the state arrives and placement activates the actor.
  *
  * @param type what it is
  * @param name the actor

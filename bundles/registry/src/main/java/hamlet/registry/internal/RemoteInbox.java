@@ -9,6 +9,7 @@ import hamlet.api.transport.WireEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -168,35 +169,63 @@ public final class RemoteInbox implements EnvelopeReceiver {
     }
 
     /**
+     * Envelopes the transport took back from a node's outbox: those for cluster actors go to their owners now, ahead
+     * of what is held for them here, in order, keeping their stamps; any other is a dead letter as
+     * {@link #onUndeliverable} makes it.
+     */
+    @Override
+    public void onReclaimed(final String toNode, final List<WireEnvelope> envelopes, final String reason) {
+        final Map<String, List<ClusterSlot.Held>> byActor = new java.util.LinkedHashMap<>();
+        for (final WireEnvelope envelope : envelopes) {
+            final Object[] decoded = clusterMessage(envelope);
+            if (decoded == null) {
+                onUndeliverable(toNode, envelope, reason);
+                continue;
+            }
+            final Object body = decoded[1];
+            byActor.computeIfAbsent((String) decoded[0], name -> new java.util.ArrayList<>()).add(
+                new ClusterSlot.Held(body, senderOf(nodeId, envelope.from()), (Stamp) decoded[2],
+                    ClusterRouting.sizeOf(body), System.nanoTime()));
+        }
+        byActor.forEach((name, messages) -> system.clusterActors().reclaimed(toNode, name, messages));
+    }
+
+    /** @return {name, body, stamp or null} when the envelope is for a cluster actor and readable, else null */
+    private Object[] clusterMessage(final WireEnvelope envelope) {
+        final Address to;
+        try {
+            to = parse(envelope.to());
+        } catch (final IllegalArgumentException e) {
+            return null;
+        }
+        if (to.isGroup() || !system.clusterActors().isCluster(to.name())) {
+            return null;
+        }
+        try {
+            if (envelope.codecId() == Stamp.CODEC_ID) {
+                final Stamp.Unwrapped unwrapped = Stamp.unwrap(envelope.payload());
+                return new Object[] {to.name(), codecs.decode(unwrapped.codecId(), unwrapped.payload()),
+                    unwrapped.stamp()};
+            }
+            return new Object[] {to.name(), codecs.decode(envelope.codecId(), envelope.payload()), null};
+        } catch (final IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
      * A message for a cluster actor that its owner's node did not take (that node is gone): routed again, to the
      * actor's owner now, keeping its stamp, so that its new activation drops it if the old one had handled it.
      *
      * @return whether it was a cluster actor's (and is taken care of)
      */
     private boolean rerouted(final String toNode, final WireEnvelope envelope) {
-        final Address to;
-        try {
-            to = parse(envelope.to());
-        } catch (final IllegalArgumentException e) {
+        final Object[] decoded = clusterMessage(envelope);
+        if (decoded == null) {
             return false;
         }
-        if (to.isGroup() || !system.clusterActors().isCluster(to.name())) {
-            return false;
-        }
-        Stamp stamp = null;
-        Object body;
-        try {
-            if (envelope.codecId() == Stamp.CODEC_ID) {
-                final Stamp.Unwrapped unwrapped = Stamp.unwrap(envelope.payload());
-                stamp = unwrapped.stamp();
-                body = codecs.decode(unwrapped.codecId(), unwrapped.payload());
-            } else {
-                body = codecs.decode(envelope.codecId(), envelope.payload());
-            }
-        } catch (final IllegalArgumentException e) {
-            return false;
-        }
-        system.clusterActors().reclaimed(toNode, to.name(), body, senderOf(nodeId, envelope.from()), stamp);
+        system.clusterActors().reclaimed(toNode, (String) decoded[0], decoded[1], senderOf(nodeId, envelope.from()),
+            (Stamp) decoded[2]);
         return true;
     }
 

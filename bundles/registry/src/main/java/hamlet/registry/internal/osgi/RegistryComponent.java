@@ -289,6 +289,17 @@ public final class RegistryComponent implements ActorSystem, EnvelopeReceiver, R
         running.inbox().onUndeliverable(toNode, envelope, reason);
     }
 
+    @Override
+    public void onReclaimed(final String toNode, final List<WireEnvelope> envelopes, final String reason) {
+        final LocalActorSystem running = system;
+        if (running == null) {
+            LOG.warn("[-] {} messages for node {} taken back ({}) while the actor runtime of this node is stopped",
+                envelopes.size(), toNode, reason);
+            return;
+        }
+        running.inbox().onReclaimed(toNode, envelopes, reason);
+    }
+
     /**
      * The runtime's counters of remote messaging and dead letters, for operators (the admin API and the shell read
      * them; see {@link RemoteInbox#counters()} for the names).

@@ -1,0 +1,139 @@
+package hamlet.registry.internal;
+
+import hamlet.api.ActorRef;
+import hamlet.api.cluster.Activation;
+import hamlet.api.cluster.MemberStatus;
+import hamlet.testkit.FakeCluster;
+import hamlet.testkit.FakePlacement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static hamlet.registry.internal.ClusterActorsTest.activation;
+import static hamlet.registry.internal.TestNode.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A cluster actor across nodes: a handover under a steady sender (no gap, no duplicate, in order), a takeover after
+ * the owner's death with {@code replicate = every-message} (nothing acknowledged lost), and the messages that waited
+ * for a dead owner taken back from the outbox and delivered once.
+ */
+class ClusterFailoverTest {
+    private final ClusterNet net = new ClusterNet();
+
+    @AfterEach
+    void close() {
+        net.close();
+    }
+
+    private void activate(final String node, final String name, final long epoch, final Activation.Cause cause) {
+        final FakePlacement placement = net.placement(node);
+        final int before = placement.activations().size();
+        net.nodes.get(node).clusterActors().activate(activation(name, epoch, cause));
+        awaitTrue(name + " activated on " + node, () -> placement.activations().size() > before);
+    }
+
+    @Test
+    void shouldHandOverStateAndWaitingMessagesWithNoGapOrDuplicate() throws Exception {
+        final LocalActorSystem n1 = net.node("n1");
+        final LocalActorSystem n2 = net.node("n2");
+        final LocalActorSystem n3 = net.node("n3");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("moving-rec", "n1", 1);
+        net.replica("moving-rec", "n2");
+        activate("n1", "moving-rec", 1, Activation.Cause.FIRST);
+        final int total = 3_000;
+        final AtomicInteger sent = new AtomicInteger();
+        final Thread sender = new Thread(() -> {
+            final ActorRef ref = n3.ref("moving-rec");
+            for (int i = 1; i <= total; i++) {
+                ref.tell("n:" + i);
+                sent.set(i);
+            }
+        }, "test-sender");
+        sender.start();
+        awaitTrue("a third sent", () -> sent.get() > total / 3);
+        net.moving("moving-rec", "n2", 2);
+        n1.clusterActors().deactivate("moving-rec", 1, "n2", 2, "a test moves it");
+        awaitTrue("n2 asked to accept the handover", () -> !net.placement("n2").handoversAsked().isEmpty());
+        activate("n2", "moving-rec", 2, Activation.Cause.HANDOVER);
+        net.owner("moving-rec", "n2", 2);
+        sender.join(TestNode.DEADLINE.toMillis());
+        awaitTrue("all delivered on n2", () -> Recorder.seen("moving-rec").size() >= total);
+        assertEquals(Recorder.upTo(total), TestNode.ask(n3.ref("moving-rec"), "get"));
+        assertEquals(1, n1.clusterActors().countersSnapshot().get(ClusterCounters.HANDOVER_SENT));
+        assertEquals(1, n2.clusterActors().countersSnapshot().get(ClusterCounters.HANDOVER_RECEIVED));
+        assertTrue(n1.actor("moving-rec").isEmpty(), "the old activation is gone");
+        assertTrue(net.placement("n2").activations().get(0).detail().contains("handover"),
+            net.placement("n2").activations().toString());
+    }
+
+    @Test
+    void shouldLoseNothingAcknowledgedWhenTheOwnerDies() throws Exception {
+        final LocalActorSystem n1 = net.node("n1");
+        final LocalActorSystem n2 = net.node("n2");
+        final LocalActorSystem n3 = net.node("n3");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("safe-rec", "n1", 1);
+        net.replica("safe-rec", "n2");
+        activate("n1", "safe-rec", 1, Activation.Cause.FIRST);
+        final ActorRef ref = n3.ref("safe-rec");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals("ok:" + i, TestNode.ask(ref, "n:" + i));
+        }
+        // The replica stops hearing from the owner: the copy after message 6 never arrives, so its reply is held.
+        net.cut.add("n2");
+        final var sixth = ref.ask("n:6", Duration.ofSeconds(30)).toCompletableFuture();
+        awaitTrue("message 6 handled on n1", () -> Recorder.seen("safe-rec").size() == 6);
+        awaitTrue("its reply held", () -> n1.clusterActors().countersSnapshot()
+            .get(ClusterCounters.OUTPUTS_HELD) >= 6);
+        assertTrue(!sixth.isDone(), "the reply to 6 left before the replica had the state it came from");
+        net.kill("n1");
+        net.heal("n2");
+        net.owner("safe-rec", "n2", 2);
+        net.replica("safe-rec", null);
+        activate("n2", "safe-rec", 2, Activation.Cause.TAKEOVER);
+        assertEquals(Recorder.upTo(5), TestNode.ask(ref, "get"), "what was acknowledged survived, and only that");
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> sixth.get(50, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void shouldReclaimWhatWaitedForADeadOwnerAndDeliverItOnce() throws Exception {
+        final LocalActorSystem n1 = net.node("n1");
+        final LocalActorSystem n2 = net.node("n2");
+        final LocalActorSystem n3 = net.node("n3");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("back-rec", "n1", 1);
+        net.replica("back-rec", "n2");
+        activate("n1", "back-rec", 1, Activation.Cause.FIRST);
+        final ActorRef ref = n3.ref("back-rec");
+        for (int i = 1; i <= 3; i++) {
+            assertEquals("ok:" + i, TestNode.ask(ref, "n:" + i));
+        }
+        net.cut.add("n1");
+        for (int i = 4; i <= 6; i++) {
+            ref.tell("n:" + i);
+        }
+        assertEquals(3, net.waitingFor("n1").size(), "4..6 wait in n3's outbox for n1");
+        // Membership declares n1 dead; placement moves the actor to n2, its replica, which has 1..3.
+        final FakeCluster cluster = new FakeCluster("n3");
+        cluster.member(FakeCluster.member("n1", MemberStatus.DEAD)).member(FakeCluster.member("n2",
+            MemberStatus.ALIVE)).member(FakeCluster.member("n3", MemberStatus.ALIVE));
+        net.remotings.get("n3").cluster().bind(cluster);
+        awaitTrue("n3 sees n1 dead", () -> !n3.clusterActors().up("n1"));
+        net.kill("n1");
+        net.owner("back-rec", "n2", 2);
+        activate("n2", "back-rec", 2, Activation.Cause.TAKEOVER);
+        ref.tell("n:7");
+        awaitTrue("4..7 delivered on n2", () -> Recorder.seen("back-rec").size() == 7);
+        assertEquals(Recorder.upTo(7), TestNode.ask(ref, "get"));
+        assertEquals(3, n3.clusterActors().countersSnapshot().get(ClusterCounters.RECLAIMED));
+    }
+}
