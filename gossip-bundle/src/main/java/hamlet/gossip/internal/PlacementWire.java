@@ -130,7 +130,8 @@ final class PlacementWire {
         final WireWriter out = header(TABLE, t.uid()).i64(t.version());
         out.u16(t.behaviors().size());
         t.behaviors().forEach(out::string);
-        final int claimsBytes = t.claims().stream().mapToInt(c -> 60 + c.name().length() + c.node().length()).sum();
+        final int claimsBytes = 2 + t.claims().stream().mapToInt(c -> 2 + utf8(c.name()) + 2 + utf8(c.node()) + 8 + 8
+            + 1 + 2 + (c.movingTo() == null ? 0 : utf8(c.movingTo())) + 8).sum();
         final int countAt = out.size();
         out.u16(0);
         int specs = 0;
@@ -232,6 +233,10 @@ final class PlacementWire {
         }
         in.end();
         return new Table(uid, version, behaviors, specs, claims);
+    }
+
+    private static int utf8(final String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static WireWriter header(final int type, final long uid) {

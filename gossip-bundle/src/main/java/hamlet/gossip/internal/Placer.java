@@ -139,6 +139,12 @@ public final class Placer {
      * does not overflow. */
     private static final long NEVER = Long.MIN_VALUE / 4;
     private static final int SENT_RING = 1024;
+    /**
+     * The most cluster actors placement handles: every node's table of claims must fit one control message (16 KiB),
+     * and a claim a table leaves out is one a majority might not know of, so placement refuses more rather than
+     * truncate. Paging tables would lift it.
+     */
+    public static final int MAX_CLUSTER_ACTORS = 150;
     private static final long TABLE_RETRY_MS = 200;
     private static final long PROPOSAL_TIMEOUT_MS = 500;
 
@@ -201,6 +207,15 @@ public final class Placer {
         now = nowMs;
         final Map<String, ClusterActorSpec> next = new TreeMap<>();
         specs.forEach(s -> next.put(s.name(), s));
+        if (next.size() > MAX_CLUSTER_ACTORS) {
+            count("offers.over-limit");
+            note("this node declares " + next.size() + " cluster actors; placement handles at most "
+                + MAX_CLUSTER_ACTORS + " (each node's table of claims must fit one control message): only the first "
+                + MAX_CLUSTER_ACTORS + " by name are placed");
+            while (next.size() > MAX_CLUSTER_ACTORS) {
+                next.remove(((TreeMap<String, ClusterActorSpec>) next).lastKey());
+            }
+        }
         final List<String> nextBehaviors = List.copyOf(new TreeSet<>(installed));
         if (!next.equals(declared) || !nextBehaviors.equals(behaviors)) {
             declared.clear();
@@ -382,6 +397,9 @@ public final class Placer {
             }
         }
         names.addAll(known.keySet());
+        while (names.size() > MAX_CLUSTER_ACTORS) {
+            ((TreeSet<String>) names).pollLast();
+        }
         return names;
     }
 

@@ -110,12 +110,22 @@ public final class Simulation {
      * hold; a breach is kept in {@link #violations()}.
      */
     public void placeClusterActors(final int count, final PlacementSettings settings) {
+        placeClusterActors(count, false, settings);
+    }
+
+    /** As {@link #placeClusterActors(int, PlacementSettings)}, as instances of a spread set when {@code spread}. */
+    public void placeClusterActors(final int count, final boolean spread, final PlacementSettings settings) {
         final List<ClusterActorSpec> specs = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            specs.add(new ClusterActorSpec(ActorSpec.of("b", "a" + i), false));
+            specs.add(new ClusterActorSpec(new ActorSpec("a" + i, "b", spread ? "a" : null, null), spread));
         }
         clusterActors = List.copyOf(specs);
         placementSettings = settings;
+    }
+
+    /** Sets the load the node reports from now on (as its registry's dispatcher would). */
+    public void load(final String id, final hamlet.api.cluster.MemberLoad load) {
+        membership(id).localLoad(load);
     }
 
     /** @return every breach of "never two activations at once" seen so far, one line each */

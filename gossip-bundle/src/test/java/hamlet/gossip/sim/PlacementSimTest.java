@@ -149,6 +149,28 @@ class PlacementSimTest {
     }
 
     @Test
+    void shouldMoveSpreadInstancesOffAnOverloadedNodeAtABoundedRate() {
+        final PlacementSettings quick = new PlacementSettings(600, 100, 100, 0.01, 2_000, 2, 5);
+        final Simulation sim = new Simulation(8, GOSSIP, e -> true);
+        sim.placeClusterActors(ACTORS, true, quick);
+        sim.addNodes(5);
+        sim.startAll();
+        assertTrue(sim.runUntil(() -> allPlacedOnce(sim), 15_000));
+        sim.runFor(5_000);
+        final long before = sim.liveActivations().values().stream().filter(n -> n.contains("n1")).count();
+        assertTrue(before >= 2, "n1 should run a few instances: " + sim.liveActivations());
+        sim.load("n1", new hamlet.api.cluster.MemberLoad(0, 1.0, 1.0));
+        final long overloadedAt = sim.nowMs();
+        assertTrue(sim.runUntil(() -> sim.liveActivations().values().stream().noneMatch(n -> n.contains("n1"))
+            && allPlacedOnce(sim), overloadedAt + 20_000), () -> "n1 still runs some: " + sim.liveActivations());
+        final long tookMs = sim.nowMs() - overloadedAt;
+        assertTrue(tookMs >= 2_000, "nothing moves before rebalance-after: " + tookMs);
+        assertTrue(tookMs >= 2_000 + (before - 1) * 1_000 / 2 - 200,
+            "at most 2 moves a second: " + before + " instances moved in " + tookMs + " ms");
+        assertEquals(List.of(), sim.violations());
+    }
+
+    @Test
     void shouldNeverRunTwoActivationsUnderRandomFaults() {
         for (long seed = 100; seed < 140; seed++) {
             final Simulation sim = cluster(seed, 5);

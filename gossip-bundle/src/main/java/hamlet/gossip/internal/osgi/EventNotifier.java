@@ -94,6 +94,10 @@ final class EventNotifier implements Runnable {
                 e.type().name().toLowerCase(), e.actor(), e.node());
             case MINORITY -> LOG.warn("[{}] cluster: this node is in the MINORITY: {}", nodeId, e.detail());
             case MAJORITY -> LOG.info("[{}] cluster: this node is in the majority: {}", nodeId, e.detail());
+            case ACTIVATED, DEACTIVATED -> LOG.info("[{}] placement: cluster actor {} {} on {}: {}", nodeId,
+                e.actor(), e.type().name().toLowerCase(), e.node(), e.detail());
+            case REFUSED -> LOG.warn("[{}] placement: refused for cluster actor {}: {}", nodeId, e.actor(),
+                e.detail());
             default -> LOG.info("[{}] cluster: member {} {}: {}", nodeId, e.node(), e.type().name().toLowerCase(),
                 e.detail());
         }
