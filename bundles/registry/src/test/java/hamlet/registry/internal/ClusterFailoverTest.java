@@ -136,4 +136,70 @@ class ClusterFailoverTest {
         assertEquals(Recorder.upTo(7), TestNode.ask(ref, "get"));
         assertEquals(3, n3.clusterActors().countersSnapshot().get(ClusterCounters.RECLAIMED));
     }
+
+    @Test
+    void shouldKeepAFencedActorsMessagesThenForwardThemToItsNewOwner() {
+        final LocalActorSystem n1 = net.node("n1");
+        net.node("n2");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("fenced-rec", "n1", 1);
+        activate("n1", "fenced-rec", 1, Activation.Cause.FIRST);
+        n1.clusterActors().deactivate("fenced-rec", 1, null, 0, "this node lost its lease");
+        for (int i = 1; i <= 3; i++) {
+            n1.ref("fenced-rec").tell("n:" + i);
+        }
+        awaitTrue("kept in the fenced mailbox", () -> n1.actor("fenced-rec").get().mailboxSize() == 3);
+        assertEquals(List.of(), Recorder.seen("fenced-rec"));
+        net.owner("fenced-rec", "n2", 2);
+        activate("n2", "fenced-rec", 2, Activation.Cause.TAKEOVER);
+        n1.clusterActors().forward("fenced-rec", "n2", 2);
+        awaitTrue("forwarded to n2", () -> Recorder.seen("fenced-rec").size() == 3);
+        assertEquals(List.of(1, 2, 3), Recorder.seen("fenced-rec"));
+        awaitTrue("gone from n1", () -> n1.actor("fenced-rec").isEmpty());
+    }
+
+    @Test
+    void shouldResumeAFencedActorWithItsOwnState() {
+        final LocalActorSystem n1 = net.node("n1");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("resumed-rec", "n1", 1);
+        activate("n1", "resumed-rec", 1, Activation.Cause.FIRST);
+        assertEquals("ok:1", TestNode.ask(n1.ref("resumed-rec"), "n:1"));
+        n1.clusterActors().deactivate("resumed-rec", 1, null, 0, "this node lost its lease");
+        n1.ref("resumed-rec").tell("n:2");
+        awaitTrue("kept", () -> n1.actor("resumed-rec").get().mailboxSize() == 1);
+        net.owner("resumed-rec", "n1", 2);
+        activate("n1", "resumed-rec", 2, Activation.Cause.RESUME);
+        awaitTrue("resumed", () -> Recorder.seen("resumed-rec").size() == 2);
+        assertEquals(List.of(1, 2), Recorder.seen("resumed-rec"));
+        assertTrue(net.placement("n1").activations().get(1).detail().contains("own state"));
+    }
+
+    @Test
+    void shouldCopyByIntervalWithoutHoldingOutputs() {
+        final LocalActorSystem n1 = net.node("n1", "replicate = 50ms");
+        final LocalActorSystem n2 = net.node("n2");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("ticking-rec", "n1", 1);
+        net.replica("ticking-rec", "n2");
+        activate("n1", "ticking-rec", 1, Activation.Cause.FIRST);
+        assertEquals("ok:1", TestNode.ask(n1.ref("ticking-rec"), "n:1"));
+        awaitTrue("a copy by interval", () -> n2.clusterActors().countersSnapshot()
+            .get(ClusterCounters.COPIES_KEPT) > 0);
+        assertEquals(0, n1.clusterActors().countersSnapshot().get(ClusterCounters.OUTPUTS_HELD));
+    }
+
+    @Test
+    void shouldReachASpreadInstanceThroughItsGroup() {
+        final LocalActorSystem n1 = net.node("n1");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("w-1", "n1", 1);
+        final FakePlacement placement = net.placement("n1");
+        n1.clusterActors().activate(new Activation(new hamlet.api.cluster.ClusterActorSpec(
+            new hamlet.api.ActorSpec("w-1", "recorder", "w", new com.google.gson.JsonObject()), true), 1,
+            Activation.Cause.FIRST, null));
+        awaitTrue("activated", () -> !placement.activations().isEmpty());
+        n1.ref("*:w").tell("n:1");
+        awaitTrue("reached through the group", () -> Recorder.seen("w-1").equals(List.of(1)));
+    }
 }
