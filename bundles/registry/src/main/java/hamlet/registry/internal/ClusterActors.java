@@ -53,6 +53,9 @@ public final class ClusterActors implements PlacementListener {
     /** The activations on this node whose lease ran out: the failover thread wakes them when it holds again. */
     private final Set<ClusterRole> lapsed = ConcurrentHashMap.newKeySet();
     private long lastIntervalCopyNs;
+    /** Which (actor, sender, epoch) had a refused copy logged at WARN; bounded, then everything is DEBUG. */
+    private final Set<String> refusalsLogged = ConcurrentHashMap.newKeySet();
+    private static final int MAX_REFUSALS_LOGGED = 10_000;
 
     /** What the manager needs of the runtime. */
     interface Host {
@@ -492,8 +495,17 @@ public final class ClusterActors implements PlacementListener {
         }
         if (refused != null) {
             counters.add(ClusterCounters.COPIES_REFUSED);
-            LOG.warn("[{}] state copy {} of cluster actor {} from {} (epoch {}) refused: {}", nodeId,
-                message.number(), message.name(), from, message.epoch(), refused);
+            // Once per actor, sender and epoch at WARN: with every-message copies, a view of the owner that lags
+            // would otherwise log a line per message until it catches up.
+            final String key = message.name() + "/" + from + "/" + message.epoch();
+            if (refusalsLogged.size() < MAX_REFUSALS_LOGGED && refusalsLogged.add(key)) {
+                LOG.warn("[{}] state copy {} of cluster actor {} from {} (epoch {}) refused: {} (further refusals of "
+                    + "this epoch's copies from it are logged at DEBUG, all counted in replica.copies-refused)",
+                    nodeId, message.number(), message.name(), from, message.epoch(), refused);
+            } else {
+                LOG.debug("[{}] state copy {} of cluster actor {} from {} (epoch {}) refused: {}", nodeId,
+                    message.number(), message.name(), from, message.epoch(), refused);
+            }
             return;
         }
         counters.add(ClusterCounters.COPIES_KEPT);
