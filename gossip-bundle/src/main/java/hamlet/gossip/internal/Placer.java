@@ -744,9 +744,13 @@ public final class Placer {
                 if (selfId.equals(first(ranked(name, true)))) {
                     propose(name, 1, selfId, Activation.Cause.FIRST, null, "first activation", 0);
                 }
-            } else if (mayTakeOver(c) && selfId.equals(first(ranked(name, true)))) {
-                propose(name, Math.max(c.epoch(), c.nextEpoch()) + 1, selfId, Activation.Cause.TAKEOVER,
-                    c.effectiveOwner(), "took over from " + c.effectiveOwner(), c.epoch());
+            } else if (mayTakeOver(c) && (selfId.equals(first(ranked(name, true))) || handedHereBy(c))) {
+                // A move's epoch was promised to its receiver: this proposal is based on it, not on the move's old
+                // epoch, or the promise would make every takeover of an interrupted move give up.
+                final long basedOn = Math.max(c.epoch(), c.nextEpoch());
+                propose(name, basedOn + 1, selfId, Activation.Cause.TAKEOVER, c.effectiveOwner(),
+                    "took over from " + (handedHereBy(c) ? c.node() + ", which died handing it over here"
+                        : c.effectiveOwner()), basedOn);
             }
         }
     }
@@ -754,8 +758,9 @@ public final class Placer {
     /** An owner whose lease ran out: released by a quorum, or abandoned (a restarted process, a node that left). */
     private boolean mayTakeOver(final Claim c) {
         return switch (c.state()) {
-            // The old owner stopped it when it handed it over: only the receiver's lease matters.
-            case MOVING -> releasedByQuorum(c.movingTo());
+            // The old owner stopped it when it handed it over: the receiver's lease matters, unless this node is the
+            // receiver and the old owner died before its handover arrived (nobody else may take it then).
+            case MOVING -> releasedByQuorum(c.movingTo()) || handedHereBy(c);
             case ABANDONED -> {
                 final long seen = abandonedSeenMs.computeIfAbsent(c.name() + "@" + c.epoch(), k -> now);
                 yield now - seen >= settings.marginMs();
@@ -765,6 +770,12 @@ public final class Placer {
     }
 
     /** Nobody took it over while this node was fenced: run it again here (a move follows if another ranks first). */
+    /** @return whether the claim is a move to this node whose sender died before the handover arrived */
+    private boolean handedHereBy(final Claim c) {
+        return c.state() == ClaimState.MOVING && selfId.equals(c.movingTo()) && !own.containsKey(c.name())
+            && releasedByQuorum(c.node());
+    }
+
     private void resume(final Own mine) {
         final String name = mine.claim.name();
         propose(name, mine.claim.epoch() + 1, selfId, Activation.Cause.RESUME, selfId,

@@ -53,6 +53,7 @@ public final class Simulation {
     private List<ClusterActorSpec> clusterActors = List.of();
     private final List<String> violations = new ArrayList<>();
     private final Set<String> reported = new java.util.HashSet<>();
+    private boolean handoversHeld;
     private final Map<String, Long> activeSinceMs = new TreeMap<>();
     // Where the last allSee check failed: the next check starts there, so a check costs one view until it passes.
     private int laggard;
@@ -121,6 +122,11 @@ public final class Simulation {
         }
         clusterActors = List.copyOf(specs);
         placementSettings = settings;
+    }
+
+    /** Holds every handover on its way (as a slow data lane would) until called with {@code false}. */
+    public void holdHandovers(final boolean hold) {
+        handoversHeld = hold;
     }
 
     /** Sets the load the node reports from now on (as its registry's dispatcher would). */
@@ -524,12 +530,12 @@ public final class Simulation {
     private void handOver(final SimNode from, final int generation, final String toId, final String name,
                           final long epoch, final long giveUpMs) {
         final SimNode to = nodes.get(toId);
-        if (to == null || from.generation != generation || !from.isUp() || nowMs() >= giveUpMs) {
+        if (to == null || from.generation != generation || !from.isUp() || nowMs() >= giveUpMs && !handoversHeld) {
             count("handovers-lost");
             return;
         }
         final long delay = network.route(from.id, to.id, nowMs());
-        if (delay == SimNetwork.DROPPED || to.state != SimNode.State.RUNNING) {
+        if (delay == SimNetwork.DROPPED || to.state != SimNode.State.RUNNING || handoversHeld) {
             scheduler.at(nowMs() + 100, () -> handOver(from, generation, toId, name, epoch, giveUpMs));
             return;
         }

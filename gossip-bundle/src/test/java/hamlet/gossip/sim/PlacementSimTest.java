@@ -171,6 +171,50 @@ class PlacementSimTest {
     }
 
     @Test
+    void shouldEndWithOneActivationWhenTheReceiverOfAHandoverDies() {
+        interruptedHandover(9, true);
+    }
+
+    @Test
+    void shouldEndWithOneActivationWhenTheSenderOfAHandoverDies() {
+        interruptedHandover(10, false);
+    }
+
+    private static void interruptedHandover(final long seed, final boolean receiverDies) {
+        final Simulation sim = cluster(seed, 5);
+        assertTrue(sim.runUntil(() -> allPlacedOnce(sim), 15_000));
+        sim.runFor(5_000);
+        final String victim = sim.liveActivations().get("a1").get(0);
+        sim.crash(victim);
+        assertTrue(sim.runUntil(() -> allPlacedOnce(sim), sim.nowMs() + 3_000));
+        sim.holdHandovers(true);
+        sim.restart(victim);
+        final String[] move = new String[2];
+        assertTrue(sim.runUntil(() -> {
+            for (final String id : sim.runningIds()) {
+                for (final var a : sim.placer(id).actors()) {
+                    if ("moving".equals(a.state()) && a.owner().equals(id)) {
+                        move[0] = a.owner();
+                        move[1] = a.movingTo();
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }, sim.nowMs() + 15_000), "no handover started to the restarted " + victim);
+        // Let the move's claim reach everyone, so that the survivors know the actor is on its way.
+        sim.runFor(500);
+        sim.crash(receiverDies ? move[1] : move[0]);
+        sim.holdHandovers(false);
+        assertTrue(sim.runUntil(() -> allPlacedOnce(sim), sim.nowMs() + 10_000),
+            () -> "not placed once after the " + (receiverDies ? "receiver " + move[1] : "sender " + move[0])
+                + " of a handover died: " + sim.liveActivations());
+        sim.runFor(3_000);
+        assertTrue(allPlacedOnce(sim));
+        assertEquals(List.of(), sim.violations());
+    }
+
+    @Test
     void shouldNeverRunTwoActivationsUnderRandomFaults() {
         for (long seed = 100; seed < 140; seed++) {
             final Simulation sim = cluster(seed, 5);
