@@ -85,6 +85,8 @@ class NodeConfTest {
         final Map<String, Object> defaults = referenceDefaults();
         for (final Path demo : DEMO_CONFS) {
             final Map<String, Object> set = leaves(ConfigFactory.parseString(Files.readString(demo)));
+            // hamlet.actors is free-form (each entry an actor named by its key): its keys are the registry's to check.
+            set.keySet().removeIf(key -> key.startsWith("hamlet.actors."));
 
             assertFalse(set.isEmpty(), demo + " sets nothing");
             assertTrue(defaults.keySet().containsAll(set.keySet()), "unknown keys in " + demo + ": " + set.keySet());

@@ -24,10 +24,12 @@ import java.util.TreeMap;
  * a job when the group is empty      -&gt; {"router":"r1","error":"no workers in group worker"}
  * </pre>
  *
- * <p><b>Workers.</b> The local actors of the group, plus the workers listed by address in the spec's config key
- * {@code workers} (e.g. {@code ["node2:worker-a-1","node3:worker-b-1"]}), which may live on other nodes: the
- * router cannot list another node's actors, so it is told them. A listed worker that is gone answers with a
- * {@link DeadLetter}, which fails that one job (see below).
+ * <p><b>Workers.</b> The local actors of the group, plus the workers listed in the spec's config key
+ * {@code workers}, which may live on other nodes: the router cannot list another node's actors, so it is told them.
+ * A listed worker is an address on a node ({@code "node2:worker-a-1"}) or the bare name of a cluster actor
+ * ({@code "worker-1"}, declared with placement cluster or spread), which reaches it wherever it runs now; a local
+ * member of the group that is also listed is used once, by its listed name. A listed worker that is gone answers
+ * with a {@link DeadLetter}, which fails that one job (see below).
  *
  * <p>In stats, {@code routed} counts jobs handed to workers, {@code completed} the worker replies passed back, and
  * {@code workers} the jobs handed to each worker (a worker not used yet shows 0), local ones by name, listed ones by
@@ -43,6 +45,12 @@ import java.util.TreeMap;
  * <p><b>Lost jobs.</b> A job a worker cannot take (it stopped, its mailbox was full) comes back as a
  * {@link DeadLetter}: the submitter gets an error and the worker's slot is freed. A job a worker takes but never
  * answers stays in flight: the example has no timers; the submitter's ask times out.
+ *
+ * <p><b>State carried over.</b> {@link #snapshot()} keeps the counters (routed, completed, per worker) and the next
+ * job number, so a router recreated elsewhere (a cluster actor taken over by another node, or a hot swap) goes on
+ * counting, and a late worker reply to a job of the old instance cannot be matched to a new job. Jobs in flight are
+ * not carried: their submitters are refs of the old instance's turn, which a new instance cannot rebuild, so their
+ * asks time out, and a late reply to one is dropped as a reply to an unknown id.
  *
  * <p>All state is the actor's own, touched only on its turn, so it needs no locks.
  */
@@ -133,12 +141,12 @@ final class JobRouterActor implements Actor {
         return best;
     }
 
-    /** @return the local members of the group that run, then the listed workers */
+    /** @return the local members of the group that run and are not listed, then the listed workers */
     private List<Target> candidates(final ActorContext context) {
         final List<Target> candidates = new ArrayList<>();
         for (final ActorInfo actor : context.system().actors()) {
             if (group.equals(actor.group()) && actor.state() != ActorInfo.State.STOPPED
-                    && !actor.name().equals(name)) {
+                    && !actor.name().equals(name) && !listed.contains(actor.name())) {
                 candidates.add(new Target(actor.name(), actor.address().toString()));
             }
         }
@@ -146,6 +154,46 @@ final class JobRouterActor implements Actor {
             candidates.add(new Target(address, address));
         }
         return candidates;
+    }
+
+    /**
+     * @return the counters and the next job number:
+     *     {@code {"nextId":N,"routed":N,"completed":N,"workers":{"worker-1":N,...}}}
+     */
+    @Override
+    public JsonElement snapshot() {
+        final JsonObject workers = new JsonObject();
+        loads.forEach((worker, load) -> workers.addProperty(worker, load.routed));
+        final JsonObject state = new JsonObject();
+        state.addProperty("nextId", nextId);
+        state.addProperty("routed", routed);
+        state.addProperty("completed", completed);
+        state.add("workers", workers);
+        return state;
+    }
+
+    /** Takes back what {@link #snapshot()} gave; none of it in flight. A state of another shape is refused. */
+    @Override
+    public void restore(final JsonElement state) {
+        try {
+            final JsonObject saved = state.getAsJsonObject();
+            final long savedNextId = saved.get("nextId").getAsLong();
+            final long savedRouted = saved.get("routed").getAsLong();
+            final long savedCompleted = saved.get("completed").getAsLong();
+            final Map<String, Load> savedLoads = new TreeMap<>();
+            for (final Map.Entry<String, JsonElement> worker : saved.getAsJsonObject("workers").entrySet()) {
+                final Load load = new Load();
+                load.routed = worker.getValue().getAsLong();
+                savedLoads.put(worker.getKey(), load);
+            }
+            nextId = savedNextId;
+            routed = savedRouted;
+            completed = savedCompleted;
+            loads.clear();
+            loads.putAll(savedLoads);
+        } catch (final RuntimeException e) {
+            throw new IllegalArgumentException("router " + name + ": not a state of a job-router: " + state, e);
+        }
     }
 
     private void onResult(final JsonObject reply, final ActorRef worker, final ActorContext context) {

@@ -26,14 +26,18 @@ public final class JobRouterBehavior implements ActorBehavior {
         return new JobRouterActor(spec.name(), group(spec), workers(spec));
     }
 
-    /** Fails the spawn when config key workers is not a list of node:name addresses. */
+    /**
+     * Fails the spawn when config key workers is not a list of worker addresses: {@code node:name} for a worker bound
+     * to a node, or a bare {@code name} for a cluster actor (placement cluster or spread), which reaches it wherever
+     * it lives now. A group ({@code *:name}) is refused: the router picks the worker itself.
+     */
     private static List<String> workers(final ActorSpec spec) {
         final JsonElement workers = spec.config().get("workers");
         if (workers == null || workers.isJsonNull()) {
             return List.of();
         }
         final String expected = "job-router '" + spec.name() + "': config workers must be a list of worker"
-                + " addresses like [\"node2:worker-a-1\"], got ";
+                + " addresses like [\"node2:worker-a-1\"] or cluster actor names like [\"worker-1\"], got ";
         if (!workers.isJsonArray()) {
             throw new IllegalArgumentException(expected + workers);
         }
@@ -48,9 +52,9 @@ public final class JobRouterBehavior implements ActorBehavior {
             } catch (final IllegalArgumentException e) {
                 throw new IllegalArgumentException(expected + workers + ": " + e.getMessage(), e);
             }
-            if (address.node() == null || address.isGroup()) {
+            if (address.isGroup()) {
                 throw new IllegalArgumentException(expected + workers + ": '" + worker.getAsString()
-                        + "' names no node");
+                        + "' is a group, not one worker");
             }
             addresses.add(address.toString());
         }

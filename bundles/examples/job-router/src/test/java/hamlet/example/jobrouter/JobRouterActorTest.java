@@ -149,8 +149,63 @@ class JobRouterActorTest {
     }
 
     @Test
-    void shouldRefuseToBeCreatedWhenItsWorkersAreNotAddressesOnANode() {
-        for (final String bad : List.of("{\"workers\":\"node2:w\"}", "{\"workers\":[\"w\"]}",
+    void shouldReachListedClusterActorsByBareNameAndUseALocalOneThatIsListedOnce() throws Exception {
+        spec = new ActorSpec("r1", "job-router", null,
+                json("{\"workers\":[\"worker-1\",\"worker-2\"]}").getAsJsonObject());
+        router = new JobRouterBehavior().create(spec);
+        final FakeActorRef here = addWorkers("worker-1").get(0);
+
+        for (int i = 0; i < 4; i++) {
+            submit(alice, FIB);
+        }
+
+        assertEquals(2, here.received().size(), "worker-1, local and listed, is one worker");
+        assertEquals(2, node.recorder("worker-2").received().size());
+        submit(bob, "{\"task\":\"stats\"}");
+        assertEquals(json("{\"worker-1\":2,\"worker-2\":2}"), ((JsonObject) bob.last()).get("workers"));
+    }
+
+    @Test
+    void shouldGoOnCountingWhereItsSnapshotLeftOffWhenRestoredElsewhere() throws Exception {
+        final List<FakeActorRef> workers = addWorkers("w1", "w2");
+        submit(alice, FIB);
+        submit(alice, FIB);
+        submit(alice, FIB);
+        answer(workers.get(0), 55);
+        answer(workers.get(1), 55);
+        final JsonElement state = router.snapshot();
+
+        router = new JobRouterBehavior().create(spec);
+        router.restore(state);
+        reply(workers.get(0), "{\"worker\":\"w1\",\"task\":\"fib\",\"result\":55,\"done\":2,\"id\":3}");
+        submit(bob, FIB);
+
+        assertEquals(json("{\"task\":\"fib\",\"n\":10,\"id\":4}"), workers.get(1).last(),
+                "job numbers go on, so the late reply to job 3 of the old instance matches nothing");
+        assertEquals(2, alice.received().size(), "job 3 was in flight, and is not carried");
+        submit(bob, "{\"task\":\"stats\"}");
+        assertEquals(json("{\"router\":\"r1\",\"routed\":4,\"completed\":2,\"workers\":{\"w1\":2,\"w2\":2}}"),
+                bob.last());
+    }
+
+    @Test
+    void shouldRefuseToRestoreAStateThatIsNotARoutersAndKeepItsOwn() throws Exception {
+        addWorkers("w1");
+        submit(alice, FIB);
+
+        for (final String bad : List.of("7", "{\"routed\":1}", "{\"nextId\":2,\"routed\":1,\"completed\":0,"
+                + "\"workers\":[]}")) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> router.restore(json(bad)), bad);
+            assertTrue(e.getMessage().contains("not a state of a job-router"), e.getMessage());
+        }
+        submit(bob, "{\"task\":\"stats\"}");
+        assertEquals(1, ((JsonObject) bob.last()).get("routed").getAsInt());
+    }
+
+    @Test
+    void shouldRefuseToBeCreatedWhenItsWorkersAreNotAddressesOfOneWorker() {
+        for (final String bad : List.of("{\"workers\":\"node2:w\"}", "{\"workers\":[\"*:w\"]}",
                 "{\"workers\":[\"node2:a b\"]}", "{\"workers\":[1]}")) {
             final ActorSpec spec = new ActorSpec("r1", "job-router", null, json(bad).getAsJsonObject());
             final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
