@@ -19,7 +19,8 @@ import java.util.List;
  *   TABLE         version:i64 behaviors:u16 {str} specs:u16 {name:str behavior:str group:str? spread:u8 config:str}
  *   PROPOSE       name:str epoch:i64 owner:str
  *   REPLY         name:str epoch:i64 ok:u8 knownNode:str? knownEpoch:i64
- *                 claims:u16 {name:str node:str epoch:i64 version:i64 state:u8 movingTo:str? nextEpoch:i64}
+ *                 claims:u16 {name:str node:str epoch:i64 version:i64 state:u8 movingTo:str? nextEpoch:i64
+ *                              cause:u8 changedAt:i64 took:i64 stateBytes:i64}
  * </pre>
  *
  * {@code echo} is the sequence of the receiver's latest heartbeat the sender took while it grants the receiver a
@@ -42,7 +43,12 @@ final class PlacementWire {
      * only the owner raises.
      */
     record Claim(String name, String node, long epoch, long version, ClaimState state, String movingTo,
-                 long nextEpoch) {
+                 long nextEpoch, Change change) {
+        Claim(final String name, final String node, final long epoch, final long version, final ClaimState state,
+              final String movingTo, final long nextEpoch) {
+            this(name, node, epoch, version, state, movingTo, nextEpoch, Change.NONE);
+        }
+
         boolean newerThan(final Claim other) {
             return other == null || epoch > other.epoch
                 || epoch == other.epoch && node.equals(other.node) && version > other.version;
@@ -54,8 +60,21 @@ final class PlacementWire {
         }
 
         Claim with(final ClaimState next, final String to, final long nextEpochValue) {
-            return new Claim(name, node, epoch, version + 1, next, to, nextEpochValue);
+            return new Claim(name, node, epoch, version + 1, next, to, nextEpochValue, change);
         }
+
+        Claim with(final Change done) {
+            return new Claim(name, node, epoch, version + 1, state, movingTo, nextEpoch, done);
+        }
+    }
+
+    /**
+     * How the owner's activation came about, for operators on every node: the cause (0 for none yet, else
+     * {@link hamlet.api.cluster.Activation.Cause} ordinal + 1), when it answered again, how long it answered nobody,
+     * and the size of the state it was restored from.
+     */
+    record Change(int cause, long atMs, long tookMs, long stateBytes) {
+        static final Change NONE = new Change(0, 0, -1, -1);
     }
 
     /** What an owner is doing with its activation. */
@@ -131,7 +150,7 @@ final class PlacementWire {
         out.u16(t.behaviors().size());
         t.behaviors().forEach(out::string);
         final int claimsBytes = 2 + t.claims().stream().mapToInt(c -> 2 + utf8(c.name()) + 2 + utf8(c.node()) + 8 + 8
-            + 1 + 2 + (c.movingTo() == null ? 0 : utf8(c.movingTo())) + 8).sum();
+            + 1 + 2 + (c.movingTo() == null ? 0 : utf8(c.movingTo())) + 8 + 1 + 24).sum();
         final int countAt = out.size();
         out.u16(0);
         int specs = 0;
@@ -153,7 +172,8 @@ final class PlacementWire {
         out.u16(t.claims().size());
         for (final Claim c : t.claims()) {
             out.string(c.name()).string(c.node()).i64(c.epoch()).i64(c.version()).u8(c.state().ordinal())
-                .optionalString(c.movingTo()).i64(c.nextEpoch());
+                .optionalString(c.movingTo()).i64(c.nextEpoch()).u8(c.change().cause()).i64(c.change().atMs())
+                .i64(c.change().tookMs()).i64(c.change().stateBytes());
         }
         return out.toBytes();
     }
@@ -217,7 +237,7 @@ final class PlacementWire {
                 throw new Malformed("cluster actor spec '" + name + "' is not valid: " + e.getMessage());
             }
         }
-        final int nc = in.count(30);
+        final int nc = in.count(55);
         final List<Claim> claims = new ArrayList<>(nc);
         final ClaimState[] states = ClaimState.values();
         for (int i = 0; i < nc; i++) {
@@ -229,7 +249,14 @@ final class PlacementWire {
             if (state >= states.length) {
                 throw new Malformed("claim state " + state + " is unknown");
             }
-            claims.add(new Claim(name, node, epoch, claimVersion, states[state], in.optionalString(), in.i64()));
+            final String movingTo = in.optionalString();
+            final long nextEpoch = in.i64();
+            final int cause = in.u8();
+            if (cause > hamlet.api.cluster.Activation.Cause.values().length) {
+                throw new Malformed("activation cause " + cause + " is unknown");
+            }
+            claims.add(new Claim(name, node, epoch, claimVersion, states[state], movingTo, nextEpoch,
+                new Change(cause, in.i64(), in.i64(), in.i64())));
         }
         in.end();
         return new Table(uid, version, behaviors, specs, claims);

@@ -78,12 +78,15 @@ public final class Placer {
         ClusterActorSpec spec;
         final long decidedMs;
         final Activation.Cause cause;
+        final String previous;
 
-        Own(final Claim claim, final ClusterActorSpec spec, final long decidedMs, final Activation.Cause cause) {
+        Own(final Claim claim, final ClusterActorSpec spec, final long decidedMs, final Activation.Cause cause,
+            final String previous) {
             this.claim = claim;
             this.spec = spec;
             this.decidedMs = decidedMs;
             this.cause = cause;
+            this.previous = previous;
         }
     }
 
@@ -144,7 +147,7 @@ public final class Placer {
      * and a claim a table leaves out is one a majority might not know of, so placement refuses more rather than
      * truncate. Paging tables would lift it.
      */
-    public static final int MAX_CLUSTER_ACTORS = 150;
+    public static final int MAX_CLUSTER_ACTORS = 128;
     private static final long TABLE_RETRY_MS = 200;
     private static final long PROPOSAL_TIMEOUT_MS = 500;
 
@@ -171,6 +174,8 @@ public final class Placer {
     private final Map<String, Long> abandonedSeenMs = new HashMap<>();
     private final Map<String, Long> stateBytes = new HashMap<>();
     private final Map<String, History> history = new HashMap<>();
+    /** Since when each member has not been alive here (suspect, dead, left, gone): a takeover's outage starts there. */
+    private final Map<String, Long> downSinceMs = new HashMap<>();
     private final Deque<Long> moveTimes = new ArrayDeque<>();
     private final Map<String, Promise> promises = new HashMap<>();
     private final Map<String, Proposal> proposals = new TreeMap<>();
@@ -293,7 +298,11 @@ public final class Placer {
             return;
         }
         final String kind = o.cause.name().toLowerCase();
-        history.put(name, new History(kind, nowMs, nowMs - o.decidedMs, detail, bytes));
+        // A takeover's actor answered nobody from when this node first saw its owner stop answering.
+        final long since = o.cause == Activation.Cause.TAKEOVER && o.previous != null
+            ? Math.min(o.decidedMs, downSinceMs.getOrDefault(o.previous, o.decidedMs)) : o.decidedMs;
+        history.put(name, new History(kind, nowMs, nowMs - since, detail, bytes));
+        setClaim(o, o.claim.with(new PlacementWire.Change(o.cause.ordinal() + 1, nowMs, nowMs - since, bytes)));
         events.add(new ClusterEvent(ClusterEvent.Type.ACTIVATED, selfId, name, kind + " under epoch " + epoch
             + (o.claim.epoch() > 1 && o.cause != Activation.Cause.FIRST ? " after " + (nowMs - o.decidedMs) + " ms"
             : "") + (detail == null || detail.isEmpty() ? "" : ": " + detail)));
@@ -420,7 +429,7 @@ public final class Placer {
         for (final String name : names()) {
             final ClusterActorSpec s = spec(name);
             final Claim c = known.get(name);
-            final History h = history.get(name);
+            final History h = history.containsKey(name) ? history.get(name) : fromClaim(c);
             final String state;
             final String detail;
             if (c == null) {
@@ -447,6 +456,14 @@ public final class Placer {
                 h == null ? 0 : h.atMs(), h == null ? -1 : h.tookMs(), detail));
         }
         return all;
+    }
+
+    private static History fromClaim(final Claim c) {
+        if (c == null || c.change().cause() == 0) {
+            return null;
+        }
+        return new History(Activation.Cause.values()[c.change().cause() - 1].name().toLowerCase(), c.change().atMs(),
+            c.change().tookMs(), null, c.change().stateBytes());
     }
 
     public Map<String, Long> counters() {
@@ -576,6 +593,11 @@ public final class Placer {
         final Set<String> ids = new HashSet<>();
         for (final Member m : membership.members()) {
             ids.add(m.id());
+            if (m.status() == MemberStatus.ALIVE || m.status() == MemberStatus.JOINING) {
+                downSinceMs.remove(m.id());
+            } else {
+                downSinceMs.putIfAbsent(m.id(), now);
+            }
             if (!m.status().isUp() && !m.id().equals(selfId)) {
                 final Peer p = peers.get(m.id());
                 if (p == null || p.lastGrantMs == NEVER || now - p.lastGrantMs >= settings.releaseAfterMs()) {
@@ -678,7 +700,7 @@ public final class Placer {
                 if (!own.containsKey(c.name()) && c.state() != ClaimState.ABANDONED
                     && (mine == null || mine.epoch() <= c.epoch())) {
                     // An earlier process of this node ran it: this one runs nothing for it, and says so.
-                    final Own o = new Own(c, spec(c.name()), now, Activation.Cause.FIRST);
+                    final Own o = new Own(c, spec(c.name()), now, Activation.Cause.FIRST, null);
                     own.put(c.name(), o);
                     setClaim(o, c.with(ClaimState.ABANDONED, null, 0));
                     count("claims.abandoned-from-earlier-process");
@@ -950,7 +972,7 @@ public final class Placer {
                           final String detail) {
         final ClusterActorSpec s = spec(name);
         final Claim c = new Claim(name, selfId, epoch, 1, ClaimState.ACTIVE, null, 0);
-        final Own o = new Own(c, s, now, cause);
+        final Own o = new Own(c, s, now, cause, previous);
         own.put(name, o);
         known.put(name, c);
         tableVersion++;
