@@ -462,6 +462,15 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     @Override
     public ActorRef ref(final Address address) {
         Objects.requireNonNull(address, "address");
+        if (!address.isGroup() && address.name().startsWith(Asks.TEMP_PREFIX)
+            && (address.node() == null || address.node().equals(nodeId()))) {
+            // An ask of this node is no actor: a ref rebuilt from its address (an actor that kept its sender as
+            // text) must still complete it, as one arriving from another node does.
+            final Asks.AskRef ask = asks.find(address.name());
+            if (ask != null) {
+                return ask;
+            }
+        }
         return new AddressRef(this, address, null);
     }
 

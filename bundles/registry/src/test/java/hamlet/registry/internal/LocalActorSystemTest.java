@@ -52,6 +52,17 @@ class LocalActorSystemTest {
     }
 
     @Test
+    void shouldAnswerAnAskThroughARefMadeFromItsAddress() {
+        // A router keeps its submitters' addresses as text (so that they survive a snapshot) and answers later.
+        try (TestNode node = new TestNode()) {
+            node.behavior("later", spec -> (message, ctx) -> ctx.ref(ctx.sender().address().toString())
+                .tell("answered through " + ctx.sender().address().name().substring(0, 9)));
+            final ActorRef ref = node.system.spawn("later", "later");
+            assertEquals("answered through temp-ask-", ask(ref, "hello"));
+        }
+    }
+
+    @Test
     void shouldDeliverTellsFromOneSenderInOrder() {
         try (TestNode node = new TestNode()) {
             final ConcurrentLinkedQueue<Object> seen = new ConcurrentLinkedQueue<>();
