@@ -16,7 +16,8 @@ import hamlet.it.system.NodeProcess;
 /**
  * One real node of the built distribution run inside lab host N ({@code ip netns exec hamlet-lab-N bin/hamlet node
  * ...}): id {@code nodeN}, transport on 10.77.0.N:7701, admin API on 10.77.1.N:7780 (the management network, which
- * faults do not touch), seeds the one node1, and the counter example in its deploy/. Used by one test thread.
+ * faults do not touch), seeds the one node1, and the counter example (or the examples a test names) in its deploy/.
+ * Used by one test thread.
  */
 final class LabNode implements AutoCloseable {
     static final int TRANSPORT_PORT = 7701;
@@ -29,27 +30,43 @@ final class LabNode implements AutoCloseable {
     private final int host;
     private final Path dir;
     private final Path home;
+    /** GET /api/node lists it once the node is ready. */
+    private final String readyBehavior;
     private NodeProcess process;
     private long startedNanos;
     /** Written by whichever thread polled last. */
     private volatile String lastMembersReply = "(not asked yet)";
 
     LabNode(final Path root, final int host) throws IOException {
+        this(root, host, "", List.of("hamlet-example-counter-v1.jar"), "counter");
+    }
+
+    /**
+     * @param extraConf lines to add inside {@code hamlet { }} of the node's config, e.g. its actors
+     * @param examples  the jars of the distribution's examples/ to put into its deploy/
+     * @param behavior  the behaviour whose presence in GET /api/node says the node is ready
+     */
+    LabNode(final Path root, final int host, final String extraConf, final List<String> examples,
+            final String behavior) throws IOException {
         this.host = host;
         this.home = NodeProcess.distribution();
+        this.readyBehavior = behavior;
         this.dir = Files.createDirectories(root.resolve(id()));
         final Path deploy = Files.createDirectories(dir.resolve("deploy"));
-        final Path counter = home.resolve("examples/hamlet-example-counter-v1.jar");
-        if (!Files.exists(counter)) {
-            throw new AssertionError("the distribution has no counter example (" + counter + ")");
+        for (final String jar : examples) {
+            final Path example = home.resolve("examples").resolve(jar);
+            if (!Files.exists(example)) {
+                throw new AssertionError("the distribution has no such example (" + example + ")");
+            }
+            Files.copy(example, deploy.resolve(example.getFileName()));
         }
-        Files.copy(counter, deploy.resolve(counter.getFileName()));
         Files.writeString(dir.resolve("node.conf"), "# written by a lab test\n"
             + "hamlet {\n"
             + "  node { id = " + id() + ", host = \"" + Lab.dataAddress(host) + "\", port = " + TRANSPORT_PORT
             + " }\n"
             + "  admin { host = \"" + Lab.adminAddress(host) + "\", port = " + ADMIN_PORT + " }\n"
             + "  cluster.seeds = [\"" + Lab.dataAddress(1) + ":" + TRANSPORT_PORT + "\"]\n"
+            + extraConf
             + "}\n");
     }
 
@@ -84,12 +101,12 @@ final class LabNode implements AutoCloseable {
         return process != null && process.process().isAlive();
     }
 
-    /** @return GET /api/node once it answers 200 with the counter behaviour loaded, else null */
+    /** @return GET /api/node once it answers 200 with its behaviour (by default the counter) loaded, else null */
     JsonObject nodeIfReady() {
         try {
             final NodeProcess.Reply r = process.get("/api/node");
             if (r.status() == 200 && r.json() != null && r.json().isJsonObject()
-                && r.at("behaviors") != null && r.at("behaviors").toString().contains("counter")) {
+                && r.at("behaviors") != null && r.at("behaviors").toString().contains(readyBehavior)) {
                 return r.json().getAsJsonObject();
             }
             return null;
