@@ -35,13 +35,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * twice; the killed node is started again and gets the actor back by a clean handover (the count goes on, every ask
  * answered meanwhile); the owner is stopped 3 s (SIGSTOP): the actor runs elsewhere, and once woken the stopped node
  * fences its activation instead of answering as the owner; a bad live edit of {@code hamlet.failover} is refused
- * naming the key. Throughout, the nodes' own logs show no two activations of the actor at once. Each scenario prints
- * its figures ("FailoverIT: ...").
+ * naming the key; a fourth node joins and spread instances (a group {@code job} of 6 ledgers, declared beside it)
+ * move to it while each is asked by name, every ask answered. Throughout, the nodes' own logs show no two activations
+ * of one actor at once. Each scenario prints its figures ("FailoverIT: ...").
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
     private static final int NODES = 3;
+    /** A fourth node joins in the last scenario. */
+    private static final int MAX_NODES = 4;
+    private static final int JOBS = 6;
+    private static final long JOIN_MS = 20_000;
     private static final String ACTOR = "ledger";
     /** Asserted: the issue's 2 s, and room for a machine whose two cores are shared with other work. */
     private static final long TAKEOVER_BOUND_MS = 5_000;
@@ -52,12 +57,12 @@ class FailoverIT {
     private static final long GENEROUS_MS = 60_000;
 
     private final Path home = NodeProcess.distribution();
-    private final NodeProcess[] nodes = new NodeProcess[NODES + 1];
+    private final NodeProcess[] nodes = new NodeProcess[MAX_NODES + 1];
     /** Every process started, the dead ones too, with when each ended (wall clock), for the logs. */
     private final Map<NodeProcess, String> runs = new LinkedHashMap<>();
     private final Map<NodeProcess, Long> endedAtMillis = new LinkedHashMap<>();
-    private final int[] transportPorts = new int[NODES + 1];
-    private final int[] adminPorts = new int[NODES + 1];
+    private final int[] transportPorts = new int[MAX_NODES + 1];
+    private final int[] adminPorts = new int[MAX_NODES + 1];
     private Path dir;
     /** The node the traffic goes through: neither the first owner nor its replica. */
     private int sender;
@@ -75,13 +80,13 @@ class FailoverIT {
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {
         dir = Files.createTempDirectory("hamlet-failover-");
-        for (int i = 1; i <= NODES; i++) {
+        for (int i = 1; i <= MAX_NODES; i++) {
             transportPorts[i] = NodeProcess.freePort();
             adminPorts[i] = NodeProcess.freePort();
         }
         final String seeds = java.util.stream.IntStream.rangeClosed(1, NODES)
             .mapToObj(i -> "\"127.0.0.1:" + transportPorts[i] + "\"").collect(Collectors.joining(", "));
-        for (int i = 1; i <= NODES; i++) {
+        for (int i = 1; i <= MAX_NODES; i++) {
             final Path nodeDir = Files.createDirectories(dir.resolve("node" + i));
             final Path deploy = Files.createDirectories(nodeDir.resolve("deploy"));
             Files.copy(home.resolve("examples/hamlet-example-ledger.jar"), deploy.resolve("hamlet-example-ledger.jar"));
@@ -91,7 +96,10 @@ class FailoverIT {
                 // Every node a seed: a node started again joins through whichever answers.
                 + "  cluster.seeds = [" + seeds + "]\n"
                 + "  failover { expected-members = " + NODES + ", replicate = every-message }\n"
-                + "  actors { " + ACTOR + " { behavior = ledger, placement = cluster } }\n"
+                + "  actors {\n"
+                + "    " + ACTOR + " { behavior = ledger, placement = cluster }\n"
+                + "    job { behavior = ledger, placement = spread, instances = " + JOBS + " }\n"
+                + "  }\n"
                 + "}\n");
         }
         final long start = System.nanoTime();
@@ -240,10 +248,50 @@ class FailoverIT {
 
     @Test
     @Order(5)
+    void shouldMoveSpreadInstancesToAFourthNodeThatJoinsWithAnAnswerToEveryAsk() throws Exception {
+        final Map<String, Placed> before = allPlaced(node(sender));
+        final List<String> jobs = java.util.stream.IntStream.rangeClosed(1, JOBS).mapToObj(i -> "job-" + i).toList();
+        try (LedgerTraffic jobTraffic = LedgerTraffic.start("join", () -> node(sender), jobs, 1, 50,
+            ASK_TIMEOUT_MS)) {
+            jobTraffic.awaitAnswers(30, GENEROUS_MS, "asks to the jobs before the join");
+            final long started = System.nanoTime();
+            start(MAX_NODES);
+            final Object[] seen = {null};
+            final long[] since = {0};
+            within(JOIN_MS, "the four nodes agree on every cluster actor, active and unchanged for 2 s, with some on "
+                + "node4", () -> {
+                    final Map<String, Placed> now = agreedAll();
+                    if (now == null || !now.equals(seen[0])) {
+                        seen[0] = now;
+                        since[0] = System.nanoTime();
+                        return false;
+                    }
+                    return msSince(since[0]) >= 2_000 && now.values().stream().anyMatch(p -> p.owner.equals(
+                        id(MAX_NODES)));
+                }, this::allViews);
+            @SuppressWarnings("unchecked")
+            final Map<String, Placed> after = (Map<String, Placed>) seen[0];
+            jobTraffic.awaitAnswers(30, GENEROUS_MS, "asks to the jobs after the join");
+            jobTraffic.close();
+            final List<String> moved = after.entrySet().stream().filter(e -> e.getValue().owner.equals(
+                id(MAX_NODES))).map(e -> e.getKey() + " from " + before.get(e.getKey()).owner).toList();
+            final Map<String, LedgerTraffic.Report> reports = jobTraffic.check();
+            say("node4 joined: moved to it " + moved + " (steady " + msSince(started) + " ms after its start)");
+            reports.values().forEach(r -> say("  " + r));
+            assertTrue(moved.stream().anyMatch(m -> m.startsWith("job-")), "a spread instance moved to node4");
+            for (final LedgerTraffic.Report r : reports.values()) {
+                assertEquals(List.of(), r.unanswered(), "every ask to " + r.to() + " answered across the join");
+                assertTrue(r.clean(), "nothing lost, seen twice or gone back: " + r);
+            }
+        }
+        assertClean("across the join");
+    }
+
+    @Test
+    @Order(6)
     void shouldNeverHaveRunTwoActivationsAtOnceByTheNodesOwnLogs() throws Exception {
         traffic.close();
         final Map<String, LedgerTraffic.Report> reports = traffic.check();
-        final JsonObject state = LedgerTraffic.state(node(sender), ACTOR);
         final List<ActivationLog.Interval> intervals = new ArrayList<>();
         for (final NodeProcess p : runs.keySet()) {
             intervals.addAll(ActivationLog.parse(p.stderr(), endedAtMillis.getOrDefault(p,
@@ -251,18 +299,21 @@ class FailoverIT {
         }
         final List<ActivationLog.Interval> checked = stalledRun == null ? intervals : ActivationLog.stalled(intervals,
             runs.get(stalledRun).substring(0, runs.get(stalledRun).indexOf(' ')), stalledAtMillis, wokenAtMillis);
-        say("the whole run: " + reports.get(ACTOR) + "; the ledger's own account: " + state);
-        say("activations of " + ACTOR + " from the logs (that of the stalled node cut at its SIGSTOP): " + checked);
+        say("the whole run: " + reports.get(ACTOR));
+        say("activations of " + ACTOR + " from the logs (that of the stalled node cut at its SIGSTOP): "
+            + ActivationLog.byActor(checked).get(ACTOR));
+        assertEquals(List.of(), ActivationLog.overlaps(checked), "no two activations of one actor at once");
+        assertEquals(List.of(), ActivationLog.epochsNotRising(checked), "each activation under a higher epoch");
+        assertTrue(ActivationLog.byActor(checked).get(ACTOR).size() >= 4, "the first activation, the takeover, the "
+            + "handover and the takeover from the stalled node are all in the logs: " + checked);
+        final JsonObject state = LedgerTraffic.state(node(sender), ACTOR);
+        say("the ledger's own account: " + state);
         assertEquals(0, state.get("duplicates").getAsLong(), "the ledger saw no message twice: " + state);
         for (final Map.Entry<String, Long> e : traffic.highestAnswered(ACTOR).entrySet()) {
             final JsonElement seen = state.getAsJsonObject("senders").get(e.getKey());
             assertTrue(seen != null && seen.getAsLong() >= e.getValue(), "the ledger holds " + e.getKey() + "#"
                 + e.getValue() + ", the last answered: " + state);
         }
-        assertEquals(List.of(), ActivationLog.overlaps(checked), "no two activations of one actor at once");
-        assertEquals(List.of(), ActivationLog.epochsNotRising(checked), "each activation under a higher epoch");
-        assertTrue(checked.size() >= 4, "the first activation, the takeover, the handover and the takeover from "
-            + "the stalled node are all in the logs: " + intervals);
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
@@ -291,6 +342,56 @@ class FailoverIT {
 
     private static int number(final String id) {
         return Integer.parseInt(id.substring("node".length()));
+    }
+
+    /** @return every cluster actor as this node shows it, by name (empty when it does not answer) */
+    private static Map<String, Placed> allPlaced(final NodeProcess n) {
+        final Map<String, Placed> all = new java.util.TreeMap<>();
+        try {
+            final NodeProcess.Reply r = n.get("/api/cluster/actors");
+            final JsonElement list = r.status() == 200 ? r.at("clusterActors") : null;
+            if (list != null && list.isJsonArray()) {
+                for (final JsonElement e : list.getAsJsonArray()) {
+                    final JsonObject a = e.getAsJsonObject();
+                    all.put(a.get("name").getAsString(), new Placed(a.get("owner").isJsonNull() ? "" : a.get("owner")
+                        .getAsString(), a.get("epoch").getAsLong(), a.get("state").getAsString(), null));
+                }
+            }
+        } catch (final IOException e) {
+            return all;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return all;
+    }
+
+    /** @return every cluster actor when all running nodes show the same ones, all 1 + JOBS of them active; or null */
+    private Map<String, Placed> agreedAll() {
+        Map<String, Placed> agreed = null;
+        for (int i = 1; i <= MAX_NODES; i++) {
+            if (node(i) == null || !node(i).process().isAlive()) {
+                continue;
+            }
+            final Map<String, Placed> seen = allPlaced(node(i));
+            if (seen.size() != 1 + JOBS || seen.values().stream().anyMatch(p -> !"active".equals(p.state))
+                || agreed != null && !agreed.equals(seen)) {
+                return null;
+            }
+            agreed = seen;
+        }
+        return agreed;
+    }
+
+    private String allViews() {
+        final StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= MAX_NODES; i++) {
+            if (node(i) != null) {
+                b.append("\n  ").append(id(i)).append(": ").append(allPlaced(node(i)).entrySet().stream()
+                    .map(e -> e.getKey() + "@" + e.getValue().owner + "/" + e.getValue().epoch + " " + e.getValue()
+                        .state).toList());
+            }
+        }
+        return b.toString();
     }
 
     /** @return the actor as this node's GET /api/cluster/actors shows it, or null */
@@ -348,8 +449,8 @@ class FailoverIT {
     /** @return the placement every live node shows, active and with a live owner, or null */
     private Placed agreed() {
         Placed agreed = null;
-        for (int i = 1; i <= NODES; i++) {
-            if (!node(i).process().isAlive()) {
+        for (int i = 1; i <= MAX_NODES; i++) {
+            if (node(i) == null || !node(i).process().isAlive()) {
                 continue;
             }
             final Placed p = placed(node(i));
@@ -363,16 +464,17 @@ class FailoverIT {
 
     private String views() {
         final StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= NODES; i++) {
-            b.append(id(i)).append(": ").append(node(i).process().isAlive() ? placed(node(i)) : "not running")
+        for (int i = 1; i <= MAX_NODES; i++) {
+            b.append(id(i)).append(": ").append(node(i) == null ? "not started" : node(i).process().isAlive()
+                ? placed(node(i)) : "not running")
                 .append("; ");
         }
         return b.toString();
     }
 
     private NodeProcess anyAlive() {
-        for (int i = 1; i <= NODES; i++) {
-            if (node(i).process().isAlive()) {
+        for (int i = 1; i <= MAX_NODES; i++) {
+            if (node(i) != null && node(i).process().isAlive()) {
                 return node(i);
             }
         }
@@ -416,6 +518,22 @@ class FailoverIT {
         assertEquals(List.of(), report.lost(), "nothing acknowledged lost " + when);
         assertEquals(List.of(), report.duplicates(), "no message seen twice " + when);
         assertEquals(List.of(), report.wentBack(), "the count never went back " + when);
+    }
+
+    /** Polls every 50 ms until the condition holds; fails after {@code deadlineMs} with what was last seen. */
+    private static void within(final long deadlineMs, final String what, final java.util.function.BooleanSupplier
+        condition, final java.util.function.Supplier<String> lastSeen) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + deadlineMs + " ms: " + what + "; last seen: "
+                    + lastSeen.get());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
     }
 
     private static void signal(final String signal, final long pid) throws IOException, InterruptedException {
