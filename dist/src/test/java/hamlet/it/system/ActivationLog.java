@@ -97,7 +97,8 @@ public final class ActivationLog {
         }
         for (final Interval running : open.values()) {
             done.add(new Interval(running.node(), running.actor(), running.epoch(), running.cause(),
-                running.startMillis(), running.startLine(), endMillis, endMillis == RUNNING ? null : "(process ended)"));
+                running.startMillis(), running.startLine(), endMillis,
+                endMillis == RUNNING ? null : "(process ended)"));
         }
         done.sort(Comparator.comparingLong(Interval::startMillis));
         return done;

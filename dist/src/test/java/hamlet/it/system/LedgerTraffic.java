@@ -208,7 +208,7 @@ public final class LedgerTraffic implements AutoCloseable {
         return reports;
     }
 
-    private static Report check(final String to, final List<Ask> all) {
+    static Report check(final String to, final List<Ask> all) {
         final List<Ask> unanswered = all.stream().filter(a -> !a.answered()).toList();
         final List<String> lost = new ArrayList<>();
         final List<String> duplicates = new ArrayList<>();
