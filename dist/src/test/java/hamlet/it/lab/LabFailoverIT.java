@@ -229,6 +229,8 @@ class LabFailoverIT {
         final Map<String, List<ActivationLog.Interval>> byActor = ActivationLog.byActor(intervals);
         say("activations from the logs: " + byActor.entrySet().stream().map(e -> e.getKey() + " "
             + e.getValue().size()).collect(Collectors.joining(", ")) + "; " + LEDGER + ": " + byActor.get(LEDGER));
+        say("handover pauses by the logs (old owner's stop line to the new owner's start line, ms): "
+            + ActivationLog.handoverPauses(intervals));
         final LedgerTraffic.Report report = traffic.check().get(LEDGER);
         say("the whole run: " + report);
         assertEquals(List.of(), ActivationLog.overlaps(intervals), "no two activations of one actor at once");

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * until the ledger answers from another node and 20 more asks were answered, then back in, and the next pull once the
  * owner is back and the placement steady. Prints each pull, then the takeover time (pull to the first answer from the
  * new owner) p50 and max, the asks answered and not, the messages lost (answered, then missing from the ledger's
- * state), those seen twice, and the double activations in the nodes' own logs. Asserts nothing: it measures.
+ * state), those seen twice, the double activations in the nodes' own logs, and the pause of each handover (the
+ * actors going back to their first-ranked node after each pull) by those logs. Asserts nothing: it measures.
  *
  * <p>Runs only when asked, as root: {@code mvn verify -pl dist -Dit.test=LabTakeoverFiguresIT -Dhamlet.lab.pulls=20
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}; skipped otherwise, saying why.
@@ -129,6 +130,8 @@ class LabTakeoverFiguresIT {
             intervals.addAll(ActivationLog.parse(n.process().dump(), ActivationLog.RUNNING));
         }
         final List<String> doubles = ActivationLog.overlaps(intervals);
+        final List<Long> pauses = ActivationLog.handoverPauses(intervals).values().stream().flatMap(List::stream)
+            .toList();
         final JsonObject finalState = LedgerTraffic.state(nodes.get(0).process(), LEDGER);
         say("over " + pulls + " cable pulls of the ledger's owner: takeover (pull to the first answer from the new "
             + "owner) p50 " + percentile(takeovers, 50) + " ms, max " + Collections.max(takeovers) + " ms; the "
@@ -136,7 +139,10 @@ class LabTakeoverFiguresIT {
             + " ms; " + asked + " asks, " + answered + " answered, " + (asked - answered) + " without a reply; "
             + "messages lost (answered, then missing) " + lost + ", seen twice " + twice + " (the ledger's own count "
             + finalState.get("duplicates") + "), counts gone back " + wentBack + "; double activations in the logs "
-            + doubles.size() + " (of " + intervals.size() + " activations)");
+            + doubles.size() + " (of " + intervals.size() + " activations); handover pause per actor (the old owner's"
+            + " stop line to the new owner's start line) p50 " + (pauses.isEmpty() ? "-" : percentile(pauses, 50))
+            + " ms, max " + (pauses.isEmpty() ? "-" : Collections.max(pauses)) + " ms over " + pauses.size()
+            + " handovers");
         doubles.forEach(d -> say("  double activation: " + d));
         say("takeover times (ms): " + takeovers);
     }

@@ -173,6 +173,25 @@ public final class ActivationLog {
         return found;
     }
 
+    /**
+     * @return for each activation by handover, the time from its predecessor's stop line (the old owner's last
+     *     message handled and its state sent) to its start line (restored on the new owner), in ms, by actor and in
+     *     order: the pause a handover puts into an actor's work, the transfer and the activation
+     */
+    public static Map<String, List<Long>> handoverPauses(final Collection<Interval> all) {
+        final Map<String, List<Long>> pauses = new TreeMap<>();
+        for (final Map.Entry<String, List<Interval>> e : byActor(all).entrySet()) {
+            final List<Interval> list = e.getValue();
+            for (int i = 1; i < list.size(); i++) {
+                if ("handover".equals(list.get(i).cause()) && list.get(i - 1).stopMillis() != RUNNING) {
+                    pauses.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(list.get(i).startMillis() - list.get(i - 1).stopMillis());
+                }
+            }
+        }
+        return pauses;
+    }
+
     /** @return wall-clock milliseconds of a log timestamp (this machine's zone, as the nodes log it) */
     static long millis(final String timestamp) {
         return LocalDateTime.parse(timestamp, TIME).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();

@@ -45,6 +45,8 @@ class ActivationLogTest {
 
         assertEquals(List.of(), ActivationLog.overlaps(all));
         assertEquals(List.of(), ActivationLog.epochsNotRising(all));
+        assertEquals(java.util.Map.of("ledger", List.of(0L)), ActivationLog.handoverPauses(all),
+            "node1 handed it over at 41.000, node2 started it at 41.000");
         assertEquals(ActivationLog.RUNNING, all.stream().filter(i -> i.epoch() == 4).findFirst().orElseThrow()
             .stopMillis(), "still running");
     }

@@ -302,6 +302,8 @@ class FailoverIT {
         say("the whole run: " + reports.get(ACTOR));
         say("activations of " + ACTOR + " from the logs (that of the stalled node cut at its SIGSTOP): "
             + ActivationLog.byActor(checked).get(ACTOR));
+        say("handover pauses by the logs (old owner's stop line to the new owner's start line, ms): "
+            + ActivationLog.handoverPauses(checked));
         assertEquals(List.of(), ActivationLog.overlaps(checked), "no two activations of one actor at once");
         assertEquals(List.of(), ActivationLog.epochsNotRising(checked), "each activation under a higher epoch");
         assertTrue(ActivationLog.byActor(checked).get(ACTOR).size() >= 4, "the first activation, the takeover, the "
