@@ -16,7 +16,7 @@ import java.util.List;
  * 'P' version:u8 type:u8 uid:i64 ...
  *   HEARTBEAT     seq:i64 tableVersion:i64 echo:i64 released:u16 {node:str}
  *   TABLE_REQUEST wantVersion:i64
- *   TABLE         version:i64 behaviors:u16 {str} specs:u16 {name:str behavior:str group:str? spread:u8 config:str}
+ *   TABLE         version:i64 eligible:u8 behaviors:u16 {str} specs:u16 {name:str behavior:str group:str? spread:u8 config:str}
  *   PROPOSE       name:str epoch:i64 owner:str
  *   REPLY         name:str epoch:i64 ok:u8 knownNode:str? knownEpoch:i64
  *                 claims:u16 {name:str node:str epoch:i64 version:i64 state:u8 movingTo:str? nextEpoch:i64
@@ -90,7 +90,12 @@ final class PlacementWire {
     }
 
     /** What a node can run and what it runs: changes rarely, so it is fetched by version, not pushed. */
-    record Table(long uid, long version, List<String> behaviors, List<ClusterActorSpec> specs, List<Claim> claims) {
+    /**
+     * @param eligible whether the node takes placements now: it holds a lease and has been in the cluster for
+     *     stable-after (the others rank it only then, so that nothing is handed to a node that would refuse it)
+     */
+    record Table(long uid, long version, boolean eligible, List<String> behaviors, List<ClusterActorSpec> specs,
+                 List<Claim> claims) {
     }
 
     record Heartbeat(long uid, long seq, long tableVersion, long echo, List<String> released) {
@@ -146,7 +151,7 @@ final class PlacementWire {
      *     always fit, as each is a few dozen bytes and a node runs at most a few hundred
      */
     static byte[] table(final Table t, final int maxBytes) {
-        final WireWriter out = header(TABLE, t.uid()).i64(t.version());
+        final WireWriter out = header(TABLE, t.uid()).i64(t.version()).u8(t.eligible() ? 1 : 0);
         out.u16(t.behaviors().size());
         t.behaviors().forEach(out::string);
         final int claimsBytes = 2 + t.claims().stream().mapToInt(c -> 2 + utf8(c.name()) + 2 + utf8(c.node()) + 8 + 8
@@ -217,6 +222,7 @@ final class PlacementWire {
         final WireReader in = body(bytes);
         final long uid = in.i64();
         final long version = in.i64();
+        final boolean eligible = in.u8() == 1;
         final int nb = in.count(2);
         final List<String> behaviors = new ArrayList<>(nb);
         for (int i = 0; i < nb; i++) {
@@ -259,7 +265,7 @@ final class PlacementWire {
                 new Change(cause, in.i64(), in.i64(), in.i64())));
         }
         in.end();
-        return new Table(uid, version, behaviors, specs, claims);
+        return new Table(uid, version, eligible, behaviors, specs, claims);
     }
 
     private static int utf8(final String s) {

@@ -102,6 +102,8 @@ public final class Placer {
         long announcedVersion;
         long tableRequestedMs = NEVER;
         Table table;
+        /** Since when its table says it takes no placements (it just joined, or holds no lease). */
+        long ineligibleSinceMs = NEVER;
         List<String> released = List.of();
     }
 
@@ -183,6 +185,7 @@ public final class Placer {
     private String blocked = "has not joined a cluster yet";
     /** Since when this process has been in a cluster: it is a candidate only after stable-after, as others see it. */
     private long joinedSinceMs = NEVER;
+    private boolean advertisedEligible;
 
     private final List<Order> orders = new ArrayList<>();
     private final List<ClusterEvent> events = new ArrayList<>();
@@ -285,6 +288,17 @@ public final class Placer {
         count("refused.handover");
         events.add(new ClusterEvent(ClusterEvent.Type.REFUSED, selfId, name, "handover from " + from + " under epoch "
             + epoch + " refused: " + refusal));
+        final Promise promised = promises.get(name);
+        if (promised != null && promised.epoch() == epoch && promised.owner().equals(selfId)
+            && (best == null || best.epoch() < epoch)) {
+            // The epoch was promised to this node, and its old owner has stopped: say this node runs nothing under
+            // it, so that the others take the actor over (from their copies) instead of waiting for ever.
+            final Claim abandoned = new Claim(name, selfId, epoch, 1, ClaimState.ABANDONED, null, 0);
+            final Own o = new Own(abandoned, spec(name), now, Activation.Cause.FIRST, from);
+            own.put(name, o);
+            known.put(name, abandoned);
+            tableVersion++;
+        }
         return refusal;
     }
 
@@ -416,7 +430,7 @@ public final class Placer {
     public String replicaOf(final String name) {
         final Claim c = known.get(name);
         final String owner = c == null ? selfId : c.effectiveOwner();
-        for (final String node : ranked(name, false)) {
+        for (final String node : ranked(name, false, false)) {
             if (!node.equals(owner)) {
                 return node;
             }
@@ -435,7 +449,7 @@ public final class Placer {
             if (c == null) {
                 state = "unplaced";
                 detail = blocked != null ? "nobody runs it; this node may not because it " + blocked
-                    : "nobody runs it yet; first candidate " + first(ranked(name, true));
+                    : "nobody runs it yet; first candidate " + first(ranked(name, true, true));
             } else if (c.state() == ClaimState.MOVING) {
                 state = "moving";
                 detail = "handed over by " + c.node() + " to " + c.movingTo();
@@ -568,6 +582,11 @@ public final class Placer {
         }
         leaseHeld = why == null;
         blocked = why;
+        final boolean eligibleNow = eligible();
+        if (eligibleNow != advertisedEligible) {
+            advertisedEligible = eligibleNow;
+            tableVersion++;
+        }
         if (was && !leaseHeld) {
             count("lease.lost");
             note("lost the placement lease: it " + why + "; fencing " + running().size() + " cluster actor(s)");
@@ -670,7 +689,7 @@ public final class Placer {
 
     private void onTableRequest(final String from, final TableRequest r) {
         membership.member(from).ifPresent(m -> {
-            final Table t = new Table(selfUid, tableVersion, behaviors, List.copyOf(declared.values()),
+            final Table t = new Table(selfUid, tableVersion, eligible(), behaviors, List.copyOf(declared.values()),
                 List.copyOf(known.values()));
             final byte[] bytes = PlacementWire.table(t, Membership.CHUNK_BYTES);
             outbox.send(from, m.url(), bytes);
@@ -688,6 +707,11 @@ public final class Placer {
             return;
         }
         p.table = t;
+        if (t.eligible()) {
+            p.ineligibleSinceMs = NEVER;
+        } else if (p.ineligibleSinceMs == NEVER) {
+            p.ineligibleSinceMs = now;
+        }
         boolean changed = false;
         for (final Claim c : t.claims()) {
             final Claim mine = known.get(c.name());
@@ -763,10 +787,10 @@ public final class Placer {
             if (mine != null && mine.claim.state() == ClaimState.FENCED) {
                 resume(mine);
             } else if (c == null) {
-                if (selfId.equals(first(ranked(name, true)))) {
+                if (selfId.equals(first(ranked(name, true, true))) && eligible()) {
                     propose(name, 1, selfId, Activation.Cause.FIRST, null, "first activation", 0);
                 }
-            } else if (mayTakeOver(c) && (selfId.equals(first(ranked(name, true))) || handedHereBy(c))) {
+            } else if (mayTakeOver(c) && (selfId.equals(first(ranked(name, true, false))) || handedHereBy(c))) {
                 // A move's epoch was promised to its receiver: this proposal is based on it, not on the move's old
                 // epoch, or the promise would make every takeover of an interrupted move give up.
                 final long basedOn = Math.max(c.epoch(), c.nextEpoch());
@@ -833,7 +857,7 @@ public final class Placer {
 
     private void considerMove(final Own mine) {
         final String name = mine.claim.name();
-        final List<String> ranking = ranked(name, true);
+        final List<String> ranking = ranked(name, true, false);
         String target = null;
         String why = null;
         final String top = first(ranking);
@@ -992,9 +1016,11 @@ public final class Placer {
     /**
      * @param allowSuspect whether a suspect member still counts (for FIRST and TAKEOVER: a suspect that ranks first
      *     holds the others back until it is declared dead, so that two views never both pick themselves)
+     * @param waitForComing whether a member that is not eligible yet (it joined less than stable-after ago) still
+     *     counts, for a while: a first placement waits for it rather than go elsewhere and move a moment later
      * @return the candidates for the actor, best first
      */
-    private List<String> ranked(final String name, final boolean allowSuspect) {
+    private List<String> ranked(final String name, final boolean allowSuspect, final boolean waitForComing) {
         final ClusterActorSpec s = spec(name);
         if (s == null) {
             return List.of();
@@ -1007,11 +1033,7 @@ public final class Placer {
             if (!(status == MemberStatus.ALIVE || allowSuspect && status == MemberStatus.SUSPECT)) {
                 continue;
             }
-            if (!hasBehavior(id, behavior)) {
-                continue;
-            }
-            if (id.equals(selfId) && (joinedSinceMs == NEVER
-                || now - joinedSinceMs < membership.settings().stableAfterMs())) {
+            if (!hasBehavior(id, behavior) || !mayPlaceOn(id, waitForComing)) {
                 continue;
             }
             candidates.add(id);
@@ -1020,6 +1042,23 @@ public final class Placer {
             }
         }
         return Rendezvous.rank(name, roomy.isEmpty() ? candidates : roomy);
+    }
+
+    private boolean mayPlaceOn(final String id, final boolean waitForComing) {
+        if (id.equals(selfId)) {
+            return eligible() || waitForComing && joinedSinceMs != NEVER;
+        }
+        final Peer p = peers.get(id);
+        if (p == null || p.table == null) {
+            return false;
+        }
+        return p.table.eligible() || waitForComing && p.ineligibleSinceMs != NEVER
+            && now - p.ineligibleSinceMs < 2 * membership.settings().stableAfterMs();
+    }
+
+    /** @return whether this node takes placements: it holds a lease and has been in the cluster for stable-after */
+    private boolean eligible() {
+        return leaseHeld && joinedSinceMs != NEVER && now - joinedSinceMs >= membership.settings().stableAfterMs();
     }
 
     /**

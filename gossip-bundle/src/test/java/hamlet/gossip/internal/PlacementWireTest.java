@@ -27,7 +27,7 @@ class PlacementWireTest {
         assertEquals(r, PlacementWire.readReply(PlacementWire.reply(r)));
         final JsonObject config = new JsonObject();
         config.addProperty("workers", 3);
-        final PlacementWire.Table t = new PlacementWire.Table(7, 9, List.of("echo", "job-router"),
+        final PlacementWire.Table t = new PlacementWire.Table(7, 9, true, List.of("echo", "job-router"),
             List.of(new ClusterActorSpec(new ActorSpec("job-router", "job-router", null, config), false),
                 new ClusterActorSpec(new ActorSpec("w-1", "echo", "w", null), true)),
             List.of(new Claim("job-router", "node1", 4, 2, ClaimState.MOVING, "node2", 5),
@@ -43,7 +43,7 @@ class PlacementWireTest {
             specs.add(new ClusterActorSpec(ActorSpec.of("echo", "actor-with-a-long-name-" + i), true));
             claims.add(new Claim("actor-with-a-long-name-" + i, "node1", 1, 1, ClaimState.ACTIVE, null, 0));
         }
-        final byte[] bytes = PlacementWire.table(new PlacementWire.Table(1, 1, List.of("echo"), specs, claims),
+        final byte[] bytes = PlacementWire.table(new PlacementWire.Table(1, 1, false, List.of("echo"), specs, claims),
             Membership.CHUNK_BYTES);
         final PlacementWire.Table back = PlacementWire.readTable(bytes);
         assertEquals(Placer.MAX_CLUSTER_ACTORS, back.claims().size());

@@ -171,6 +171,32 @@ class PlacementSimTest {
     }
 
     @Test
+    void shouldMoveToANodeThatJoinsExactlyWhatItWinsAndOnlyOnceItTakesPlacements() {
+        final Simulation sim = new Simulation(11, GOSSIP, e -> true);
+        sim.placeClusterActors(ACTORS, PLACEMENT.withExpectedMembers(4));
+        sim.addNodes(4);
+        sim.startAll();
+        assertTrue(sim.runUntil(() -> allPlacedOnce(sim), 15_000));
+        sim.runFor(3_000);
+        sim.addNodes(1);
+        final long joinedAt = sim.nowMs();
+        sim.start("n5");
+        assertTrue(sim.runUntil(() -> allPlacedOnce(sim) && sim.liveActivations().values().stream()
+            .anyMatch(nodes -> nodes.contains("n5")), joinedAt + 15_000),
+            () -> "nothing moved to n5: " + sim.liveActivations());
+        assertTrue(sim.nowMs() - joinedAt >= GOSSIP.stableAfterMs(),
+            "a new node takes placements only after stable-after, not " + (sim.nowMs() - joinedAt) + " ms");
+        sim.runFor(10_000);
+        assertTrue(allPlacedOnce(sim), () -> "moves left something behind: " + sim.liveActivations());
+        for (final var e : sim.liveActivations().entrySet()) {
+            final List<String> all = List.of("n1", "n2", "n3", "n4", "n5");
+            assertEquals(hamlet.gossip.internal.RendezvousProbe.first(e.getKey(), all), e.getValue().get(0),
+                e.getKey() + " should be where the hashing over all five puts it");
+        }
+        assertEquals(List.of(), sim.violations());
+    }
+
+    @Test
     void shouldEndWithOneActivationWhenTheReceiverOfAHandoverDies() {
         interruptedHandover(9, true);
     }

@@ -372,6 +372,9 @@ public final class ClusterActors implements PlacementListener {
             routing.flushTo(slot, to);
             final boolean sent = sendWire(to, new PlacementWire(PlacementWire.Type.HANDOVER, role.name, nextEpoch,
                 role.epoch(), document));
+            // Kept as a copy here too: if the receiver dies or refuses before it runs the actor, a takeover on this
+            // node restores exactly what was handed.
+            replicas.offer(role.name, new ReplicaStore.Copy(role.epoch(), Long.MAX_VALUE, document));
             counters.add(ClusterCounters.HANDOVER_SENT);
             if (!sent) {
                 LOG.error("[{}] cluster actor {}: the transport did not take its handover to {}", nodeId, role.name,
@@ -469,6 +472,12 @@ public final class ClusterActors implements PlacementListener {
             counters.add(ClusterCounters.HANDOVER_REFUSED);
             LOG.warn("[{}] handover of cluster actor {} from {} (epoch {}) refused: {}", nodeId, message.name(), from,
                 message.epoch(), refused);
+            if (message.document() != null) {
+                // Refused to run it, not to keep it: a takeover here (placement lets the actor be taken over once
+                // its handover is refused) then restores what was handed rather than an older copy.
+                replicas.offer(message.name(), new ReplicaStore.Copy(message.number(), Long.MAX_VALUE,
+                    message.document()));
+            }
             return;
         }
         final ClusterSlot slot = routing.slot(message.name());
