@@ -607,6 +607,16 @@ public final class JettyTransport implements Transport, PeerLink.Context {
 
     @Override
     public void reclaim(final String node, final Predicate<WireEnvelope> which, final String reason) {
+        reclaim(node, which, reason, false);
+    }
+
+    @Override
+    public void reclaimNow(final String node, final Predicate<WireEnvelope> which, final String reason) {
+        reclaim(node, which, reason, true);
+    }
+
+    private void reclaim(final String node, final Predicate<WireEnvelope> which, final String reason,
+                         final boolean inFlightToo) {
         Objects.requireNonNull(which, "which");
         if (node == null || stopped) {
             return;
@@ -615,8 +625,8 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         onAgent("reclaim " + node, () -> {
             final PeerLink link = links.get(node);
             if (link != null) {
-                link.reclaim(which, why);
-                count("reclaims");
+                link.reclaim(which, why, inFlightToo);
+                count(inFlightToo ? "reclaims.now" : "reclaims");
             }
         });
     }

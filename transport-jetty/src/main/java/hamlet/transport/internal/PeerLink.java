@@ -844,6 +844,14 @@ public final class PeerLink {
      * @param reason why, for the hand-back
      */
     void reclaim(final Predicate<WireEnvelope> which, final String reason) {
+        reclaim(which, reason, false);
+    }
+
+    /**
+     * @param inFlightToo whether matched envelopes on the live connection are taken at once too (the peer is down
+     *     by membership's verdict: waiting for their ack or the connection's end would only add the silence timeout)
+     */
+    void reclaim(final Predicate<WireEnvelope> which, final String reason, final boolean inFlightToo) {
         final List<Outgoing> snapshot;
         synchronized (this) {
             snapshot = new ArrayList<>(inFlight.size() + waiting.size());
@@ -867,12 +875,27 @@ public final class PeerLink {
         final Reclaim r = new Reclaim(reason, matched);
         final List<Reclaim> done = new ArrayList<>(1);
         synchronized (this) {
+            if (inFlightToo) {
+                takeInFlight(r);
+            }
             takeMatched(r);
             if (r.undecided == 0) {
                 done.add(r);
             }
         }
         handBack(done);
+    }
+
+    /** Under the lock: takes the matched envelopes on the live connection now, leaving holes in its sequence. */
+    private void takeInFlight(final Reclaim r) {
+        inFlight.removeIf(o -> {
+            if (o.reclaimedBy != null || !r.matched.containsKey(o)) {
+                return false;
+            }
+            release(o);
+            r.taken.add(o);
+            return true;
+        });
     }
 
     /** Under the lock: takes the matched waiting envelopes, marks the matched ones in flight. */

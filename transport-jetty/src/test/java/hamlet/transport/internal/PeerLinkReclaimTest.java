@@ -210,6 +210,26 @@ class PeerLinkReclaimTest {
     }
 
     @Test
+    void shouldHandBackAnEnvelopeOnTheWireAtOnceWhenToldThePeerIsDown() {
+        final Connection c = connect();
+        send("m1");
+        send("m2", "m3");
+        // m1 is on the wire to a peer membership declared down: its ack will not come, its connection ends only
+        // with the silence timeout; the caller takes it back now and lives with a possible second copy.
+        sender.reclaim(e -> List.of("m1", "m3").contains(name(e)), "moved", true);
+
+        assertEquals(List.of("[m1, m3] moved"), senderSide.handedBack, "at once, in order, without an ack or an end");
+        complete(c.out);
+        cut(c);
+        final Connection next = connect();
+        assertEquals(List.of(2L), seqs(next.out.writes.get(0)), "only m2 is resent: m1 is not the link's any more");
+        carry(next, 0);
+        carryAck(next);
+        assertEquals(List.of("m2"), receiverSide.delivered);
+        assertEquals(0, sender.info(false).outbox());
+    }
+
+    @Test
     void shouldHandBackAnEnvelopeOnALiveConnectionThatEndsUnacknowledgedAndNeverResendIt() {
         final Connection c = connect();
         send("m1");

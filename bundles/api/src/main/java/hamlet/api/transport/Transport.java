@@ -84,6 +84,24 @@ public interface Transport {
     void forget(String node, String reason);
 
     /**
+     * As {@link #reclaim}, except that matching envelopes on the live connection are handed back at once too, without
+     * waiting for their acknowledgement or the connection's end (which, for a silent peer, comes only with
+     * {@code hamlet.transport.silence-timeout}). For a node that membership declared down and whose messages now go
+     * elsewhere: such an envelope may still reach that node if it was not down after all, so the caller must live with
+     * a second copy (the registry's cluster actors drop it by its stamp). Sequence numbers keep their holes, as with
+     * {@code reclaim}. The default, for a transport without it, is {@link #reclaim}.
+     *
+     * @param node the node's id
+     * @param which the envelopes to take back; called on the transport's thread, with no lock held
+     * @param reason why, in a sentence for operators
+     * @since 2.3.0
+     */
+    default void reclaimNow(final String node, final java.util.function.Predicate<WireEnvelope> which,
+                            final String reason) {
+        reclaim(node, which, reason);
+    }
+
+    /**
      * Dials a node as soon as possible, skipping what is left of its reconnect backoff: membership heard that it is
      * alive again (joined or alive), so the envelopes buffered for it should flow now rather than after up to
      * {@code hamlet.transport.reconnect-backoff-max}. Nothing happens when its link is up or a dial is under way; a

@@ -28,7 +28,7 @@
  * letters of them.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package hamlet.api.transport;
 
 import org.osgi.annotation.bundle.Export;

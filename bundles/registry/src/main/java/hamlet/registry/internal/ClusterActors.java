@@ -242,8 +242,10 @@ public final class ClusterActors implements PlacementListener {
         }
         final String to = node + ":" + name;
         try {
-            transport.reclaim(node, envelope -> to.equals(envelope.to()), "cluster actor " + name + " moved away from "
-                + node + ", which is down");
+            // Now, in flight too: the node is down, so its acks will not come; a copy that reached it after all is
+            // dropped by its stamp.
+            transport.reclaimNow(node, envelope -> to.equals(envelope.to()), "cluster actor " + name
+                + " moved away from " + node + ", which is down");
             LOG.info("[{}] cluster actor {} moved away from {} (down): reclaiming what waits for it there", nodeId,
                 name, node);
         } catch (final UnsupportedOperationException e) {
