@@ -196,8 +196,9 @@ class FailoverIT {
             node(sender).await("the stall lasts " + STALL_MS + " ms", () -> msSince(stopped) >= STALL_MS,
                 () -> "still stopped");
         } finally {
-            signal("CONT", stalled.pid());
+            // Taken before the signal: the woken process may log (its fence) within the same millisecond.
             wokenAtMillis = System.currentTimeMillis();
+            signal("CONT", stalled.pid());
         }
         final long resumed = System.nanoTime();
         final LedgerTraffic.Ask first = recovery.first();
@@ -300,8 +301,9 @@ class FailoverIT {
         final List<ActivationLog.Interval> checked = stalledRun == null ? intervals : ActivationLog.stalled(intervals,
             runs.get(stalledRun).substring(0, runs.get(stalledRun).indexOf(' ')), stalledAtMillis, wokenAtMillis);
         say("the whole run: " + reports.get(ACTOR));
-        say("activations of " + ACTOR + " from the logs (that of the stalled node cut at its SIGSTOP): "
-            + ActivationLog.byActor(checked).get(ACTOR));
+        say("activations of " + ACTOR + " from the logs (that of the stalled node cut at its SIGSTOP, "
+            + java.time.Instant.ofEpochMilli(stalledAtMillis) + " .. " + java.time.Instant.ofEpochMilli(wokenAtMillis)
+            + "): " + ActivationLog.byActor(checked).get(ACTOR));
         say("handover pauses by the logs (old owner's stop line to the new owner's start line, ms): "
             + ActivationLog.handoverPauses(checked));
         assertEquals(List.of(), ActivationLog.overlaps(checked), "no two activations of one actor at once");
