@@ -194,8 +194,14 @@ class LabFailoverIT {
             jobTraffic.awaitAnswers(30, GENEROUS_MS, "asks to the jobs before the join");
             final long started = System.nanoTime();
             node(4).start();
-            final Map<String, LabPlacement.Placed> after = LabPlacement.awaitSteady(running(), names, STEADY_MS,
-                JOIN_MS, "after node4 joined");
+            // node4 takes placements only once it has been in the cluster for stable-after: steady before that
+            // means nothing has moved yet.
+            final long joinDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MS);
+            Map<String, LabPlacement.Placed> after;
+            do {
+                after = LabPlacement.awaitSteady(running(), names, STEADY_MS, JOIN_MS, "after node4 joined");
+            } while (after.values().stream().noneMatch(p -> "node4".equals(p.owner()))
+                && System.nanoTime() < joinDeadline);
             jobTraffic.awaitAnswers(30, GENEROUS_MS, "asks to the jobs after the join");
             jobTraffic.close();
             final List<String> moved = after.values().stream().filter(p -> "node4".equals(p.owner()))

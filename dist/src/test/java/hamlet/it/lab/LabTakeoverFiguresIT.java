@@ -122,6 +122,16 @@ class LabTakeoverFiguresIT {
             lost += r.lost().size() + missing;
             twice += r.duplicates().size();
             wentBack += r.wentBack().size();
+            if (System.getProperty("hamlet.lab.debug") != null) {
+                via.process().dump().lines().filter(l -> l.contains("reclaim") || l.contains("moved away") || l.contains("DEBUG") || l.contains("link to")
+                    || l.contains("ledger") || l.contains("dead") || l.contains("suspect")).forEach(l -> say("  " + l));
+                for (final LabNode n : nodes) {
+                    if (n != via) {
+                        n.process().dump().lines().filter(l -> l.contains("ledger") && (l.contains("activated")
+                            || l.contains("takeover"))).forEach(l -> say("  " + n.id() + ": " + l));
+                    }
+                }
+            }
             say("pull " + pull + " of " + owner.id() + "'s cable: answered again from " + t.first().node() + " after "
                 + t.ms() + " ms (" + via.id() + "'s view named it after " + t.viewMs() + " ms); " + r);
         }

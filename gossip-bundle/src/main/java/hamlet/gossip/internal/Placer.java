@@ -375,6 +375,12 @@ public final class Placer {
         return drain(notes);
     }
 
+    /** @return the version of this node's table: it changes with every claim known here, so a reader's snapshot is
+     * stale when it has another */
+    public long tableVersion() {
+        return tableVersion;
+    }
+
     /** @return until when (ms on this clock) the lease holds; in the past when it does not */
     public long leaseUntilMs() {
         return leaseHeld ? leaseUntilMs : Long.MIN_VALUE;

@@ -175,6 +175,12 @@ public final class TransportComponent implements Transport {
     }
 
     @Override
+    public void reclaimNow(final String node, final java.util.function.Predicate<WireEnvelope> which,
+                           final String reason) {
+        transport.reclaimNow(node, which, reason);
+    }
+
+    @Override
     public Map<String, Long> counters() {
         return transport.counters();
     }

@@ -32,6 +32,19 @@ class TransportComponentTest {
     }
 
     @Test
+    void shouldPassEveryTransportMethodOnRatherThanLeaveItToTheInterfacesDefault() throws Exception {
+        // The registry holds this component, not the JettyTransport behind it: a method it does not override runs the
+        // interface's default (reclaimNow fell back to reclaim, and the lab's takeovers waited 2 s for a dead link).
+        for (final java.lang.reflect.Method m : hamlet.api.transport.Transport.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            assertEquals(TransportComponent.class, TransportComponent.class.getMethod(m.getName(), m.getParameterTypes())
+                .getDeclaringClass(), m.getName() + " is not passed on to the transport");
+        }
+    }
+
+    @Test
     void shouldApplyEveryLiveEditToTheRunningTransportKeepingItsUid() throws Exception {
         final TransportComponent c = new TransportComponent();
         c.activate(null, properties());

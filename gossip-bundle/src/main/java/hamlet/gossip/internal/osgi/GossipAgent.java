@@ -59,6 +59,8 @@ final class GossipAgent implements Runnable {
     private long nextSampleMs;
     private long nextPublishMs;
     private long lastFailureLogMs;
+    private long publishedTableVersion;
+    private boolean publishedLease;
 
     GossipAgent(final String nodeId, final Membership membership, final GossipSettings settings,
                 final LongSupplier clockMs, final LoadSampler sampler, final Consumer<List<ClusterEvent>> notifier) {
@@ -162,22 +164,27 @@ final class GossipAgent implements Runnable {
         for (final String note : membership.drainNotes()) {
             LOG.warn("[{}] gossip: {}", nodeId, note);
         }
+        List<Placer.Order> due = List.of();
+        boolean placementChanged = false;
         if (placer != null) {
             events.addAll(placer.drainEvents());
-            final List<Placer.Order> due = placer.drainOrders();
-            if (!due.isEmpty()) {
-                orders.accept(due);
-            }
+            due = placer.drainOrders();
             for (final String note : placer.drainNotes()) {
                 LOG.info("[{}] placement: {}", nodeId, note);
             }
+            placementChanged = placer.tableVersion() != publishedTableVersion || placer.leaseHeld() != publishedLease;
+        }
+        // Before the orders go out: the registry reads this snapshot (owner, replica) when it carries them out, and
+        // a snapshot from before a takeover would name a replica that is gone.
+        if (!events.isEmpty() || !due.isEmpty() || placementChanged || t >= nextPublishMs) {
+            nextPublishMs = t + 100;
+            publish();
+        }
+        if (!due.isEmpty()) {
+            orders.accept(due);
         }
         if (!events.isEmpty()) {
             notifier.accept(events);
-        }
-        if (!events.isEmpty() || t >= nextPublishMs) {
-            nextPublishMs = t + 100;
-            publish();
         }
     }
 
@@ -208,5 +215,9 @@ final class GossipAgent implements Runnable {
         view = new View(membership.members(), membership.directory(), membership.inMajority(),
             membership.majorityDetail(), Set.copyOf(membership.stableMembership()), counters,
             placer == null ? PlacementView.NONE : PlacementView.of(placer));
+        if (placer != null) {
+            publishedTableVersion = placer.tableVersion();
+            publishedLease = placer.leaseHeld();
+        }
     }
 }
