@@ -37,6 +37,15 @@ public final class ClusterActors implements PlacementListener {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterActors.class);
     /** A copy not acknowledged within this is sent again (to the replica placement names then). */
     static final long RESEND_AFTER_NS = 500_000_000L;
+    /** The longest a takeover waits for the other members' copies: one round trip, with room. */
+    static final long GATHER_NS = 200_000_000L;
+
+    /** A takeover waiting for the members' copies. Owned by the failover thread. */
+    private record Gather(Activation activation, Set<String> awaiting, long deadlineNs) {
+    }
+
+    /** Takeovers waiting for copies, by actor. The failover thread only. */
+    private final Map<String, Gather> gathers = new java.util.HashMap<>();
 
     private final String nodeId;
     private final Host host;
@@ -308,7 +317,57 @@ public final class ClusterActors implements PlacementListener {
 
     @Override
     public void activate(final Activation activation) {
-        thread.execute(() -> new Activator(this, host, replicas, routing).activate(activation));
+        thread.execute(() -> {
+            final String name = activation.actor().name();
+            gathers.remove(name);
+            if (activation.cause() == Activation.Cause.TAKEOVER) {
+                gather(activation);
+            } else {
+                new Activator(this, host, replicas, routing).activate(activation);
+            }
+        });
+    }
+
+    /**
+     * A takeover first asks every other member up for its newest copy of the actor's state: the copies went to the
+     * replica the old owner's view named, which need not be the member that takes over (views differ around a
+     * death, a member that came back is not a candidate for a while). The failover thread.
+     */
+    private void gather(final Activation activation) {
+        final String name = activation.actor().name();
+        final Set<String> ask = new java.util.TreeSet<>(routing.upOthers());
+        ask.removeIf(node -> !sendWire(node, new PlacementWire(PlacementWire.Type.COPY_REQUEST, name,
+            activation.epoch(), 0, null)));
+        if (ask.isEmpty()) {
+            new Activator(this, host, replicas, routing).activate(activation);
+            return;
+        }
+        gathers.put(name, new Gather(activation, ask, nanoTime() + GATHER_NS));
+    }
+
+    /** The failover thread: a member's answer to a copy request. */
+    private void onCopy(final String from, final PlacementWire message) {
+        if (message.document() != null) {
+            final String refused = replicas.offer(message.name(), new ReplicaStore.Copy(message.epoch(),
+                message.number(), message.document()));
+            if (refused == null) {
+                counters.add(ClusterCounters.COPIES_GATHERED);
+            }
+        }
+        final Gather g = gathers.get(message.name());
+        if (g != null && g.awaiting.remove(from) && g.awaiting.isEmpty()) {
+            gathers.remove(message.name());
+            new Activator(this, host, replicas, routing).activate(g.activation);
+        }
+    }
+
+    /** The transport's delivery thread: answers with the newest copy held here, or with none. */
+    private void onCopyRequest(final String from, final PlacementWire message) {
+        final ReplicaStore.Copy newest = replicas.newest(message.name());
+        sendWire(from, newest == null
+            ? new PlacementWire(PlacementWire.Type.COPY, message.name(), 0, 0, null)
+            : new PlacementWire(PlacementWire.Type.COPY, message.name(), newest.epoch(), newest.number(),
+                newest.document()));
     }
 
     @Override
@@ -462,6 +521,8 @@ public final class ClusterActors implements PlacementListener {
             case HANDOVER -> onHandover(fromNode, message);
             case REPLICA -> onReplica(fromNode, message);
             case REPLICA_ACK -> onAck(message);
+            case COPY_REQUEST -> onCopyRequest(fromNode, message);
+            case COPY -> thread.execute(() -> onCopy(fromNode, message));
             default -> throw new IllegalStateException("unknown type " + message.type());
         }
     }
@@ -551,6 +612,13 @@ public final class ClusterActors implements PlacementListener {
      * @param nowNs {@link System#nanoTime()} now
      */
     void tick(final long nowNs) {
+        for (final Gather g : List.copyOf(gathers.values())) {
+            if (nowNs - g.deadlineNs >= 0) {
+                // Those that did not answer in time are gone or slow: the newest copy gathered so far will do.
+                gathers.remove(g.activation.actor().name());
+                new Activator(this, host, replicas, routing).activate(g.activation);
+            }
+        }
         for (final ClusterSlot slot : routing.slots()) {
             routing.expire(slot, nowNs);
             routing.noticeMove(slot);

@@ -25,6 +25,8 @@ final class ClusterCounters {
     static final String COPIES_ACKED = "replica.copies-acknowledged";
     static final String COPIES_KEPT = "replica.copies-kept";
     static final String COPIES_REFUSED = "replica.copies-refused";
+    /** Copies a takeover gathered from other members that were newer than any held here. */
+    static final String COPIES_GATHERED = "replica.copies-gathered";
     static final String STATE_TOO_LARGE = "replica.state-too-large";
     static final String HANDOVER_SENT = "handover.sent";
     static final String HANDOVER_RECEIVED = "handover.received";
@@ -34,7 +36,7 @@ final class ClusterCounters {
 
     private static final String[] ALL = {HELD, HELD_DROPPED, FORWARDED, DUPLICATES, ACTIVATED, RESTORE_FAILED,
         OUTPUTS_HELD, OUTPUTS_DROPPED, RECLAIMED, COPIES_SENT, COPIES_ACKED, COPIES_KEPT, COPIES_REFUSED,
-        STATE_TOO_LARGE, HANDOVER_SENT, HANDOVER_RECEIVED, HANDOVER_REFUSED, LEASE_HELD, MALFORMED};
+        COPIES_GATHERED, STATE_TOO_LARGE, HANDOVER_SENT, HANDOVER_RECEIVED, HANDOVER_REFUSED, LEASE_HELD, MALFORMED};
 
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 

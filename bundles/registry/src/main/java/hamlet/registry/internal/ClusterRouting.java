@@ -398,6 +398,11 @@ final class ClusterRouting {
     }
 
     /** @return whether a node may be sent to now: up as membership sees it (any node while no membership runs) */
+    /** @return the other members up now, as the cluster view last saw them */
+    java.util.Set<String> upOthers() {
+        return cluster.index().upOthers();
+    }
+
     boolean up(final String node) {
         final ClusterView.Index index = cluster.index();
         if (!index.clustered() || node.equals(nodeId)) {

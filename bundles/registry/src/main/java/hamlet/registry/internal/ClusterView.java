@@ -323,6 +323,17 @@ public final class ClusterView {
             return statuses.get(node);
         }
 
+        /** @return the other members that are up (alive, joining or suspect) when this index was built */
+        java.util.Set<String> upOthers() {
+            final java.util.Set<String> up = new java.util.TreeSet<>();
+            statuses.forEach((node, status) -> {
+                if (!node.equals(selfId) && status.isUp()) {
+                    up.add(node);
+                }
+            });
+            return up;
+        }
+
         /**
          * Picks the node for one send to a group, by the power of two choices: two distinct random candidates, the
          * one with the lower load score wins (the first drawn on a tie). The candidates are this node when it has

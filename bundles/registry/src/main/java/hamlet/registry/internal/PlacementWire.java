@@ -42,7 +42,7 @@ record PlacementWire(Type type, String name, long epoch, long number, String doc
 
     /** Append-only. */
     enum Type {
-        HANDOVER(1), REPLICA(2), REPLICA_ACK(3);
+        HANDOVER(1), REPLICA(2), REPLICA_ACK(3), COPY_REQUEST(4), COPY(5);
 
         final int id;
 

@@ -70,6 +70,17 @@ final class ReplicaStore {
         return found;
     }
 
+    /** @return the newest copy held for the actor, or {@code null} */
+    Copy newest(final String name) {
+        final Copies copies = byActor.get(name);
+        if (copies == null) {
+            return null;
+        }
+        synchronized (copies) {
+            return copies.newest;
+        }
+    }
+
     /** @return the actors copies are held for */
     int size() {
         return byActor.size();

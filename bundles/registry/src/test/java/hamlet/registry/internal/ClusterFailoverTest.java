@@ -105,6 +105,33 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void shouldTakeOverWithTheNewestCopyHeldByAMemberThatIsNotTheNewOwner() throws Exception {
+        // The old owner copied to n2, but n3 takes over (views differ around a death; a member that came back is no
+        // candidate for a while): n3 holds no copy and must ask the others for theirs.
+        final LocalActorSystem n1 = net.node("n1");
+        net.node("n2");
+        final LocalActorSystem n3 = net.node("n3");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("far-rec", "n1", 1);
+        net.replica("far-rec", "n2");
+        activate("n1", "far-rec", 1, Activation.Cause.FIRST);
+        final ActorRef ref = n3.ref("far-rec");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals("ok:" + i, TestNode.ask(ref, "n:" + i));
+        }
+        net.kill("n1");
+        net.remotings.get("n3").cluster().bind(new hamlet.testkit.FakeCluster("n3")
+            .member("n1", hamlet.api.cluster.MemberStatus.DEAD, 0)
+            .member("n2", hamlet.api.cluster.MemberStatus.ALIVE, 0)
+            .member("n3", hamlet.api.cluster.MemberStatus.ALIVE, 0));
+        awaitTrue("n3 sees n2 up", () -> net.remotings.get("n3").cluster().index().upOthers().contains("n2"));
+        net.owner("far-rec", "n3", 2);
+        activate("n3", "far-rec", 2, Activation.Cause.TAKEOVER);
+        assertEquals(Recorder.upTo(5), TestNode.ask(ref, "get"), "n3 restored n2's copy, not nothing");
+        assertEquals(1, n3.clusterActors().countersSnapshot().get(ClusterCounters.COPIES_GATHERED));
+    }
+
+    @Test
     void shouldReclaimWhatWaitedForADeadOwnerAndDeliverItOnce() throws Exception {
         final LocalActorSystem n1 = net.node("n1");
         final LocalActorSystem n2 = net.node("n2");
