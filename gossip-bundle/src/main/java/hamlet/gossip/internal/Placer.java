@@ -441,7 +441,17 @@ public final class Placer {
                 return node;
             }
         }
-        return null;
+        // No candidate but the owner (the others just came back and take no placements yet): a member that is up
+        // still keeps a copy, and a takeover gathers the newest copy from every member.
+        final ClusterActorSpec s = spec(name);
+        final List<String> up = new ArrayList<>();
+        for (final Member m : membership.members()) {
+            if (!m.id().equals(owner) && (m.status() == MemberStatus.ALIVE || m.status() == MemberStatus.JOINING)
+                && s != null && hasBehavior(m.id(), s.spec().behavior())) {
+                up.add(m.id());
+            }
+        }
+        return first(Rendezvous.rank(name, up));
     }
 
     public List<ClusterActorInfo> actors() {
