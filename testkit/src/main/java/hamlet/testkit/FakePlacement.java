@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Thread-safe: the setters and the {@link Placement} methods may be called from any thread.
  */
 public class FakePlacement implements Placement {
+    private final List<ClusterActorInfo> infos = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** One call of {@link #activated}. */
     public record Activated(String name, long epoch, long stateBytes, String detail) {
     }
@@ -143,7 +144,7 @@ public class FakePlacement implements Placement {
 
     @Override
     public boolean isClusterActor(final String name) {
-        return clusterActors.contains(name);
+        return clusterActors.contains(name) || infos.stream().anyMatch(i -> i.name().equals(name));
     }
 
     @Override
@@ -163,7 +164,14 @@ public class FakePlacement implements Placement {
 
     @Override
     public List<ClusterActorInfo> actors() {
-        return List.of();
+        return List.copyOf(infos);
+    }
+
+    /** Adds a cluster actor to the operator view ({@link #actors()}), kept sorted by name. */
+    public FakePlacement actor(final ClusterActorInfo info) {
+        infos.add(info);
+        infos.sort(java.util.Comparator.comparing(ClusterActorInfo::name));
+        return this;
     }
 
     @Override

@@ -190,6 +190,9 @@ class FailoverIT {
         stalledRun = stalled;
         stalledAtMillis = System.currentTimeMillis();
         signal("STOP", stalled.pid());
+        // The signal is sent by a `kill` process: asks sent until it returns may still have been handled before the
+        // stop took effect (under load, tens of ms). "Nothing answered after the stop" counts from here.
+        final long surelyStopped = System.nanoTime();
         final Recovery recovery;
         try {
             recovery = awaitAnswerAfter(stopped, before.owner);
@@ -213,7 +216,7 @@ class FailoverIT {
         final long fenceAfterWakeMs = ActivationLog.millis(fence[0].substring(0, 23)) - wokenAtMillis;
         traffic.awaitAnswers(50, GENEROUS_MS, "asks after the stalled node woke");
         final List<LedgerTraffic.Ask> stolen = traffic.asks().stream()
-            .filter(a -> a.answered() && a.node().equals(before.owner) && a.sentNs() - stopped > 0
+            .filter(a -> a.answered() && a.node().equals(before.owner) && a.sentNs() - surelyStopped > 0
                 && a.doneNs() - resumed < TimeUnit.MILLISECONDS.toNanos(Math.max(0, fenceAfterWakeMs) + 100))
             .toList();
         say(before.owner + " stopped " + TimeUnit.NANOSECONDS.toMillis(resumed - stopped) + " ms (SIGSTOP): "

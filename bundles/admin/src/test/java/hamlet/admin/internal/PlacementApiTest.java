@@ -25,7 +25,7 @@ class PlacementApiTest {
     private static final ClusterActorInfo UNPLACED = new ClusterActorInfo("ledger", "counter", "books", false,
         null, 0, "unplaced", null, null, -1, null, 0, -1, "no member may run it: no majority");
 
-    private final AdminFakePlacement placement = new AdminFakePlacement();
+    private final hamlet.testkit.FakePlacement placement = new hamlet.testkit.FakePlacement();
     private final AtomicReference<Placement> placementService = new AtomicReference<>(placement);
     private final AdminFakeSystem system = new AdminFakeSystem();
     private final AdminApi api = new AdminApi(system, () -> null, () -> null, () -> null,
@@ -60,7 +60,8 @@ class PlacementApiTest {
 
     @Test
     void shouldSayInNodeWhyThisNodeMayNotRunClusterActors() {
-        placement.blocked("no majority: sees 1 of 3 members of the last stable membership (a three-way split?)");
+        placement.blocked("no majority: sees 1 of 3 members of the last stable membership (a three-way split?)")
+            .leaseUntil(0);
         final JsonObject node = object("GET", "/api/node");
         final JsonObject p = node.getAsJsonObject("placement");
         assertEquals("no majority: sees 1 of 3 members of the last stable membership (a three-way split?)",
@@ -72,7 +73,7 @@ class PlacementApiTest {
 
     @Test
     void shouldShowTheLeaseAndNoReasonWhenThisNodeMayRunThem() {
-        placement.lease(NOW_NS + 450_000_000L);
+        placement.leaseUntil(NOW_NS + 450_000_000L);
         assertEquals("{\"blocked\":null,\"lease\":{\"holds\":true,\"validForMs\":450}}",
             new PlacementApi(placementService::get, () -> NOW_NS).summary().toString());
     }

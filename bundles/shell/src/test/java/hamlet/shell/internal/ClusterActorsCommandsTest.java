@@ -27,7 +27,7 @@ class ClusterActorsCommandsTest {
         null, 0, "unplaced", null, null, -1, null, 0, -1, "no member may run it: no majority");
 
     private final FakeCluster cluster = new FakeCluster("node1");
-    private final ShellFakePlacement placement = new ShellFakePlacement();
+    private final hamlet.testkit.FakePlacement placement = new hamlet.testkit.FakePlacement();
     private final AtomicReference<Placement> placementService = new AtomicReference<>(placement);
     private final ClusterCommands commands = new ClusterCommands(() -> null, () -> null, () -> null, () -> cluster,
         placementService::get);
