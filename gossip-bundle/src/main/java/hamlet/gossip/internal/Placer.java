@@ -120,11 +120,14 @@ public final class Placer {
         final String previous;
         final String detail;
         final long basedOnEpoch;
+        /** Who held {@link #basedOnEpoch} when this was decided ({@code null} for a first activation). */
+        final String basedOnNode;
         final long startedMs;
         final Set<String> promised = new TreeSet<>();
 
         Proposal(final String name, final long epoch, final String owner, final Activation.Cause cause,
-                 final String previous, final String detail, final long basedOnEpoch, final long startedMs) {
+                 final String previous, final String detail, final long basedOnEpoch, final String basedOnNode,
+                 final long startedMs) {
             this.name = name;
             this.epoch = epoch;
             this.owner = owner;
@@ -132,6 +135,7 @@ public final class Placer {
             this.previous = previous;
             this.detail = detail;
             this.basedOnEpoch = basedOnEpoch;
+            this.basedOnNode = basedOnNode;
             this.startedMs = startedMs;
         }
     }
@@ -192,6 +196,7 @@ public final class Placer {
     private final List<String> notes = new ArrayList<>();
     private final Map<String, long[]> counters = new TreeMap<>();
     private long now;
+    private final long startedMs;
 
     public Placer(final PlacementSettings settings, final String selfId, final long selfUid,
                   final Membership membership, final Membership.Outbox outbox, final long nowMs) {
@@ -201,6 +206,7 @@ public final class Placer {
         this.membership = membership;
         this.outbox = outbox;
         this.now = nowMs;
+        this.startedMs = nowMs;
         this.nextHeartbeatMs = nowMs;
     }
 
@@ -624,6 +630,12 @@ public final class Placer {
     }
 
     private void judgeReleases() {
+        if (now - startedMs < settings.releaseAfterMs()) {
+            // This process's predecessor (same node, restarted) may have echoed a member until it died: vouch for
+            // nobody until such an echo would have run out.
+            releasedHere.clear();
+            return;
+        }
         final Set<String> next = new TreeSet<>();
         final Set<String> ids = new HashSet<>();
         for (final Member m : membership.members()) {
@@ -747,7 +759,11 @@ public final class Placer {
                 }
                 continue;
             }
-            if (c.newerThan(mine)) {
+            // Two claims under one epoch (a member restarted and forgot a promise): the one that runs wins over one
+            // that was fenced or abandoned, here and in what this node tells others.
+            final boolean yieldsTo = mine != null && mine.epoch() == c.epoch() && !mine.node().equals(c.node())
+                && !live(mine) && live(c);
+            if (c.newerThan(mine) || yieldsTo) {
                 known.put(c.name(), c);
                 changed = true;
             }
@@ -804,7 +820,7 @@ public final class Placer {
                 resume(mine);
             } else if (c == null) {
                 if (selfId.equals(first(ranked(name, true, true))) && eligible()) {
-                    propose(name, 1, selfId, Activation.Cause.FIRST, null, "first activation", 0);
+                    propose(name, 1, selfId, Activation.Cause.FIRST, null, "first activation", 0, null);
                 }
             } else if (mayTakeOver(c) && (selfId.equals(first(ranked(name, true, false))) || handedHereBy(c))) {
                 // A move's epoch was promised to its receiver: this proposal is based on it, not on the move's old
@@ -812,7 +828,7 @@ public final class Placer {
                 final long basedOn = Math.max(c.epoch(), c.nextEpoch());
                 propose(name, basedOn + 1, selfId, Activation.Cause.TAKEOVER, c.effectiveOwner(),
                     "took over from " + (handedHereBy(c) ? c.node() + ", which died handing it over here"
-                        : c.effectiveOwner()), basedOn);
+                        : c.effectiveOwner()), basedOn, c.effectiveOwner());
             }
         }
     }
@@ -832,6 +848,10 @@ public final class Placer {
     }
 
     /** Nobody took it over while this node was fenced: run it again here (a move follows if another ranks first). */
+    private static boolean live(final Claim c) {
+        return c.state() == ClaimState.ACTIVE || c.state() == ClaimState.MOVING;
+    }
+
     /** @return whether the claim is a move to this node whose sender died before the handover arrived */
     private boolean handedHereBy(final Claim c) {
         return c.state() == ClaimState.MOVING && selfId.equals(c.movingTo()) && !own.containsKey(c.name())
@@ -841,7 +861,7 @@ public final class Placer {
     private void resume(final Own mine) {
         final String name = mine.claim.name();
         propose(name, mine.claim.epoch() + 1, selfId, Activation.Cause.RESUME, selfId,
-            "lease regained; nobody took it over", mine.claim.epoch());
+            "lease regained; nobody took it over", mine.claim.epoch(), selfId);
     }
 
     private void superseded(final Own mine, final Claim c) {
@@ -852,7 +872,8 @@ public final class Placer {
             count("handovers.completed");
             return;
         }
-        if (c.epoch() <= mine.claim.epoch()) {
+        if (c.epoch() < mine.claim.epoch() || c.epoch() == mine.claim.epoch()
+            && (mine.claim.state() == ClaimState.ACTIVE || c.state() != ClaimState.ACTIVE)) {
             return;
         }
         switch (mine.claim.state()) {
@@ -894,7 +915,8 @@ public final class Placer {
             return;
         }
         moveTimes.addLast(now);
-        propose(name, mine.claim.epoch() + 1, target, Activation.Cause.HANDOVER, selfId, why, mine.claim.epoch());
+        propose(name, mine.claim.epoch() + 1, target, Activation.Cause.HANDOVER, selfId, why, mine.claim.epoch(),
+            selfId);
     }
 
     private void move(final Own mine, final String target, final long next, final String why) {
@@ -914,14 +936,15 @@ public final class Placer {
      * majority for one epoch, and a later epoch's majority tells its proposer of the earlier one.
      */
     private void propose(final String name, final long epoch, final String owner, final Activation.Cause cause,
-                         final String previous, final String detail, final long basedOnEpoch) {
+                         final String previous, final String detail, final long basedOnEpoch,
+                         final String basedOnNode) {
         final Promise before = promised(name);
         if (!promisable(before, epoch, owner)) {
             count("proposals.refused-here");
             return;
         }
         promises.put(name, new Promise(epoch, owner));
-        final Proposal p = new Proposal(name, epoch, owner, cause, previous, detail, basedOnEpoch, now);
+        final Proposal p = new Proposal(name, epoch, owner, cause, previous, detail, basedOnEpoch, basedOnNode, now);
         p.promised.add(selfId);
         proposals.put(name, p);
         count("proposals.started");
@@ -951,8 +974,7 @@ public final class Placer {
         if (p == null || p.epoch != r.epoch()) {
             return;
         }
-        if (!r.ok() || r.knownEpoch() > p.basedOnEpoch && r.knownNode() != null && !r.knownNode().equals(p.owner)
-            && r.knownEpoch() != p.epoch) {
+        if (!r.ok() || conflicts(p, r.knownNode(), r.knownEpoch())) {
             proposals.remove(r.name());
             count("proposals.abandoned");
             note("gave up proposing " + r.name() + " under epoch " + p.epoch + " for " + p.owner + ": " + from
@@ -963,8 +985,23 @@ public final class Placer {
         decideIfPromised(p);
     }
 
+    /**
+     * @return whether a member's report shows what the proposal was not based on: an epoch at or above its basis held
+     *     by another node than the basis's (two claims under one epoch, or a newer one)
+     */
+    private static boolean conflicts(final Proposal p, final String knownNode, final long knownEpoch) {
+        if (knownNode == null || knownEpoch < p.basedOnEpoch) {
+            return false;
+        }
+        final boolean basis = knownEpoch == p.basedOnEpoch && knownNode.equals(p.basedOnNode);
+        final boolean itself = knownEpoch == p.epoch && knownNode.equals(p.owner);
+        return !basis && !itself;
+    }
+
     private void decideIfPromised(final Proposal p) {
         final Set<String> stable = electorate();
+        // A member that came back as a new process (joining) forgot what it promised: its promise counts only once
+        // it has been back for stable-after and learnt the claims.
         final long votes = p.promised.stream().filter(stable::contains).count();
         if (votes * 2 <= quorumBase(stable) || !leaseHeld) {
             return;

@@ -93,6 +93,58 @@ public final class PlacementMain {
         out.println("(three-way split: time until nothing is live anywhere, and * counts runs where anything was live "
             + "again before the heal; the others: until a1 is live on another node, * counts actors ever live on two "
             + "nodes at once)");
+        for (final int n : new int[] {3, 5}) {
+            final long[] twice = randomFaults(seeds * 4, n);
+            out.printf("random faults, %d nodes: %d runs of 12 random partitions, crashes, stalls (0.3-4.3 s), heals, "
+                + "loss (0-10 %%) and restarts each: %d runs had an actor live on two nodes at once%n", n, seeds * 4,
+                twice[0]);
+        }
+    }
+
+    /** @return {runs with an actor ever live twice} over {@code runs} runs of random faults */
+    static long[] randomFaults(final int runs, final int n) {
+        long twice = 0;
+        for (long seed = 1; seed <= runs; seed++) {
+            final Simulation sim = new Simulation(seed * 104_729, GossipSettings.defaults(), e -> false);
+            sim.placeClusterActors(ACTORS, PlacementSettings.DEFAULTS.withExpectedMembers(n));
+            sim.addNodes(n);
+            sim.startAll();
+            final java.util.Random random = new java.util.Random(seed);
+            sim.runFor(8_000);
+            for (int round = 0; round < 12; round++) {
+                final String node = Simulation.id(1 + random.nextInt(n));
+                switch (random.nextInt(6)) {
+                    case 0 -> {
+                        final java.util.Set<String> side = new java.util.HashSet<>();
+                        sim.ids().forEach(id -> {
+                            if (random.nextBoolean()) {
+                                side.add(id);
+                            }
+                        });
+                        if (!side.isEmpty()) {
+                            sim.partition(side);
+                        }
+                    }
+                    case 1 -> {
+                        if (sim.upIds().contains(node) && sim.upIds().size() > n / 2 + 1) {
+                            sim.crash(node);
+                        }
+                    }
+                    case 2 -> {
+                        if (sim.runningIds().contains(node)) {
+                            sim.stall(node, 300 + random.nextInt(4_000));
+                        }
+                    }
+                    case 3 -> sim.heal();
+                    case 4 -> sim.loss(random.nextDouble() * 0.1);
+                    default -> sim.ids().stream().filter(id -> !sim.upIds().contains(id)).toList()
+                        .forEach(sim::restart);
+                }
+                sim.runFor(500 + random.nextInt(5_000));
+            }
+            twice += sim.violations().isEmpty() ? 0 : 1;
+        }
+        return new long[] {twice};
     }
 
     private static boolean placedOnce(final Simulation sim) {
