@@ -176,6 +176,8 @@ public final class Placer {
     private List<String> behaviors = List.of();
     private final Map<String, ClusterActorSpec> declared = new TreeMap<>();
     private final Map<String, Own> own = new TreeMap<>();
+    /** The other members' specs by name, or {@code null} when a table changed since they were gathered. */
+    private Map<String, ClusterActorSpec> peerSpecs;
     private final Map<String, Claim> known = new TreeMap<>();
     private final Map<String, Long> abandonedSeenMs = new HashMap<>();
     private final Map<String, Long> stateBytes = new HashMap<>();
@@ -426,11 +428,7 @@ public final class Placer {
     /** @return every cluster actor known: declared here or anywhere, or claimed */
     public Set<String> names() {
         final Set<String> names = new TreeSet<>(declared.keySet());
-        for (final Peer p : peers.values()) {
-            if (p.table != null) {
-                p.table.specs().forEach(s -> names.add(s.name()));
-            }
-        }
+        names.addAll(peerSpecs().keySet());
         names.addAll(known.keySet());
         while (names.size() > MAX_CLUSTER_ACTORS) {
             ((TreeSet<String>) names).pollLast();
@@ -539,6 +537,7 @@ public final class Placer {
             final Peer fresh = new Peer();
             fresh.uid = h.uid();
             peers.put(from, fresh);
+            peerSpecs = null;
             if (p.uid != 0) {
                 count("peers.restarted");
             }
@@ -735,6 +734,7 @@ public final class Placer {
             return;
         }
         p.table = t;
+        peerSpecs = null;
         if (t.eligible()) {
             p.ineligibleSinceMs = NEVER;
         } else if (p.ineligibleSinceMs == NEVER) {
@@ -1180,21 +1180,25 @@ public final class Placer {
         if (mine != null) {
             return mine;
         }
-        ClusterActorSpec found = null;
-        String from = null;
-        for (final Map.Entry<String, Peer> e : new TreeMap<>(peers).entrySet()) {
-            final Table t = e.getValue().table;
-            if (t == null) {
-                continue;
-            }
-            for (final ClusterActorSpec s : t.specs()) {
-                if (s.name().equals(name) && (from == null || e.getKey().compareTo(from) < 0)) {
-                    found = s;
-                    from = e.getKey();
+        return peerSpecs().get(name);
+    }
+
+    /**
+     * @return the specs the other members' tables declare, by name; of one name declared by several, the lowest node
+     *     id's. Built again only after a table changed: ranking asks for specs many times a round.
+     */
+    private Map<String, ClusterActorSpec> peerSpecs() {
+        if (peerSpecs == null) {
+            final Map<String, ClusterActorSpec> byName = new HashMap<>();
+            for (final Map.Entry<String, Peer> e : new TreeMap<>(peers).entrySet()) {
+                final Table t = e.getValue().table;
+                if (t != null) {
+                    t.specs().forEach(spec -> byName.putIfAbsent(spec.name(), spec));
                 }
             }
+            peerSpecs = byName;
         }
-        return found;
+        return peerSpecs;
     }
 
     private Peer peer(final String id) {
