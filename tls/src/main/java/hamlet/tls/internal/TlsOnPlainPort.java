@@ -39,23 +39,36 @@ public final class TlsOnPlainPort extends AbstractConnectionFactory implements C
 
     @Override
     public Connection newConnection(final Connector connector, final EndPoint endPoint) {
-        return new AbstractConnection(endPoint, connector.getExecutor()) {
-            @Override
-            public void onOpen() {
-                super.onOpen();
-                try {
-                    refusals.refused(HandshakeRefusals.TLS_TO_PLAIN, String.valueOf(endPoint.getRemoteSocketAddress()),
-                        "a TLS handshake reached this plain port (hamlet.tls.enabled is false here)");
-                } catch (final RuntimeException ignored) {
-                    // Counting must not keep the connection open.
-                }
-                endPoint.close();
-            }
+        return new Refused(endPoint, connector);
+    }
 
-            @Override
-            public void onFillable() {
-                endPoint.close();
+    /** Reports the connection and closes it; the bytes read for detection are handed over and dropped. */
+    private final class Refused extends AbstractConnection implements Connection.UpgradeTo {
+        Refused(final EndPoint endPoint, final Connector connector) {
+            super(endPoint, connector.getExecutor());
+        }
+
+        @Override
+        public void onUpgradeTo(final ByteBuffer buffer) {
+            // The ClientHello: nothing in it is wanted.
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            try {
+                refusals.refused(HandshakeRefusals.TLS_TO_PLAIN,
+                    String.valueOf(getEndPoint().getRemoteSocketAddress()),
+                    "a TLS handshake reached this plain port (hamlet.tls.enabled is false here)");
+            } catch (final RuntimeException ignored) {
+                // Counting must not keep the connection open.
             }
-        };
+            getEndPoint().close();
+        }
+
+        @Override
+        public void onFillable() {
+            getEndPoint().close();
+        }
     }
 }

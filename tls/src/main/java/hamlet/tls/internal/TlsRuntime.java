@@ -32,7 +32,7 @@ public final class TlsRuntime implements TlsService {
     private static final Logger LOG = LoggerFactory.getLogger(TlsRuntime.class);
     private static final Duration WARN_EVERY = Duration.ofDays(1);
 
-    private final TlsSettings settings;
+    private volatile TlsSettings settings;
     private final SslContextFactory.Server linkServer;
     private final SslContextFactory.Client linkClient;
     private final SslContextFactory.Server adminServer;
@@ -110,6 +110,7 @@ public final class TlsRuntime implements TlsService {
      * @return true when a new set was taken
      */
     public boolean check(final Instant now) {
+        final TlsSettings settings = this.settings;
         warnOfExpiry(now);
         final byte[] digest = digest(settings);
         if (Arrays.equals(digest, seen)) {
@@ -151,7 +152,35 @@ public final class TlsRuntime implements TlsService {
         return true;
     }
 
+    /**
+     * A live edit of section {@code hamlet.tls} (other paths, protocols or suites): the new files are loaded and
+     * checked first, and only a valid set replaces the one in use. {@code enabled} is not changed here: it is read
+     * at start.
+     *
+     * @param next the edited section
+     * @param now the current time
+     * @throws IllegalArgumentException when the new files are refused; the last good set stays in use
+     */
+    public void apply(final TlsSettings next, final Instant now) {
+        final byte[] digest = digest(next);
+        final TlsMaterial loaded = TlsMaterial.load(next, now);
+        try {
+            linkServer.reload(f -> BcFactories.configure(f, next, loaded));
+            linkClient.reload(f -> BcFactories.configure(f, next, loaded));
+            adminServer.reload(f -> BcFactories.configure(f, next, loaded));
+        } catch (final Exception e) {
+            throw new IllegalArgumentException("TLS cannot use " + next + ": " + e.getMessage(), e);
+        }
+        settings = next;
+        material = loaded;
+        seen = digest;
+        refusedSeen = null;
+        LOG.info("[{}] TLS settings applied: {}, certificate {} (SHA-256 {})", next.nodeId(), next.protocols(),
+            loaded.certificates().get(0).subject(), loaded.certificates().get(0).sha256());
+    }
+
     private void warnOfExpiry(final Instant now) {
+        final TlsSettings settings = this.settings;
         if (settings.warnBefore().isZero() || Duration.between(lastWarning, now).compareTo(WARN_EVERY) < 0
             && lastWarning != Instant.MIN) {
             return;
