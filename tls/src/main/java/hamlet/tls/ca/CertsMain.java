@@ -127,10 +127,10 @@ public final class CertsMain {
         final Path caDir = dir.resolve(CaFiles.CA_DIR);
         out.println("certs: created the cluster CA " + ca.certificate().getSubjectX500Principal().getName()
             + ", valid until " + ca.certificate().getNotAfter().toInstant());
-        out.println("  key:         " + caDir.resolve(CaFiles.CA_KEY) + "  (mode 600: keep it on this machine,"
+        out.println("  key:         " + shown(caDir.resolve(CaFiles.CA_KEY)) + "  (mode 600: keep it on this machine,"
             + " never copy it to a node)");
-        out.println("  certificate: " + caDir.resolve(CaFiles.CA_CERT));
-        out.println("  nodes trust: " + dir.resolve(CaFiles.CA_CERT));
+        out.println("  certificate: " + shown(caDir.resolve(CaFiles.CA_CERT)));
+        out.println("  nodes trust: " + shown(dir.resolve(CaFiles.CA_CERT)));
         out.println("  SHA-256:     " + TlsMaterial.fingerprint(ca.certificate()));
         out.println("next: issue each node's certificate with: hamlet certs node NODE_ID [--host NAME|IP ...]");
         return 0;
@@ -172,10 +172,10 @@ public final class CertsMain {
             now.plus(days, ChronoUnit.DAYS), renew);
         out.println("certs: " + (renew ? "renewed" : "issued") + " the certificate of node " + nodeId
             + ", valid until " + issued.certificate().getNotAfter().toInstant());
-        out.println("  certificate: " + CaFiles.nodeCert(target, nodeId) + "  names: "
+        out.println("  certificate: " + shown(CaFiles.nodeCert(target, nodeId)) + "  names: "
             + String.join(", ", TlsMaterial.names(issued.certificate())));
-        out.println("  key:         " + CaFiles.nodeKey(target, nodeId) + "  (mode 600)");
-        out.println("  CA bundle:   " + target.resolve(CaFiles.CA_CERT));
+        out.println("  key:         " + shown(CaFiles.nodeKey(target, nodeId)) + "  (mode 600)");
+        out.println("  CA bundle:   " + shown(target.resolve(CaFiles.CA_CERT)));
         out.println("  SHA-256:     " + TlsMaterial.fingerprint(issued.certificate()));
         out.println(renew ? "a running " + nodeId + " takes it within hamlet.tls.check-interval; its links up now go on"
             : "node " + nodeId + " uses them with hamlet.tls.enabled = true (its config file beside "
@@ -210,6 +210,14 @@ public final class CertsMain {
             }
         }
         return 0;
+    }
+
+    /** A path as the user would type it: relative to the current folder when inside it. */
+    private static String shown(final Path path) {
+        final Path absolute = path.toAbsolutePath().normalize();
+        final Path here = Path.of("").toAbsolutePath();
+        return absolute.startsWith(here) && !absolute.equals(here) ? here.relativize(absolute).toString()
+            : absolute.toString();
     }
 
     private static String value(final List<String> args, final int i, final String option) {

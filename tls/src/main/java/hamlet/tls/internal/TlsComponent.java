@@ -64,7 +64,9 @@ public final class TlsComponent implements TlsService {
         try {
             runtime = TlsRuntime.start(settings, Clock.systemUTC().instant());
         } catch (final IllegalArgumentException | IllegalStateException e) {
-            final String line = "TLS cannot start (hamlet.tls.enabled = true): " + e.getMessage();
+            final String hint = e.getMessage() != null && e.getMessage().contains("does not exist")
+                ? " (bin/hamlet certs node " + settings.nodeId() + " writes this node's files)" : "";
+            final String line = "TLS cannot start (hamlet.tls.enabled = true): " + e.getMessage() + hint;
             LOG.error("[{}] {}", settings.nodeId(), line);
             if (Boolean.parseBoolean(context.getProperty(VETOES_REPORTED))) {
                 final ServiceRegistration<Object> veto = context.registerService(Object.class, new Object(),
