@@ -43,8 +43,10 @@ final class BenchNode implements AutoCloseable {
      *
      * @param seeds the transport URLs this node dials
      * @param actors the body of its {@code hamlet.actors} block
+     * @param tlsDir the folder of the cluster's TLS files (the node's own named by its id), or null for plain links
      */
-    void start(final BenchOptions o, final List<String> seeds, final String actors) throws IOException {
+    void start(final BenchOptions o, final List<String> seeds, final String actors, final Path tlsDir)
+        throws IOException {
         final Path deploy = Files.createDirectories(dir.resolve("deploy"));
         Files.copy(o.home().resolve("bench/hamlet-example-load.jar"), deploy.resolve("hamlet-example-load.jar"));
         final StringBuilder seedList = new StringBuilder();
@@ -57,6 +59,7 @@ final class BenchNode implements AutoCloseable {
             + "  admin { host = \"127.0.0.1\", port = " + admin.base().getPort() + " }\n"
             + "  cluster.seeds = [" + seedList + "]\n"
             + "  actors {\n" + actors + "\n  }\n"
+            + (tlsDir == null ? "" : "  tls { enabled = true, dir = \"" + tlsDir.toAbsolutePath() + "\" }\n")
             + "}\n");
         final ProcessBuilder pb = new ProcessBuilder(o.home().resolve("bin/hamlet").toString(), "node", "--no-shell",
             "--conf", conf.toString(), "--data", dir.resolve("data").toString(), "--deploy", deploy.toString())
@@ -67,8 +70,14 @@ final class BenchNode implements AutoCloseable {
         process.getOutputStream().close();
     }
 
+    /** @return where peers dial this node: host:port means ws:// or wss:// by the cluster's TLS setting */
     String url() {
-        return "ws://127.0.0.1:" + transportPort + "/hamlet";
+        return "127.0.0.1:" + transportPort;
+    }
+
+    /** @return the node's transport port */
+    int transportPort() {
+        return transportPort;
     }
 
     /**

@@ -19,9 +19,11 @@ import java.util.List;
  * @param durationSeconds measured
  * @param json where to write the result as JSON, or null
  * @param home the distribution
+ * @param tls true to run the scenario twice, with plain links and then with TLS, and compare
  */
 record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, long ratePerNode, int window,
-                    int ackEvery, int bodyBytes, int warmupSeconds, int durationSeconds, Path json, Path home) {
+                    int ackEvery, int bodyBytes, int warmupSeconds, int durationSeconds, Path json, Path home,
+                    boolean tls) {
     static final String USAGE = """
         usage: hamlet bench [throughput|latency|seeds] [OPTIONS]
           throughput  2 nodes, node1's senders to node2's recorders as fast as flow control allows, 16-byte bodies
@@ -30,9 +32,13 @@ record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, lo
         options (each overrides the scenario's default):
           --nodes N --actors M (pairs per node) --senders N (sending nodes) --rate R (msgs/s per sending node,
           0 = max) --window W --ack-every A --body BYTES --warmup S --duration S --json FILE
+          --tls  run the scenario twice, plain links then TLS (a throwaway cluster CA), and print both side by side
+                 with TLS's cost and the time of a TLS handshake with a node
         """;
 
-    static BenchOptions parse(final List<String> args, final Path home) {
+    static BenchOptions parse(final List<String> given, final Path home) {
+        final List<String> args = new java.util.ArrayList<>(given);
+        final boolean tls = args.remove("--tls");
         int i = 0;
         String scenario = "throughput";
         if (!args.isEmpty() && !args.get(0).startsWith("--")) {
@@ -40,9 +46,9 @@ record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, lo
             i = 1;
         }
         BenchOptions o = switch (scenario) {
-            case "throughput" -> new BenchOptions(scenario, 2, 4, 1, 0, 4000, 500, 16, 5, 20, null, home);
-            case "latency" -> new BenchOptions(scenario, 2, 1, 1, 0, 1, 1, 16, 5, 20, null, home);
-            case "seeds" -> new BenchOptions(scenario, 3, 100, 3, 10_000, 4000, 500, 16, 5, 20, null, home);
+            case "throughput" -> new BenchOptions(scenario, 2, 4, 1, 0, 4000, 500, 16, 5, 20, null, home, tls);
+            case "latency" -> new BenchOptions(scenario, 2, 1, 1, 0, 1, 1, 16, 5, 20, null, home, tls);
+            case "seeds" -> new BenchOptions(scenario, 3, 100, 3, 10_000, 4000, 500, 16, 5, 20, null, home, tls);
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario
                 + "': throughput, latency or seeds");
         };
@@ -96,7 +102,7 @@ record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, lo
 
     private BenchOptions with(final int n, final int m, final int s, final long r, final int w, final int a,
                               final int b, final int warm, final int dur, final Path j) {
-        return new BenchOptions(scenario, n, m, s, r, w, a, b, warm, dur, j, home);
+        return new BenchOptions(scenario, n, m, s, r, w, a, b, warm, dur, j, home, tls);
     }
 
     private static int positive(final String key, final String value) {

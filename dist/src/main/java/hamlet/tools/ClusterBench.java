@@ -83,14 +83,78 @@ public final class ClusterBench {
     }
 
     private boolean run() throws Exception {
+        if (!o.tls()) {
+            return runPass(false) != null;
+        }
+        final Map<String, Object> plain = runPass(false);
+        if (plain == null) {
+            return false;
+        }
+        nodes.clear();
+        final Map<String, Object> tls = runPass(true);
+        if (tls == null) {
+            return false;
+        }
+        printTlsCost(plain, tls);
+        if (o.json() != null) {
+            final Map<String, Object> both = new LinkedHashMap<>();
+            both.put("plain", plain);
+            both.put("tls", tls);
+            BenchReport.writeJson(both, o.json());
+        }
+        return true;
+    }
+
+    /** Plain and TLS side by side: what TLS costs this scenario, and what one handshake costs. */
+    @SuppressWarnings("unchecked")
+    private static void printTlsCost(final Map<String, Object> plain, final Map<String, Object> tls) {
+        final long plainRate = number(plain.get("messagesPerSecond"));
+        final long tlsRate = number(tls.get("messagesPerSecond"));
+        System.out.println();
+        System.out.println("TLS side by side (same scenario, same machine, one run after the other):");
+        System.out.printf("  %-28s %14s %14s %9s%n", "", "plain ws://", "TLS wss://", "TLS cost");
+        System.out.printf("  %-28s %,14d %,14d %8.1f%%%n", "throughput, msgs/s", plainRate, tlsRate,
+            plainRate == 0 ? 0.0 : 100.0 * (plainRate - tlsRate) / plainRate);
+        for (final String kind : List.of("oneWayLatencyUs", "roundTripLatencyUs")) {
+            final Map<String, Object> p = (Map<String, Object>) plain.get(kind);
+            final Map<String, Object> t = (Map<String, Object>) tls.get(kind);
+            if (p == null || t == null || number(p.get("count")) == 0) {
+                continue;
+            }
+            for (final String q : List.of("p50", "p99")) {
+                final long pv = number(p.get(q));
+                final long tv = number(t.get(q));
+                System.out.printf("  %-28s %,14d %,14d %8.1f%%%n",
+                    (kind.startsWith("one") ? "one-way " : "round trip ") + q + ", µs", pv, tv,
+                    pv == 0 ? 0.0 : 100.0 * (tv - pv) / pv);
+            }
+        }
+        final Map<String, Object> handshake = (Map<String, Object>) tls.get("tlsHandshake");
+        if (handshake != null) {
+            final Map<String, Object> full = (Map<String, Object>) handshake.get("fullUs");
+            final Map<String, Object> resumed = (Map<String, Object>) handshake.get("resumedUs");
+            System.out.printf("  TLS 1.3 handshake with a node (TCP connect included, mutual certificates, %d each):"
+                    + " full p50 %,d µs, p99 %,d µs; resumed p50 %,d µs, p99 %,d µs%n", number(full.get("count")),
+                number(full.get("p50")), number(full.get("p99")), number(resumed.get("p50")),
+                number(resumed.get("p99")));
+        }
+    }
+
+    /** @return the pass's result, or null when it failed (said on stderr) */
+    private Map<String, Object> runPass(final boolean tls) throws Exception {
         final Path root = Files.createTempDirectory("hamlet-bench-");
+        final Path tlsDir = tls ? TlsHandshakeProbe.writeFiles(root.resolve("tls"), o.nodes()) : null;
+        if (o.tls()) {
+            System.out.println(tls ? "\n==== pass 2 of 2: TLS links (wss://, mutual certificates) ===="
+                : "==== pass 1 of 2: plain links (ws://) ====");
+        }
         System.out.printf("bench %s: %d nodes x %d sender/recorder pairs, %d sending, %s, %d-byte bodies, window %d,"
                 + " ack every %d; %d s warm-up, %d s measured (nodes in %s)%n", o.scenario(), o.nodes(), o.actors(),
             o.sendingNodes(), o.ratePerNode() == 0 ? "as fast as flow control allows"
                 : o.ratePerNode() + " msgs/s per sending node", o.bodyBytes(), o.window(), o.ackEvery(),
             o.warmupSeconds(), o.durationSeconds(), root);
         try {
-            startNodes(root);
+            startNodes(root, tlsDir);
             final Map<String, Object> result = measure();
             long ups = 0;
             long drops = 0;
@@ -121,19 +185,22 @@ public final class ClusterBench {
             // under full load says whether failure detection stays honest while the links are busy.
             System.out.println("gossip under load: " + suspicions + " suspicions, " + declaredDead
                 + " members declared dead; " + String.join("; ", gossip) + " (rtt of the last 256 probes)");
-            if (o.json() != null) {
+            if (tls) {
+                result.put("tlsHandshake", TlsHandshakeProbe.measure(tlsDir, nodes.get(0).transportPort()));
+            }
+            if (o.json() != null && !o.tls()) {
                 BenchReport.writeJson(result, o.json());
             }
             stopNodes();
             deleteTree(root);
-            return true;
-        } catch (final RuntimeException | IOException e) {
+            return result;
+        } catch (final RuntimeException | IOException | java.security.GeneralSecurityException e) {
             System.err.println("bench failed: " + e.getMessage() + "\nthe nodes' logs are in " + root);
-            return false;
+            return null;
         }
     }
 
-    private void startNodes(final Path root) throws IOException, InterruptedException {
+    private void startNodes(final Path root, final Path tlsDir) throws IOException, InterruptedException {
         for (int i = 1; i <= o.nodes(); i++) {
             nodes.add(BenchNode.prepare(i, root));
         }
@@ -143,7 +210,7 @@ public final class ClusterBench {
         for (final BenchNode node : nodes) {
             final List<String> seeds = nodes.stream().filter(n -> n.number > node.number).map(BenchNode::url)
                 .toList();
-            node.start(o, seeds, actors);
+            node.start(o, seeds, actors, tlsDir);
         }
         for (final BenchNode node : nodes) {
             await(node, "its " + o.actors() + " recorders and senders", () -> {

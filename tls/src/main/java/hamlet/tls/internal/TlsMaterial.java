@@ -33,7 +33,7 @@ import java.util.List;
 public record TlsMaterial(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> cas, KeyStore keyStore,
                           KeyStore trustStore, List<CertificateInfo> certificates) {
     /** The in-memory key store's password: it never leaves this process, so it protects nothing. */
-    static final String STORE_PASSWORD = "hamlet";
+    public static final String STORE_PASSWORD = "hamlet";
 
     /**
      * @param settings where the files are and which node this is
