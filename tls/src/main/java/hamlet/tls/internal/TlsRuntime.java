@@ -38,6 +38,7 @@ public final class TlsRuntime implements TlsService {
     private final SslContextFactory.Server adminServer;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong refusedReloads = new AtomicLong();
+    private final AtomicLong expiryWarnings = new AtomicLong();
     private volatile TlsMaterial material;
     /** Digest of the files' bytes last looked at, good or not; the timer thread only. */
     private byte[] seen;
@@ -196,6 +197,7 @@ public final class TlsRuntime implements TlsService {
         }
         if (warned) {
             lastWarning = now;
+            expiryWarnings.incrementAndGet();
         }
     }
 
@@ -238,6 +240,11 @@ public final class TlsRuntime implements TlsService {
     /** @return how many times new files were taken */
     public long reloads() {
         return reloads.get();
+    }
+
+    /** @return how many times a coming expiry was warned of (at most once a day) */
+    public long expiryWarnings() {
+        return expiryWarnings.get();
     }
 
     /** @return how many changed sets of files were refused */

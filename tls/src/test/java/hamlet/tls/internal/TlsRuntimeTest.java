@@ -244,4 +244,30 @@ class TlsRuntimeTest {
         context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         return context;
     }
+
+    @Test
+    void aCertificateCloseToItsExpiryIsWarnedOfOnceADay() throws Exception {
+        final TlsFixture f = new TlsFixture(dir);
+        f.node("node1");
+        // The node's certificate has 10 days left and warn-before is 14 days.
+        runtime = TlsRuntime.start(f.settings("node1"), Instant.now());
+        final Instant now = Instant.now();
+        runtime.check(now);
+        assertEquals(1, runtime.expiryWarnings());
+        runtime.check(now.plusSeconds(3_600));
+        assertEquals(1, runtime.expiryWarnings(), "not again within the day");
+        runtime.check(now.plusSeconds(25 * 3_600));
+        assertEquals(2, runtime.expiryWarnings(), "again the next day");
+    }
+
+    @Test
+    void aCertificateFarFromItsExpiryIsNotWarnedOf() throws Exception {
+        final TlsFixture f = new TlsFixture(dir);
+        f.node("node1");
+        final TlsSettings s = f.settings("node1");
+        runtime = TlsRuntime.start(new TlsSettings(true, "node1", s.cert(), s.key(), s.ca(), new char[0],
+            s.protocols(), s.cipherSuites(), s.checkInterval(), java.time.Duration.ofDays(7)), Instant.now());
+        runtime.check(Instant.now());
+        assertEquals(0, runtime.expiryWarnings());
+    }
 }
