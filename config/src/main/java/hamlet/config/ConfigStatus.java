@@ -14,13 +14,15 @@ public interface ConfigStatus {
     /**
      * @return the config in force, the {@code hamlet} subtree only, as HOCON text rooted at {@code hamlet} with
      *     comments naming where each value came from (the file and line, a bundle's reference.conf, an
-     *     environment variable or a system property)
+     *     environment variable or a system property); every secret that is set shown as {@code "<redacted>"}
+     *     ({@link Secrets}), an unset one as {@code ""}
      */
     String effective();
 
     /**
      * @return the config in force as concise JSON text (one line), the {@code hamlet} subtree only, rooted at
-     *     {@code hamlet}: {@code {"hamlet":{"admin":{"host":"127.0.0.1","port":7780},...}}}
+     *     {@code hamlet}: {@code {"hamlet":{"admin":{"host":"127.0.0.1","port":7780},...}}}; secrets as in
+     *     {@link #effective()}
      */
     String effectiveJson();
 

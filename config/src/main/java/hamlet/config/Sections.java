@@ -6,9 +6,11 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Converts a config section to Configuration Admin properties and back. Stateless.
@@ -90,6 +92,22 @@ public final class Sections {
         } catch (final ConfigException e) {
             throw new IllegalArgumentException(key + " is invalid: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The folder a relative path in the config (a token file, a certificate) is resolved against: that of the
+     * node's config file, found as the config bundle finds it ({@code hamlet.conf.file}, else
+     * {@code <hamlet.home>/conf/node.conf}, else {@code conf/node.conf} in the working directory). The config
+     * bundle hands the same folder to {@link SettingsValidator#validate(Config, Path)}, so that what a validator
+     * accepted is what the bundle reads.
+     *
+     * @param frameworkProperty reads a framework property ({@code BundleContext::getProperty}), null when unset
+     * @return the folder, absolute
+     * @since 1.3
+     */
+    public static Path configFolder(final UnaryOperator<String> frameworkProperty) {
+        return hamlet.config.internal.ConfigFileLocator.locate(frameworkProperty, Path.of("").toAbsolutePath())
+            .getParent();
     }
 
     /** Configuration Admin may hand lists back as arrays; Typesafe Config wants lists. */

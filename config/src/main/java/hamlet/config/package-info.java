@@ -8,9 +8,15 @@
  * leaves by full path ({@code hamlet.registry.dispatcher.throughput}), values as Typesafe Config unwraps them
  * (strings, numbers, booleans, lists). A bundle turns them back into a {@code Config} with
  * {@link hamlet.config.Sections#fromProperties}.
+ *
+ * <p>Secrets ({@link hamlet.config.Secrets}: keys named {@code token}, {@code password}, {@code *-password},
+ * {@code *secret}) are pushed to their owner as they are, and shown to nobody else: the config in force, refusals
+ * and log lines print them as {@code "<redacted>"}. A validator whose section names a file checks it through
+ * {@link hamlet.config.SettingsValidator#validate(com.typesafe.config.Config, java.nio.file.Path)}, against the
+ * folder {@link hamlet.config.Sections#configFolder} gives the owner too.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package hamlet.config;
 
 import org.osgi.annotation.bundle.Export;

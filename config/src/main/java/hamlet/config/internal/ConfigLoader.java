@@ -11,7 +11,10 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import hamlet.config.Secrets;
 import hamlet.config.Sections;
+
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,13 +56,20 @@ final class ConfigLoader {
     private static final Pattern KEY = Pattern.compile("hamlet(?:\\.[A-Za-z0-9_-]+)+");
     private static final Pattern AMOUNT_WITH_UNIT = Pattern.compile("\\s*[0-9]+(\\.[0-9]+)?\\s*[a-zA-Z]+\\s*");
     private static final int MAX_RENDERED = 40;
+    /** A key being set on a line of HOCON: {@code key =}, {@code a.b-c :}, {@code "key" {}, {@code key +=}. */
+    private static final Pattern ASSIGNED_KEY = Pattern.compile("([A-Za-z0-9_\".-]+)\\s*(?:=|:|\\{|\\+=)");
+    private static final Pattern QUOTED = Pattern.compile("(['\"])(.*?)\\1");
     private static final int MAX_MORE_KEYS = 3;
 
     private final String fileName;
+    /** Where the validators resolve the relative paths they check, as the owning bundles do. */
+    private final Path configFolder;
 
     /** @param fileName the config file's name; it is the origin of everything parsed from the file's text */
     ConfigLoader(final String fileName) {
         this.fileName = fileName;
+        final Path parent = Path.of(fileName).toAbsolutePath().getParent();
+        this.configFolder = parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     /**
@@ -96,7 +106,8 @@ final class ConfigLoader {
         try {
             file = fileText.map(this::parseFile).orElse(ConfigFactory.empty());
         } catch (final ConfigException e) {
-            return refused(Refusal.at(e.origin(), fileName, "syntax error: " + withoutOrigin(e)));
+            return refused(Refusal.at(e.origin(), fileName,
+                "syntax error: " + secretSafe(withoutOrigin(e), lineOf(e.origin()), fileText.get())));
         }
         final Config merged;
         final Config resolvedReference;
@@ -330,7 +341,7 @@ final class ConfigLoader {
             return Optional.empty();
         } catch (final ConfigException e) {
             return Optional.of(new WrongType(path, value.origin(), "wrong type for " + path + ": expected "
-                + describe(ref) + ", got " + describeActual(value)));
+                + describe(ref) + ", got " + describeActual(path, value)));
         }
     }
 
@@ -354,7 +365,7 @@ final class ConfigLoader {
 
     private static String actual(final Config merged, final String path) {
         try {
-            return describeActual(merged.getValue(path));
+            return describeActual(path, merged.getValue(path));
         } catch (final ConfigException e) {
             return "nothing";
         }
@@ -370,7 +381,11 @@ final class ConfigLoader {
         return ref.valueType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String describeActual(final ConfigValue value) {
+    /** The type and the start of a value, for a refusal; a secret's value is not shown, even when mistyped. */
+    private static String describeActual(final String path, final ConfigValue value) {
+        if (Secrets.isSecretPath(path)) {
+            return value.valueType().name().toLowerCase(java.util.Locale.ROOT) + " " + Secrets.REDACTED;
+        }
         String rendered = value.render(ConfigRenderOptions.concise());
         if (rendered.length() > MAX_RENDERED) {
             rendered = rendered.substring(0, MAX_RENDERED) + "...";
@@ -404,7 +419,7 @@ final class ConfigLoader {
 
     private Optional<Refusal> validate(final NamedValidator named, final Config proposed) {
         try {
-            named.validator().validate(proposed);
+            named.validator().validate(proposed, configFolder);
             return Optional.empty();
         } catch (final ConfigException e) {
             return Optional.of(Refusal.at(e.origin(), fileName, withoutOrigin(e)));
@@ -435,6 +450,30 @@ final class ConfigLoader {
             }
         }
         return new Refusal(fileName, -1, message);
+    }
+
+    /**
+     * The parser quotes the text it choked on, which on a secret's line is part of the secret: there every quoted
+     * fragment but punctuation is hidden. The line before counts too, for a value broken over two lines.
+     */
+    static String secretSafe(final String message, final int line, final String text) {
+        if (line < 1) {
+            return message;
+        }
+        final String[] lines = text.split("\n", -1);
+        boolean secret = false;
+        for (int i = Math.max(0, line - 2); i < Math.min(lines.length, line); i++) {
+            final Matcher key = ASSIGNED_KEY.matcher(lines[i]);
+            while (key.find()) {
+                secret |= Secrets.isSecretPath(key.group(1).replace("\"", ""));
+            }
+        }
+        if (!secret) {
+            return message;
+        }
+        return QUOTED.matcher(message).replaceAll(quoted -> quoted.group(2).matches("[\\p{Punct}\\s]*")
+            || quoted.group(2).equals("newline") ? Matcher.quoteReplacement(quoted.group())
+            : Matcher.quoteReplacement(quoted.group(1) + Secrets.REDACTED + quoted.group(1)));
     }
 
     private static int lineOf(final ConfigOrigin origin) {

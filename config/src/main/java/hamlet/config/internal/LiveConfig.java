@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import hamlet.config.ConfigStatus;
+import hamlet.config.Secrets;
 import hamlet.config.Sections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -309,12 +310,14 @@ final class LiveConfig {
         }
     }
 
+    /** The config in force for people ({@code config:show}): secrets redacted ({@link Secrets}). */
     static String renderHocon(final Config config) {
-        return config.withOnlyPath(Sections.ROOT).root().render(ConfigRenderOptions.defaults()
+        return Secrets.redact(config.withOnlyPath(Sections.ROOT)).root().render(ConfigRenderOptions.defaults()
             .setJson(false).setComments(true).setOriginComments(true).setFormatted(true));
     }
 
+    /** The config in force for programs ({@code GET /api/config}): secrets redacted ({@link Secrets}). */
     static String renderJson(final Config config) {
-        return config.withOnlyPath(Sections.ROOT).root().render(ConfigRenderOptions.concise());
+        return Secrets.redact(config.withOnlyPath(Sections.ROOT)).root().render(ConfigRenderOptions.concise());
     }
 }
