@@ -23,6 +23,9 @@ import hamlet.api.cluster.Placement;
 import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
+import hamlet.config.Secrets;
+import hamlet.tls.CertificateInfo;
+import hamlet.tls.TlsService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -66,6 +71,8 @@ public final class AdminApi {
     private final Supplier<ConfigStatus> configStatus;
     private final Supplier<Transport> transport;
     private final Supplier<NodeIdentity> identity;
+    private final Supplier<TlsService> tls;
+    private final Clock clock;
     private final ClusterApi cluster;
     private final PlacementApi placement;
     private final ClusterSpawner clusterSpawner;
@@ -92,10 +99,35 @@ public final class AdminApi {
                     final Supplier<AdminSettings> settings,
                     final Supplier<InetSocketAddress> boundAddress,
                     final ErrorStats stats, final long askGraceMs) {
+        this(system, configStatus, transport, identity, cluster, placement, () -> null, settings, boundAddress, stats,
+            askGraceMs);
+    }
+
+    /**
+     * @param system the node's actors
+     * @param configStatus the config service, or a supplier of {@code null} while it is absent
+     * @param transport the transport service, or a supplier of {@code null} while it is absent
+     * @param identity the node identity service, or a supplier of {@code null} while it is absent
+     * @param cluster the gossip bundle's cluster service, or a supplier of {@code null} while it is absent
+     * @param placement the gossip bundle's placement service, or a supplier of {@code null} while it is absent
+     * @param tls the tls bundle's service, or a supplier of {@code null} while it is absent
+     * @param settings the settings in force
+     * @param boundAddress where the API listens now, or {@code null} when it does not
+     * @param stats the response counters, shown by {@code GET /api/node}
+     * @param askGraceMs how long past an ask's timeout to wait for the runtime before answering 504 anyway
+     */
+    public AdminApi(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
+                    final Supplier<Transport> transport, final Supplier<NodeIdentity> identity,
+                    final Supplier<Cluster> cluster, final Supplier<Placement> placement,
+                    final Supplier<TlsService> tls, final Supplier<AdminSettings> settings,
+                    final Supplier<InetSocketAddress> boundAddress,
+                    final ErrorStats stats, final long askGraceMs) {
         this.system = system;
         this.configStatus = configStatus;
         this.transport = transport;
         this.identity = identity;
+        this.tls = tls;
+        this.clock = Clock.systemUTC();
         this.placement = new PlacementApi(placement, System::nanoTime);
         this.cluster = new ClusterApi(cluster, this.placement);
         this.clusterSpawner = ClusterSpawner.of(system);
@@ -323,8 +355,8 @@ public final class AdminApi {
      * The node: {@code id}, {@code host}, {@code port} and {@code uid} (16 hex digits, as text) from the node
      * identity the config bundle offers; without that service (the config bundle stopped) the id is the actor
      * runtime's and {@code host}, {@code port} and {@code uid} are {@code null}. Then the admin API's own listener,
-     * the actors, dead letters, behaviours and the runtime's counters; and, while the gossip bundle runs, the
-     * cluster as {@link ClusterApi#summary} shows it (absent from the answer otherwise).
+     * the actors, dead letters, behaviours and the runtime's counters; TLS as {@link #tls()} shows it; and, while
+     * the gossip bundle runs, the cluster as {@link ClusterApi#summary} shows it (absent from the answer otherwise).
      */
     private CompletionStage<ApiResponse> node() {
         final JsonObject json = new JsonObject();
@@ -346,6 +378,8 @@ public final class AdminApi {
         admin.addProperty("host", bound == null ? now.host() : bound.getHostString());
         admin.addProperty("port", bound == null ? now.port() : bound.getPort());
         admin.addProperty("listening", bound != null);
+        admin.addProperty("https", now.https());
+        admin.addProperty("auth", now.tokenRequired() ? "bearer" : "none");
         json.add("admin", admin);
         json.addProperty("actors", system.actors().size());
         json.addProperty("deadLetters", system.deadLetterCount());
@@ -353,6 +387,7 @@ public final class AdminApi {
         new TreeSet<>(system.behaviors()).forEach(behaviors::add);
         json.add("behaviors", behaviors);
         json.add("counters", Json.counters(system.counters()));
+        json.add("tls", tls());
         final JsonObject clusterNow = cluster.summary();
         if (clusterNow != null) {
             json.add("cluster", clusterNow);
@@ -362,6 +397,43 @@ public final class AdminApi {
             json.add("placement", placementNow);
         }
         return done(ApiResponse.of(200, json));
+    }
+
+    /**
+     * TLS on this node, from the tls bundle: {@code {"enabled": true, "certificates": [{"role": "node", "subject":
+     * ..., "names": [...], "sha256": ..., "notBefore": ..., "notAfter": ..., "expiresInDays": N, "file": ...}, ...],
+     * "reloads": N, "refusedReloads": N}}, this node's certificate first, then each trusted CA. {@code
+     * expiresInDays} is whole days left, negative once expired. Without TLS, or without the tls bundle, {@code
+     * enabled} is false and the list empty. The refused handshakes are counted where they happen: the
+     * transport's under {@code GET /api/transport}, this API's under {@code admin.counters}.
+     */
+    private JsonObject tls() {
+        final TlsService running = tls.get();
+        final JsonObject json = new JsonObject();
+        final JsonArray certificates = new JsonArray();
+        final Instant now = clock.instant();
+        if (running != null) {
+            for (final CertificateInfo info : running.certificates()) {
+                final JsonObject certificate = new JsonObject();
+                certificate.addProperty("role", info.role());
+                certificate.addProperty("subject", info.subject());
+                final JsonArray names = new JsonArray();
+                info.names().forEach(names::add);
+                certificate.add("names", names);
+                certificate.addProperty("sha256", info.sha256());
+                certificate.addProperty("notBefore", Json.instant(info.notBefore()));
+                certificate.addProperty("notAfter", Json.instant(info.notAfter()));
+                certificate.addProperty("expiresInDays", Math.floorDiv(
+                    Duration.between(now, info.notAfter()).toSeconds(), Duration.ofDays(1).toSeconds()));
+                certificate.addProperty("file", info.file());
+                certificates.add(certificate);
+            }
+        }
+        json.addProperty("enabled", running != null && running.enabled());
+        json.add("certificates", certificates);
+        json.addProperty("reloads", running == null ? 0 : running.reloads());
+        json.addProperty("refusedReloads", running == null ? 0 : running.refusedReloads());
+        return json;
     }
 
     /**
@@ -617,8 +689,32 @@ public final class AdminApi {
         } catch (final RuntimeException e) {
             config = effective == null ? null : new JsonPrimitive(effective);
         }
-        json.add("config", config);
+        json.add("config", redacted(config));
         return done(ApiResponse.of(200, json));
+    }
+
+    /**
+     * The config bundle redacts secrets itself; an older one did not, so they are redacted here too, by the same
+     * rule ({@link Secrets}), whatever the config service hands over.
+     */
+    private static JsonElement redacted(final JsonElement config) {
+        if (config instanceof JsonObject object) {
+            final JsonObject out = new JsonObject();
+            for (final Map.Entry<String, JsonElement> entry : object.entrySet()) {
+                final JsonElement value = entry.getValue();
+                final boolean unset = value.isJsonNull()
+                    || value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() && value.getAsString().isEmpty();
+                out.add(entry.getKey(), Secrets.isSecretKey(entry.getKey()) && !unset
+                    ? new JsonPrimitive(Secrets.REDACTED) : redacted(value));
+            }
+            return out;
+        }
+        if (config instanceof JsonArray array) {
+            final JsonArray out = new JsonArray();
+            array.forEach(item -> out.add(redacted(item)));
+            return out;
+        }
+        return config;
     }
 
     private static JsonObject rejection(final ConfigStatus.Rejection rejection) {

@@ -7,6 +7,8 @@ import hamlet.api.cluster.Placement;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import hamlet.config.Sections;
+import hamlet.tls.TlsService;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -15,17 +17,25 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Wires the admin API: section {@code hamlet.admin} from Configuration Admin, the node's {@link ActorSystem}, and
  * the config service, the {@link Transport}, the {@link NodeIdentity} and the gossip bundle's {@link Cluster} and
  * {@link Placement} when they are there (all optional and dynamic: the API follows them coming and going, and a new
- * identity after an edit of the node's host or port, without a restart). A live edit arrives as {@link #modified} and is applied without a
- * restart.
+ * identity after an edit of the node's host or port, without a restart), and the tls bundle's {@link TlsService}
+ * (optional and dynamic too: with {@code hamlet.admin.https} on, its coming and going replaces the connector). A
+ * live edit arrives as {@link #modified} and is applied without a restart.
+ *
+ * <p>{@code hamlet.admin.token-file} is read here, against the folder of {@code hamlet.conf.file} as the config
+ * bundle resolves it, at activation and at each edit of the section. The validator read it too before the section
+ * was pushed; if it cannot be read now (removed in between), an edit keeps the settings in force, and at
+ * activation the API does not listen at all rather than without its token.
  */
 @Component(configurationPid = AdminSettings.SECTION, configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true)
@@ -51,10 +61,13 @@ public final class AdminComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Placement placement;
 
-    private AdminServer server;
+    private volatile TlsService tls;
+    private volatile AdminServer server;
+    private Path configFolder;
 
     @Activate
-    void activate(final Map<String, Object> properties) throws Exception {
+    void activate(final BundleContext context, final Map<String, Object> properties) throws Exception {
+        configFolder = Sections.configFolder(context::getProperty);
         AdminSettings settings;
         try {
             settings = load(properties);
@@ -63,23 +76,88 @@ public final class AdminComponent {
             LOG.error("[{}] {}; the admin API starts with its defaults", system.nodeId(), e.getMessage());
             settings = load(Map.of());
         }
-        server = new AdminServer(system, () -> configStatus, () -> transport, () -> identity, () -> cluster,
-            () -> placement, settings, AdminApi.DEFAULT_ASK_GRACE_MS);
-        server.start();
+        BearerToken token;
+        try {
+            token = token(settings);
+        } catch (final IllegalArgumentException e) {
+            // Validated a moment ago, gone since: listening without the token would open the API to anyone.
+            LOG.error("[{}] {}; the admin API does not listen until the file is fixed and hamlet.admin is edited",
+                system.nodeId(), e.getMessage());
+            return;
+        }
+        final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
+            () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS);
+        started.start();
+        server = started;
     }
 
     @Modified
-    void modified(final Map<String, Object> properties) {
+    void modified(final Map<String, Object> properties) throws Exception {
+        final AdminSettings settings;
+        final BearerToken token;
         try {
-            server.apply(load(properties));
+            settings = load(properties);
+            token = token(settings);
         } catch (final IllegalArgumentException e) {
-            LOG.error("[{}] {}; the admin API keeps its settings", system.nodeId(), e.getMessage());
+            LOG.error("[{}] {}; the admin API keeps its settings and token", system.nodeId(), e.getMessage());
+            return;
         }
+        final AdminServer running = server;
+        if (running != null) {
+            running.apply(settings, token);
+            return;
+        }
+        // Not listening since activation (its token file was unreadable then): start now.
+        final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
+            () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS);
+        started.start();
+        server = started;
+    }
+
+    /** Greedy: a new TLS service (the tls bundle updated) replaces the old one at once. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    void bindTls(final TlsService service) {
+        tls = service;
+        final AdminServer running = server;
+        if (running != null) {
+            running.tlsChanged();
+        }
+    }
+
+    void unbindTls(final TlsService service) {
+        if (tls != service) {
+            return; // replaced already
+        }
+        tls = null;
+        final AdminServer running = server;
+        if (running != null) {
+            running.tlsChanged();
+        }
+    }
+
+    /**
+     * @return the token of {@code settings}: its {@code token}, or the content of its token file
+     * @throws IllegalArgumentException when the file cannot be read, saying why (never its content)
+     */
+    private BearerToken token(final AdminSettings settings) {
+        if (settings.tokenFile().isEmpty()) {
+            return BearerToken.of(settings.token());
+        }
+        final BearerToken token = BearerToken.of(TokenFile.read(configFolder, settings.tokenFile()));
+        final String exposure = TokenFile.exposure(configFolder, settings.tokenFile());
+        if (exposure != null) {
+            LOG.warn("[{}] {}", system.nodeId(), exposure);
+        }
+        return token;
     }
 
     @Deactivate
     void deactivate() {
-        server.stop();
+        final AdminServer running = server;
+        if (running != null) {
+            running.stop();
+        }
     }
 
     private AdminSettings load(final Map<String, ?> properties) {

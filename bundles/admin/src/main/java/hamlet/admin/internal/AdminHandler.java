@@ -13,12 +13,16 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
- * The Jetty side of the admin API, kept thin: reads a bounded body without blocking, hands method, path and body
- * to {@link AdminApi}, and writes the answer when its stage completes. Counts and logs every error answer.
+ * The Jetty side of the admin API, kept thin: refuses a request without the bearer token (401, before anything
+ * else, so that a caller without it learns nothing of the paths), reads a bounded body without blocking, hands
+ * method, path and body to {@link AdminApi}, and writes the answer when its stage completes. Counts and logs every
+ * error answer; refusals are logged at most once per {@link #REFUSAL_LOG_INTERVAL_NS} and reason.
  *
  * <p>Public because Jetty is another bundle and calls it. Threading: {@link #handle} runs on a Jetty thread; the
  * answer is written on a Jetty thread too (never on the thread that completed an ask, which may be an actor's).
@@ -26,25 +30,41 @@ import java.util.function.IntSupplier;
 public final class AdminHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private static final String JSON = "application/json; charset=utf-8";
+    /** Ten seconds: a client retrying in a loop leaves one line per reason that often, with the count left out. */
+    static final long REFUSAL_LOG_INTERVAL_NS = 10_000_000_000L;
+    /** RFC 6750: what a 401 of a bearer-token API says it wants. */
+    private static final String CHALLENGE = "Bearer realm=\"hamlet-admin\"";
 
     private final AdminApi api;
     private final ErrorStats stats;
     private final IntSupplier maxBodyBytes;
+    private final Supplier<BearerToken> token;
+    private final LogLimiter refusals;
 
     /**
      * @param api the API's logic
      * @param stats where every answer is counted
      * @param maxBodyBytes the body limit in force, read per request so that a live edit applies at once
+     * @param token the bearer token in force, read per request for the same reason
+     * @param refusals limits the log lines of refused requests
      */
-    public AdminHandler(final AdminApi api, final ErrorStats stats, final IntSupplier maxBodyBytes) {
+    public AdminHandler(final AdminApi api, final ErrorStats stats, final IntSupplier maxBodyBytes,
+                        final Supplier<BearerToken> token, final LogLimiter refusals) {
         this.api = api;
         this.stats = stats;
         this.maxBodyBytes = maxBodyBytes;
+        this.token = token;
+        this.refusals = refusals;
     }
 
     @Override
     public boolean handle(final Request request, final Response response, final Callback callback) {
         final Exchange exchange = new Exchange(request, response, callback);
+        final BearerToken.Verdict verdict = token.get().check(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (verdict != BearerToken.Verdict.ACCEPTED) {
+            refuse(exchange, verdict);
+            return true;
+        }
         try {
             final AdminApi.Route route = api.route(request.getMethod(), Request.getPathInContext(request));
             if (!route.needsBody()) {
@@ -62,6 +82,21 @@ public final class AdminHandler extends Handler.Abstract {
             exchange.send(ApiResponse.error(500, "internal error: " + e));
         }
         return true;
+    }
+
+    /** 401: counted, logged (rate-limited, without what was presented), with the challenge RFC 6750 asks for. */
+    private void refuse(final Exchange exchange, final BearerToken.Verdict verdict) {
+        stats.unauthorized();
+        final long skipped = refusals.admit(verdict.name());
+        if (skipped != LogLimiter.SKIP) {
+            LOG.warn("[{}] admin API refused {} {} from {}: {} (401){}", api.nodeId(), exchange.method,
+                exchange.path, Request.getRemoteAddr(exchange.request), verdict.reason(), LogLimiter.suffix(skipped));
+        }
+        final String challenge = verdict == BearerToken.Verdict.WRONG
+            ? CHALLENGE + ", error=\"invalid_token\"" : CHALLENGE;
+        exchange.send(new ApiResponse(401, Json.error("this API needs \"Authorization: Bearer <token>\" with the"
+            + " token of hamlet.admin.token or token-file; the request had " + verdict.reason()),
+            Map.of(HttpHeader.WWW_AUTHENTICATE.asString(), challenge)));
     }
 
     /** One request and its response: sends exactly once, counts and logs the answer. */

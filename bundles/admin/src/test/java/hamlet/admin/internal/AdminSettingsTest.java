@@ -34,11 +34,12 @@ class AdminSettingsTest {
     @Test
     void shouldReadConfigurationAdminPropertiesOverDefaults() {
         final Config config = Sections.fromProperties(Map.of("hamlet.admin.port", 8080, "hamlet.admin.host",
-            "0.0.0.0", "hamlet.admin.max-body", "64KiB", "service.pid", "hamlet.admin"),
-            AdminSettingsTest.class.getClassLoader());
+            "0.0.0.0", "hamlet.admin.token", "s3cr3t-Tok3n", "hamlet.admin.max-body", "64KiB", "service.pid",
+            "hamlet.admin"), AdminSettingsTest.class.getClassLoader());
         final AdminSettings settings = AdminSettings.from(config);
         assertEquals(8080, settings.port());
         assertEquals("0.0.0.0", settings.host());
+        assertEquals("s3cr3t-Tok3n", settings.token());
         assertEquals(64 * 1024, settings.maxBodyBytes());
         assertEquals(5_000, settings.askTimeoutMs());
     }
@@ -61,7 +62,7 @@ class AdminSettingsTest {
     @Test
     void shouldRefuseUnknownKey() {
         assertEquals("hamlet.admin.prot is not a known key; known keys of hamlet.admin: host, port, max-body,"
-            + " ask-timeout, max-ask-timeout", refused("hamlet.admin.prot = 1"));
+            + " ask-timeout, max-ask-timeout, token, token-file, https", refused("hamlet.admin.prot = 1"));
     }
 
     @Test
@@ -87,11 +88,13 @@ class AdminSettingsTest {
     }
 
     @Test
-    void shouldRebindOnlyWhenHostOrPortChanges() {
+    void shouldRebindOnlyWhenHostPortOrHttpsChanges() {
         final AdminSettings base = AdminSettings.localTest();
         assertFalse(base.bindsElsewhere(new AdminSettings("127.0.0.1", 0, 10, 1, 1)));
+        assertFalse(base.bindsElsewhere(new AdminSettings("127.0.0.1", 0, 10, 1, 1, "t", "", false)));
         assertTrue(base.bindsElsewhere(new AdminSettings("127.0.0.1", 1, 10, 1, 1)));
         assertTrue(base.bindsElsewhere(new AdminSettings("localhost", 0, 10, 1, 1)));
+        assertTrue(base.bindsElsewhere(new AdminSettings("127.0.0.1", 0, 10, 1, 1, "", "", true)));
     }
 
     @Test
