@@ -28,6 +28,7 @@ class GogoCommandsTest {
     private final FakeActorSystem system = new FakeActorSystem().stats(2, 40, 0);
     private final FakeTransport transport = new FakeTransport();
     private ClusterShell cluster;
+    private TlsShell tls;
     private ActorShell actors;
     private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -53,6 +54,9 @@ class GogoCommandsTest {
         for (final String function : new String[] {"counters", "members", "actors", "join", "leave"}) {
             processor.addCommand("cluster", cluster, function);
         }
+        tls = new TlsShell();
+        tls.activate();
+        processor.addCommand("cluster", tls, "tls");
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
     }
 
@@ -114,6 +118,18 @@ class GogoCommandsTest {
         final String counters = (String) session.execute("cluster:counters");
         assertTrue(counters.startsWith("transport.envelopes.sent "), counters);
         assertTrue(counters.contains("\nregistry.dead-letters.total "), counters);
+    }
+
+    @Test
+    void shouldShowTlsBesideTheOtherClusterCommandsWhenTheTlsBundleComes() throws Exception {
+        assertNull(session.execute("cluster:tls"));
+        assertEquals("cluster:tls: the TLS service is not available: the hamlet.tls bundle is not running",
+            err().strip());
+        tls.tlsService = new TlsCommandsTest.FixedTls(false, java.util.List.of());
+        tls.transport = transport.counter("refused.tls.tls-to-plain", 1);
+        final String shown = (String) session.execute("cluster:tls");
+        assertTrue(shown.startsWith("TLS is off on this node (hamlet.tls.enabled = false)"), shown);
+        assertTrue(shown.endsWith("handshakes refused by the transport:\n  refused.tls.tls-to-plain  1\n"), shown);
     }
 
     @Test
