@@ -38,7 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
     immediate = true, service = TlsService.class)
 public final class TlsComponent implements TlsService {
     private static final Logger LOG = LoggerFactory.getLogger(TlsComponent.class);
-    private static final String CONF_FILE = "hamlet.conf.file";
     private static final String VETOES_REPORTED = "hamlet.boot.vetoes.reported";
     private static final String BOOT_VETO = "hamlet.boot.veto";
 
@@ -52,9 +51,8 @@ public final class TlsComponent implements TlsService {
 
     @Activate
     void activate(final BundleContext context, final Map<String, Object> properties) {
-        final String confFile = context.getProperty(CONF_FILE);
-        confDir = confFile != null && Path.of(confFile).getParent() != null
-            ? Path.of(confFile).toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+        // The folder the config bundle resolves against too, so that the validator and this agree on every path.
+        confDir = Sections.configFolder(context::getProperty);
         final TlsSettings settings = settings(properties);
         enabledAtStart = settings.enabled();
         if (!settings.enabled()) {
@@ -64,8 +62,8 @@ public final class TlsComponent implements TlsService {
         try {
             runtime = TlsRuntime.start(settings, Clock.systemUTC().instant());
         } catch (final IllegalArgumentException | IllegalStateException e) {
-            final String hint = e.getMessage() != null && e.getMessage().contains("does not exist")
-                ? " (bin/hamlet certs node " + settings.nodeId() + " writes this node's files)" : "";
+            final String hint = e instanceof IllegalArgumentException
+                ? TlsSettingsValidator.hint((IllegalArgumentException) e, settings) : "";
             final String line = "TLS cannot start (hamlet.tls.enabled = true): " + e.getMessage() + hint;
             LOG.error("[{}] {}", settings.nodeId(), line);
             if (Boolean.parseBoolean(context.getProperty(VETOES_REPORTED))) {
