@@ -6,16 +6,31 @@ import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.api.transport.WireEnvelope;
 import hamlet.transport.internal.ProtocolException.Reason;
+import hamlet.tls.Connectors;
+import hamlet.tls.HandshakeRefusals;
+import hamlet.tls.NodeCertificates;
+import hamlet.tls.TlsService;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -44,8 +59,14 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * The transport: a Jetty WebSocket server endpoint at {@code ws://host:port/hamlet}, a client that dials what the
- * {@link Dialer} says, the table of {@link PeerLink}s by node id, and the agent thread that owns that table.
+ * The transport: a Jetty WebSocket server endpoint at {@code ws://host:port/hamlet} ({@code wss://} with TLS), a
+ * client that dials what the {@link Dialer} says, the table of {@link PeerLink}s by node id, and the agent thread that
+ * owns that table.
+ *
+ * <p>With TLS ({@link TlsService#enabled()}), both sides of every connection present a certificate from a trusted CA
+ * (a handshake that fails is refused by Jetty before anything reaches this class, and counted here as
+ * {@code refused.tls.<reason>} or {@code dials.tls-failed.<reason>}), and a peer's handshake must name the node its
+ * certificate names ({@link Reason#CERTIFICATE_MISMATCH} otherwise): a certificate is what a node id is bound to.
  *
  * <p>Ownership: the link table, the dialer and the connections waiting for their handshake belong to one agent
  * thread ({@code hamlet-<node>-transport}): handshake admission, connection ends, dial results and the periodic tick
@@ -71,8 +92,22 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      * from so long ago would see sequences restart (the risk {@link PeerLink#continueSequence} avoids).
      */
     static final int MAX_FORGOTTEN_SEQUENCES = 4096;
+    /** Counter prefix of the connections refused in their TLS handshake, by {@link HandshakeRefusals} reason. */
+    static final String REFUSED_TLS = "refused.tls.";
+    /** Counter prefix of this node's dials whose TLS handshake failed, by {@link HandshakeRefusals} reason. */
+    static final String DIAL_TLS_FAILED = "dials.tls-failed.";
+    /** Counter of the times the listener held max-accepted-connections and stopped accepting. */
+    static final String ACCEPT_PAUSED = "connections.accept-paused";
 
     private volatile TransportSettings settings;
+    /** {@code tls.enabled()}, read once: the mode is fixed for the life of the transport. */
+    private final boolean secure;
+    /**
+     * The TLS service's factories, taken once (it reloads them in place), so that nothing of the tls bundle is
+     * called under this transport's lock; {@code null} without TLS.
+     */
+    private final SslContextFactory.Server linkServer;
+    private final SslContextFactory.Client linkClient;
     private final LongSupplier nanoClock;
     private final long uid;
     private volatile FrameCodec codec;
@@ -121,14 +156,22 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     private WebSocketClient client;
 
     /**
-     * @param settings the settings
+     * @param given the settings; their URLs are put in the scheme {@code tls} says
      * @param nanoClock the clock
      * @param uid this node's per-start id, never 0: what its peers tell this run from another by
+     * @param tls the node's TLS; {@code hamlet.tls.internal.DisabledTls} for plain links. Its factories are shared
+     *     with the admin API and never stopped here
+     * @throws IllegalArgumentException when uid is 0, or a seed is {@code wss://} and TLS is off
      */
-    public JettyTransport(final TransportSettings settings, final LongSupplier nanoClock, final long uid) {
+    public JettyTransport(final TransportSettings given, final LongSupplier nanoClock, final long uid,
+                          final TlsService tls) {
         if (uid == 0) {
             throw new IllegalArgumentException("uid must not be 0");
         }
+        this.secure = Objects.requireNonNull(tls, "tls").enabled();
+        this.linkServer = secure ? Objects.requireNonNull(tls.linkServer(), "tls.linkServer()") : null;
+        this.linkClient = secure ? Objects.requireNonNull(tls.linkClient(), "tls.linkClient()") : null;
+        final TransportSettings settings = given.withTls(secure);
         this.settings = settings;
         this.nanoClock = nanoClock;
         this.uid = uid;
@@ -138,6 +181,12 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         publishDialing();
         for (final Reason r : Reason.values()) {
             rejected.put(r, new AtomicLong());
+        }
+        // Shown at zero from the start, so that an operator sees what is counted before anything happened.
+        for (final String reason : secure ? List.of(HandshakeRefusals.NO_CERTIFICATE, HandshakeRefusals.UNTRUSTED,
+            HandshakeRefusals.EXPIRED, HandshakeRefusals.NOT_TLS, HandshakeRefusals.FAILED)
+            : List.of(HandshakeRefusals.TLS_TO_PLAIN)) {
+            counters.put(REFUSED_TLS + reason, new AtomicLong());
         }
         final AtomicInteger n = new AtomicInteger();
         final String node = settings.nodeId();
@@ -182,7 +231,12 @@ public final class JettyTransport implements Transport, PeerLink.Context {
                     // before any check of this transport runs.
                     response.setExtensions(List.of());
                 }
-                return new WebSocketEndpoint(this, null, nanoClock.getAsLong());
+                final WebSocketEndpoint endpoint = new WebSocketEndpoint(this, null, nanoClock.getAsLong());
+                if (secure) {
+                    certify(endpoint, request.getConnectionMetaData().getConnection().getEndPoint()
+                        .getSslSessionData());
+                }
+                return endpoint;
             });
         }));
         // Without a connector: a connector that fails to bind inside Server.start() would leave the server FAILED,
@@ -192,7 +246,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         final String bindFailure = bind(settings.host(), advertisedPort);
         // Peers dial back the configured port, whether or not it is bound yet.
         updateOwnHandshake();
-        client = new WebSocketClient();
+        client = new WebSocketClient(httpClient());
         // Against a host whose packets are dropped (a pulled cable) a dial would wait for TCP's own timeout; the
         // handshake timeout bounds it, so that the backoff, not the kernel, decides when to try again.
         client.getHttpClient().setConnectTimeout(TimeUnit.NANOSECONDS.toMillis(settings.handshakeTimeoutNs()));
@@ -201,8 +255,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         client.setIdleTimeout(jettyIdleTimeout());
         client.start();
         if (bindFailure == null) {
-            LOG.info("[{}] transport listening on {} in cluster {}, uid {}, seeds {}", settings.nodeId(),
-                settings.ownUrl(advertisedPort), settings.cluster(), Long.toHexString(uid), settings.seeds());
+            LOG.info("[{}] transport listening on {} in cluster {}, uid {}, seeds {}{}", settings.nodeId(),
+                settings.ownUrl(advertisedPort), settings.cluster(), Long.toHexString(uid), settings.seeds(),
+                secure ? "; TLS: a peer must present a certificate naming the node it says it is" : "");
         } else {
             nextBindNs = nanoClock.getAsLong() + BIND_RETRY_NS;
             LOG.warn("[{}] transport cannot listen on {}:{}: {}; retrying every {}s; links this node dials still work"
@@ -211,6 +266,79 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
         final long tickNs = tickNs(settings);
         agent.scheduleWithFixedDelay(guarded("tick", this::tick), tickNs, tickNs, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The client's HTTP side: with TLS, this node's certificate for every dial and the peer's chain checked against
+     * the trusted CAs; every failed TLS handshake of a dial counted. Jetty's SSL connection looks for handshake
+     * listeners among the HttpClient's beans (not the connector's), so the listener goes there.
+     */
+    private HttpClient httpClient() {
+        final ClientConnector connector = new ClientConnector();
+        if (secure) {
+            connector.setSslContextFactory(linkClient);
+            // Shared with every other user of the TLS service, and reloaded by it: stopping this client must not
+            // stop it.
+            connector.unmanage(linkClient);
+        }
+        final HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        if (secure) {
+            http.addBean(Connectors.handshakeListener(this::dialTlsFailed));
+        }
+        return http;
+    }
+
+    /**
+     * With TLS: which node the peer's certificate names, kept on the connection for {@link #admit} to compare with
+     * the node its handshake names.
+     */
+    private static void certify(final WebSocketEndpoint endpoint, final EndPoint.SslSessionData session) {
+        if (session == null) {
+            endpoint.certified(null, "no TLS session was seen on this connection");
+            return;
+        }
+        try {
+            endpoint.certified(NodeCertificates.nodeIdOf(session.peerCertificates()), null);
+        } catch (final IllegalArgumentException e) {
+            endpoint.certified(null, e.getMessage());
+        }
+    }
+
+    /** Jetty's thread: a connection to the listener refused in its TLS handshake (or TLS to a plain listener). */
+    private void acceptTlsRefused(final String reason, final String remote, final String detail) {
+        count(REFUSED_TLS + reason);
+        connectionLine(() -> LOG.warn("[{}] refused a connection from {}: {} ({})", settings.nodeId(), remote,
+            reason, detail));
+    }
+
+    /**
+     * A dial failed on an alert the peer sent once this side's TLS handshake was over: in TLS 1.3 the client is done
+     * before the server has judged its certificate, so a refusal of it (none, untrusted, expired) arrives as an
+     * alert on the first read, which the handshake listener never sees. Counted and logged like a failed handshake;
+     * a failure in the handshake itself ({@link SSLHandshakeException}) was counted by the listener already.
+     */
+    private void refusedAfterHandshake(final String url, final Throwable failure) {
+        SSLException alert = null;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLHandshakeException) {
+                return;
+            }
+            if (t instanceof SSLException && alert == null) {
+                alert = (SSLException) t;
+            }
+        }
+        if (alert != null) {
+            // The listener sorts it into the same reasons; there is no Jetty event here, so it is given an empty one.
+            Connectors.handshakeListener((reason, remote, detail) -> dialTlsFailed(reason, url, detail))
+                .handshakeFailed(new SslHandshakeListener.Event(url), alert);
+        }
+    }
+
+    /** Jetty's thread: a dial of this node whose TLS handshake failed (the peer refused it, or this node did). */
+    private void dialTlsFailed(final String reason, final String remote, final String detail) {
+        count(DIAL_TLS_FAILED + reason);
+        connectionLine(() -> LOG.warn("[{}] TLS handshake of a dial to {} failed: {} ({})", settings.nodeId(), remote,
+            reason, detail));
     }
 
     private void limits(final LongConsumer message, final LongConsumer frame) {
@@ -233,7 +361,18 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      * @return {@code null} when bound, else why not
      */
     private synchronized String bind(final String host, final int port) {
-        final ServerConnector next = new ServerConnector(server);
+        final TransportSettings s = settings;
+        // Until a connection is upgraded to a WebSocket (which sets its own idle timeout), the connector's idle
+        // timeout is what closes one that says nothing: a stalled TLS handshake, an HTTP request never finished.
+        final ServerConnector next = Connectors.server(server, linkServer,
+            TimeUnit.NANOSECONDS.toMillis(s.handshakeTimeoutNs()), this::acceptTlsRefused);
+        next.addBean(new AcceptLimit(s.maxAcceptedConnections(), next, this::acceptPaused));
+        if (secure) {
+            final StalledHandshakes stalled = new StalledHandshakes(next,
+                TimeUnit.NANOSECONDS.toMillis(s.handshakeTimeoutNs()), this::acceptTlsRefused);
+            next.addBean(stalled);
+            next.addEventListener(stalled);
+        }
         next.setHost(host);
         next.setPort(port);
         try {
@@ -269,6 +408,21 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             c.stop();
         } catch (final Exception e) {
             LOG.debug("[{}] a connector did not stop cleanly: {}", settings.nodeId(), e.toString());
+        }
+    }
+
+    /**
+     * Jetty's thread, under its lock: the listener holds max-accepted-connections (true) or fewer again. Under a flood
+     * it flips at each close, so only the pause is a line (within the budget), and it is counted each time.
+     */
+    private void acceptPaused(final boolean paused, final int open) {
+        if (paused) {
+            count(ACCEPT_PAUSED);
+            connectionLine(() -> LOG.warn("[{}] the listener holds {} connections (hamlet.transport"
+                + ".max-accepted-connections): it accepts no more until one closes; links up go on",
+                settings.nodeId(), open));
+        } else {
+            LOG.debug("[{}] the listener accepts connections again ({} open)", settings.nodeId(), open);
         }
     }
 
@@ -389,11 +543,18 @@ public final class JettyTransport implements Transport, PeerLink.Context {
      * longer; a new cluster name, frame or envelope bound, timeout, backoff or limit applies to the next frame,
      * connection, tick or envelope. The node id cannot change (refused before it gets here).
      *
-     * @param next the edited settings
-     * @return {@code null} when applied in full, else what could not be applied (the rest was)
+     * @param edited the edited settings; their URLs are put in this transport's scheme
+     * @return {@code null} when applied in full, else what could not be applied (the rest was, unless a seed is
+     *     {@code wss://} without TLS: then nothing was)
      */
-    public String reconfigure(final TransportSettings next) {
+    public String reconfigure(final TransportSettings edited) {
         final TransportSettings before = settings;
+        final TransportSettings next;
+        try {
+            next = edited.withTls(secure);
+        } catch (final IllegalArgumentException e) {
+            return e.getMessage();
+        }
         if (!before.nodeId().equals(next.nodeId())) {
             return "hamlet.node.id cannot change while the node runs";
         }
@@ -407,6 +568,18 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             }
             if (client != null) {
                 limits(client::setMaxBinaryMessageSize, client::setMaxFrameSize);
+            }
+            if (connector != null) {
+                // For connections accepted from now on; a connection's own timeout was set when it was accepted.
+                connector.setIdleTimeout(TimeUnit.NANOSECONDS.toMillis(next.handshakeTimeoutNs()));
+                final AcceptLimit limit = connector.getBean(AcceptLimit.class);
+                if (limit != null) {
+                    limit.setMaxNetworkConnectionCount(next.maxAcceptedConnections());
+                }
+                final StalledHandshakes stalled = connector.getBean(StalledHandshakes.class);
+                if (stalled != null) {
+                    stalled.timeoutMs(TimeUnit.NANOSECONDS.toMillis(next.handshakeTimeoutNs()));
+                }
             }
         }
         if (!before.host().equals(next.host()) || before.port() != next.port()) {
@@ -564,7 +737,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
         final String canonical;
         try {
-            canonical = TransportSettings.canonicalSeed(url);
+            canonical = settings.canonicalUrl(url);
         } catch (final IllegalArgumentException e) {
             count("control.dropped");
             return false;
@@ -639,7 +812,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         String canonical = null;
         if (url != null && !url.isEmpty()) {
             try {
-                canonical = TransportSettings.canonicalSeed(url);
+                canonical = settings.canonicalUrl(url);
             } catch (final IllegalArgumentException e) {
                 LOG.debug("[{}] dialNow {}: URL {} ignored: {}", settings.nodeId(), node, url, e.getMessage());
             }
@@ -814,6 +987,14 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             return;
         }
         final Dialer.Target target = endpoint.target();
+        if (secure && !peer.nodeId().equals(endpoint.certifiedNodeId())) {
+            // First: the id is what every later decision (self, links, uids) keys on.
+            final String certified = endpoint.certifiedNodeId();
+            reject(endpoint, new ProtocolException(Reason.CERTIFICATE_MISMATCH, "handshake names node "
+                + Handshake.shown(peer.nodeId()) + ", " + (certified == null ? "but " + endpoint.certificateProblem()
+                : "its certificate names node " + Handshake.shown(certified))));
+            return;
+        }
         if (settings.nodeId().equals(peer.nodeId()) && uid == peer.uid()) {
             // This node dialed one of its own URLs (every node may share one seed list): the accepting side answers
             // with its handshake so that the dialing side learns it and never dials that URL again.
@@ -836,6 +1017,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             endpoint.closeHard(StatusCode.TRY_AGAIN_LATER, "node not ready");
             return;
         }
+        final String advertised = advertised(peer);
         PeerLink link = links.get(peer.nodeId());
         if (link == null) {
             if (target == null && !dialer.isSeedNode(peer.nodeId()) && !roomForUnknownPeer()) {
@@ -843,7 +1025,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
                     + settings.maxUnknownPeers() + " unconfigured peers (hamlet.transport.max-unknown-peers)"));
                 return;
             }
-            final String dialUrl = target != null ? target.url() : peer.url();
+            final String dialUrl = target != null ? target.url() : advertised;
             link = new PeerLink(settings.nodeId(), uid, peer.nodeId(), dialUrl, settings, own, this, budget,
                 nanoClock);
             final Long next = forgottenSequences.remove(peer.nodeId());
@@ -866,9 +1048,9 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         if (target != null) {
             dialer.linked(target, peer.nodeId());
             link.url(target.url());
-        } else if (!peer.url().isEmpty()) {
-            link.url(peer.url());
-            dialer.learn(peer.nodeId(), peer.url(), this::isLinked);
+        } else if (!advertised.isEmpty()) {
+            link.url(advertised);
+            dialer.learn(peer.nodeId(), advertised, this::isLinked);
         }
         flushControl(link);
         publishDialing();
@@ -877,6 +1059,21 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         final PeerLink up = link;
         linkLine(up, () -> LOG.info("[{}] link to {} up ({} {}, uid {})", settings.nodeId(), peer.nodeId(),
             target != null ? "dialed" : "accepted from", endpoint.remote(), Long.toHexString(peer.uid())));
+    }
+
+    /**
+     * @return the URL a peer's handshake advertises, in this node's form (with TLS, {@code wss://}: a peer that
+     *     says {@code ws://} is still dialed in TLS); empty when it gave none or one that is not a node URL
+     */
+    private String advertised(final Handshake peer) {
+        if (peer.url().isEmpty()) {
+            return "";
+        }
+        try {
+            return settings.canonicalUrl(peer.url());
+        } catch (final IllegalArgumentException e) {
+            return "";
+        }
     }
 
     /** A line about a link: always written for a peer this node dials, within the budget for any other. */
@@ -1064,11 +1261,25 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             c = client;
         }
         count("dials");
+        final WebSocketEndpoint endpoint = new WebSocketEndpoint(this, target, nowNs);
+        final JettyUpgradeListener upgrade = new JettyUpgradeListener() {
+            @Override
+            public void onHandshakeResponse(final Request request, final Response response) {
+                // Before the connection opens (and sends this node's handshake): the certificate the peer showed.
+                if (secure) {
+                    certify(endpoint, request.getConnection() == null ? null
+                        : request.getConnection().getSslSessionData());
+                }
+            }
+        };
         try {
-            c.connect(new WebSocketEndpoint(this, target, nowNs), URI.create(target.url()))
+            c.connect(endpoint, URI.create(target.url()), upgrade)
                 .whenComplete((session, failure) -> {
                     if (failure != null) {
                         LOG.debug("[{}] dial {} failed: {}", settings.nodeId(), target.url(), failure.toString());
+                        if (secure) {
+                            refusedAfterHandshake(target.url(), failure);
+                        }
                         onAgent("dial failed", () -> dialer.ended(target, nanoClock.getAsLong()));
                     }
                 });

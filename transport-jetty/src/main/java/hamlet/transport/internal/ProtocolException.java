@@ -43,7 +43,12 @@ public final class ProtocolException extends Exception {
         /** The handshake did not arrive in time. */
         HANDSHAKE_TIMEOUT,
         /** Over hamlet.transport.max-connections, or max-connections-per-address for the remote address. */
-        TOO_MANY_CONNECTIONS
+        TOO_MANY_CONNECTIONS,
+        /**
+         * With TLS: the handshake names another node than the peer's certificate does (or the certificate names no
+         * node): a node holding a valid certificate of its own must not speak for another.
+         */
+        CERTIFICATE_MISMATCH
     }
 
     private final Reason reason;

@@ -7,6 +7,7 @@ import hamlet.api.transport.PeerInfo;
 import hamlet.api.transport.Transport;
 import hamlet.api.transport.WireEnvelope;
 import hamlet.config.Sections;
+import hamlet.tls.TlsService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -27,8 +28,9 @@ import java.util.Map;
 
 /**
  * Wires the transport: sections {@code hamlet.node}, {@code hamlet.cluster} and {@code hamlet.transport} from
- * Configuration Admin, the registry's {@link EnvelopeReceiver} when it is there, the {@link ControlReceiver}s of
- * other bundles, and the {@link Transport} service.
+ * Configuration Admin, the tls bundle's {@link TlsService} (always there: it says whether links use TLS), the
+ * registry's {@link EnvelopeReceiver} when it is there, the {@link ControlReceiver}s of other bundles, and the
+ * {@link Transport} service.
  *
  * <p>A live edit never restarts the transport: {@link JettyTransport#reconfigure} applies it to the running
  * listener and links, which keep their outboxes, windows and the node's uid, so peers see the same process and
@@ -43,6 +45,10 @@ import java.util.Map;
     configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = Transport.class)
 public final class TransportComponent implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(TransportComponent.class);
+
+    /** Static and mandatory: the TLS mode is read once, at start, as {@code hamlet.tls.enabled} documents. */
+    @Reference
+    TlsService tls;
 
     private volatile EnvelopeReceiver receiver;
     private volatile JettyTransport transport;
@@ -97,7 +103,7 @@ public final class TransportComponent implements Transport {
     @Activate
     void activate(final BundleContext context, final Map<String, Object> properties) throws Exception {
         final JettyTransport t = new JettyTransport(load(properties), System::nanoTime,
-            NodeIdentity.uidOf(context == null ? null : context.getProperty(Constants.FRAMEWORK_UUID)));
+            NodeIdentity.uidOf(context == null ? null : context.getProperty(Constants.FRAMEWORK_UUID)), tls);
         t.receiver(receiver);
         t.start();
         transport = t;
@@ -132,7 +138,8 @@ public final class TransportComponent implements Transport {
 
     private TransportSettings load(final Map<String, ?> properties) {
         try {
-            return TransportSettings.from(Sections.fromProperties(properties, getClass().getClassLoader()));
+            return TransportSettings.from(Sections.fromProperties(properties, getClass().getClassLoader()),
+                tls.enabled());
         } catch (final com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * @param host where the WebSocket endpoint listens, and what the handshake advertises
  * @param port its TCP port, 0 for any free one (tests)
  * @param cluster the cluster name every peer must share
- * @param seeds the peers to dial, each normalised to {@code ws://host:port/hamlet} (from that,
- *              {@code ws://host:port} or {@code host:port}), duplicates dropped
+ * @param seeds the peers to dial, each normalised to {@code ws://host:port/hamlet}, or {@code wss://host:port/hamlet}
+ *              with {@code tls} (from that, {@code ws://host:port} or {@code host:port}), duplicates dropped
  * @param maxFrameBytes the largest frame
  * @param maxEnvelopeBytes the largest encoded envelope
  * @param outboxLimit the most envelopes waiting or unacknowledged per peer
@@ -40,13 +40,17 @@ import java.util.TreeSet;
  * @param maxConnectionsPerAddress the most accepted connections from one remote IP address at once
  * @param compression whether permessage-deflate may be negotiated
  * @param maxUnknownPeers the most links kept for peers that are neither seeds nor members
+ * @param maxAcceptedConnections the most connections the listener holds at once, before and after their handshake
+ * @param tls whether links use TLS: not a key of this section but {@code hamlet.tls.enabled} as the tls bundle's
+ *            service says; it decides the scheme of every URL ({@code wss://} or {@code ws://})
  */
 public record TransportSettings(String nodeId, String host, int port, String cluster, List<String> seeds,
                                 int maxFrameBytes, int maxEnvelopeBytes, int outboxLimit, long bufferMaxAgeNs,
                                 int retryMax, long heartbeatIntervalNs, long silenceTimeoutNs,
                                 long handshakeTimeoutNs, long backoffMinNs, long backoffMaxNs, int dedupWindow,
                                 long outboxMaxBytes, long nodeOutboxMaxBytes, int maxConnections,
-                                int maxConnectionsPerAddress, boolean compression, int maxUnknownPeers) {
+                                int maxConnectionsPerAddress, boolean compression, int maxUnknownPeers,
+                                int maxAcceptedConnections, boolean tls) {
     /** The transport's own section and PID. */
     public static final String SECTION = "hamlet.transport";
     /** The cluster section and PID. */
@@ -60,13 +64,15 @@ public record TransportSettings(String nodeId, String host, int port, String clu
         "buffer-max-age", "retry-max", "heartbeat-interval", "silence-timeout", "handshake-timeout",
         "reconnect-backoff-min", "reconnect-backoff-max", "dedup-window", "outbox-max-bytes",
         "node-outbox-max-bytes", "max-connections", "max-connections-per-address", "compression",
-        "max-unknown-peers");
+        "max-unknown-peers", "max-accepted-connections");
     private static final List<String> CLUSTER_KEYS = List.of("name", "seeds");
     private static final long MAX_FRAME_LIMIT = 64L * 1024 * 1024;
     private static final int MIN_FRAME = 1024;
     private static final int MAX_CONNECTIONS_LIMIT = 1_000_000;
     private static final String SEED_FORMS = "ws://host:port, host:port or ws://host:port" + PATH
-        + " (an IPv6 address in brackets, [::1]:7701)";
+        + " (an IPv6 address in brackets, [::1]:7701; wss:// instead of ws:// with hamlet.tls.enabled)";
+    private static final String PLAIN = "ws://";
+    private static final String SECURE = "wss://";
 
     /** Default of {@code outbox-max-bytes}: 64 MiB. */
     public static final long DEFAULT_OUTBOX_MAX_BYTES = 64L * 1024 * 1024;
@@ -80,6 +86,8 @@ public record TransportSettings(String nodeId, String host, int port, String clu
     public static final boolean DEFAULT_COMPRESSION = false;
     /** Default of {@code max-unknown-peers}. */
     public static final int DEFAULT_MAX_UNKNOWN_PEERS = 64;
+    /** Default of {@code max-accepted-connections}: twice max-connections, so that that check meets overload first. */
+    public static final int DEFAULT_MAX_ACCEPTED_CONNECTIONS = 512;
 
     /**
      * Checks every field and the rules across them.
@@ -87,7 +95,7 @@ public record TransportSettings(String nodeId, String host, int port, String clu
      * @throws IllegalArgumentException naming the key that is wrong and the value it had
      */
     public TransportSettings {
-        seeds = canonicalSeeds(seeds);
+        seeds = canonicalSeeds(seeds, tls);
         if (nodeId == null || nodeId.isBlank()) {
             throw new IllegalArgumentException(NODE + ".id is missing");
         }
@@ -143,6 +151,40 @@ public record TransportSettings(String nodeId, String host, int port, String clu
         between(SECTION + ".max-connections", maxConnections, 1, MAX_CONNECTIONS_LIMIT);
         between(SECTION + ".max-connections-per-address", maxConnectionsPerAddress, 1, MAX_CONNECTIONS_LIMIT);
         between(SECTION + ".max-unknown-peers", maxUnknownPeers, 1, MAX_CONNECTIONS_LIMIT);
+        between(SECTION + ".max-accepted-connections", maxAcceptedConnections, 1, MAX_CONNECTIONS_LIMIT);
+    }
+
+    /**
+     * The settings without the limit of accepted connections and the TLS mode, those at their defaults (plain); kept
+     * so that code and tests written against the first twenty-two components still build.
+     */
+    public TransportSettings(final String nodeId, final String host, final int port, final String cluster,
+                             final List<String> seeds, final int maxFrameBytes, final int maxEnvelopeBytes,
+                             final int outboxLimit, final long bufferMaxAgeNs, final int retryMax,
+                             final long heartbeatIntervalNs, final long silenceTimeoutNs,
+                             final long handshakeTimeoutNs, final long backoffMinNs, final long backoffMaxNs,
+                             final int dedupWindow, final long outboxMaxBytes, final long nodeOutboxMaxBytes,
+                             final int maxConnections, final int maxConnectionsPerAddress, final boolean compression,
+                             final int maxUnknownPeers) {
+        this(nodeId, host, port, cluster, seeds, maxFrameBytes, maxEnvelopeBytes, outboxLimit, bufferMaxAgeNs,
+            retryMax, heartbeatIntervalNs, silenceTimeoutNs, handshakeTimeoutNs, backoffMinNs, backoffMaxNs,
+            dedupWindow, outboxMaxBytes, nodeOutboxMaxBytes, maxConnections, maxConnectionsPerAddress, compression,
+            maxUnknownPeers, DEFAULT_MAX_ACCEPTED_CONNECTIONS, false);
+    }
+
+    /**
+     * @param secure whether links use TLS (what the tls bundle's service says)
+     * @return these settings in that mode: the seeds in its scheme
+     * @throws IllegalArgumentException when a seed is written {@code wss://} and {@code secure} is false
+     */
+    public TransportSettings withTls(final boolean secure) {
+        if (secure == tls) {
+            return this;
+        }
+        return new TransportSettings(nodeId, host, port, cluster, seeds, maxFrameBytes, maxEnvelopeBytes, outboxLimit,
+            bufferMaxAgeNs, retryMax, heartbeatIntervalNs, silenceTimeoutNs, handshakeTimeoutNs, backoffMinNs,
+            backoffMaxNs, dedupWindow, outboxMaxBytes, nodeOutboxMaxBytes, maxConnections, maxConnectionsPerAddress,
+            compression, maxUnknownPeers, maxAcceptedConnections, secure);
     }
 
     /**
@@ -179,41 +221,80 @@ public record TransportSettings(String nodeId, String host, int port, String clu
      * {@code ws://127.0.0.1:7701} and {@code ws://127.0.0.1:7701/hamlet} are one peer, not three dial targets.
      * Duplicates after that are dropped, the first one's place kept.
      */
-    private static List<String> canonicalSeeds(final List<String> seeds) {
+    private static List<String> canonicalSeeds(final List<String> seeds, final boolean tls) {
         if (seeds == null) {
             throw new IllegalArgumentException(CLUSTER + ".seeds is missing");
         }
         final Set<String> canonical = new LinkedHashSet<>();
         for (final String seed : seeds) {
-            canonical.add(canonicalSeed(seed));
+            canonical.add(canonicalSeed(seed, tls));
         }
         return List.copyOf(canonical);
     }
 
     /**
-     * One seed as {@code ws://host:port/hamlet}.
+     * One seed, or any node URL (from membership, from a handshake), in the one form of this node's mode:
+     * {@code ws://host:port/hamlet}, or {@code wss://host:port/hamlet} with TLS.
      *
-     * @param seed {@code ws://host:port}, {@code host:port} or {@code ws://host:port/hamlet}
+     * <p>With TLS, {@code host:port} and {@code ws://} become {@code wss://}: the scheme only says how to reach an
+     * address, every existing seed list says {@code ws://}, and a node with TLS on never dials in plain whatever it
+     * is told. Without TLS, {@code wss://} is refused rather than dialed in plain: it says the writer expects TLS,
+     * and quietly sending that traffic in clear text is the one conversion that must not happen.
+     *
+     * @param seed {@code host:port}, {@code ws://host:port}, {@code ws://host:port/hamlet}, or the same with
+     *     {@code wss://}
+     * @param tls whether this node uses TLS
      * @return the canonical URL, host in lower case, an IPv6 address in brackets
      * @throws IllegalArgumentException naming the key, the value and the forms accepted
      */
-    static String canonicalSeed(final String seed) {
+    static String canonicalSeed(final String seed, final boolean tls) {
+        final boolean secure = seed != null && seed.regionMatches(true, 0, SECURE, 0, SECURE.length());
+        final String plain;
         try {
-            return SeedAddress.canonical(seed);
+            // SeedAddress (the API's one form) knows ws:// only; the scheme is this node's decision, made below.
+            plain = SeedAddress.canonical(secure ? PLAIN + seed.substring(SECURE.length()) : seed);
         } catch (final IllegalArgumentException e) {
             throw new IllegalArgumentException(CLUSTER + ".seeds entry '" + seed + "' is not a peer address; write "
                 + SEED_FORMS, e);
         }
+        if (secure && !tls) {
+            throw new IllegalArgumentException(CLUSTER + ".seeds entry '" + seed + "' is a TLS address, but this node"
+                + " does not use TLS (hamlet.tls.enabled = false): enable TLS on every node, or write it host:port");
+        }
+        return tls ? SECURE + plain.substring(PLAIN.length()) : plain;
+    }
+
+    /**
+     * @param url a node URL in any form {@link #canonicalSeed} takes
+     * @return it in this node's form
+     * @throws IllegalArgumentException when it is none of them, or {@code wss://} on a node without TLS
+     */
+    String canonicalUrl(final String url) {
+        return canonicalSeed(url, tls);
+    }
+
+    /**
+     * Reads and checks sections {@code hamlet.node}, {@code hamlet.cluster} and {@code hamlet.transport}.
+     *
+     * @param config a resolved config with the sections in it (the bundles' reference.conf beneath); TLS is taken as
+     *     on when it says {@code hamlet.tls.enabled = true} (the validators see the whole config)
+     * @return the settings
+     * @throws IllegalArgumentException naming the key that is missing, unknown, of the wrong type or out of range
+     */
+    public static TransportSettings from(final Config config) {
+        final String tlsKey = "hamlet.tls.enabled";
+        return from(config, config.hasPath(tlsKey) && Sections.read(tlsKey, () -> config.getBoolean(tlsKey)));
     }
 
     /**
      * Reads and checks sections {@code hamlet.node}, {@code hamlet.cluster} and {@code hamlet.transport}.
      *
      * @param config a resolved config with the sections in it (the bundles' reference.conf beneath)
+     * @param tls whether links use TLS, as the tls bundle's service says
      * @return the settings
      * @throws IllegalArgumentException naming the key that is missing, unknown, of the wrong type or out of range
      */
-    public static TransportSettings from(final Config config) {
+    public static TransportSettings from(final Config config, final boolean tls) {
         noUnknownKeys(config, SECTION, TRANSPORT_KEYS);
         noUnknownKeys(config, CLUSTER, CLUSTER_KEYS);
         final String nodeId = Sections.read(NODE + ".id", () -> config.getString(NODE + ".id"));
@@ -235,7 +316,10 @@ public record TransportSettings(String nodeId, String host, int port, String clu
             Sections.read(SECTION + ".max-connections-per-address",
                 () -> config.getInt(SECTION + ".max-connections-per-address")),
             Sections.read(SECTION + ".compression", () -> config.getBoolean(SECTION + ".compression")),
-            Sections.read(SECTION + ".max-unknown-peers", () -> config.getInt(SECTION + ".max-unknown-peers")));
+            Sections.read(SECTION + ".max-unknown-peers", () -> config.getInt(SECTION + ".max-unknown-peers")),
+            Sections.read(SECTION + ".max-accepted-connections",
+                () -> config.getInt(SECTION + ".max-accepted-connections")),
+            tls);
     }
 
     /**
@@ -258,11 +342,26 @@ public record TransportSettings(String nodeId, String host, int port, String clu
      * @return the settings
      */
     static TransportSettings localTest(final String nodeId, final int port, final List<String> seeds) {
+        return localTest(nodeId, port, seeds, false);
+    }
+
+    /**
+     * Settings for tests on a given port, with TLS or without.
+     *
+     * @param nodeId the node's id
+     * @param port the port to listen on
+     * @param seeds the peers to dial
+     * @param tls whether links use TLS (seeds may then be {@code wss://})
+     * @return the settings
+     */
+    static TransportSettings localTest(final String nodeId, final int port, final List<String> seeds,
+                                       final boolean tls) {
         return new TransportSettings(nodeId, "127.0.0.1", port, "test", seeds, 1024 * 1024, 64 * 1024, 200_000,
             Duration.ofSeconds(30).toNanos(), 3, Duration.ofMillis(200).toNanos(), Duration.ofSeconds(2).toNanos(),
             Duration.ofSeconds(2).toNanos(), Duration.ofMillis(20).toNanos(), Duration.ofMillis(200).toNanos(), 4096,
             DEFAULT_OUTBOX_MAX_BYTES, DEFAULT_NODE_OUTBOX_MAX_BYTES, DEFAULT_MAX_CONNECTIONS,
-            DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_COMPRESSION, DEFAULT_MAX_UNKNOWN_PEERS);
+            DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_COMPRESSION, DEFAULT_MAX_UNKNOWN_PEERS,
+            DEFAULT_MAX_ACCEPTED_CONNECTIONS, tls);
     }
 
     /**
@@ -288,13 +387,13 @@ public record TransportSettings(String nodeId, String host, int port, String clu
             base.maxEnvelopeBytes, base.outboxLimit, base.bufferMaxAgeNs, base.retryMax, base.heartbeatIntervalNs,
             base.silenceTimeoutNs, base.handshakeTimeoutNs, base.backoffMinNs, base.backoffMaxNs, base.dedupWindow,
             outboxMaxBytes, nodeOutboxMaxBytes, maxConnections, maxConnectionsPerAddress, compression,
-            maxUnknownPeers);
+            maxUnknownPeers, base.maxAcceptedConnections, base.tls);
     }
 
-    /** @return this node's own URL, as the handshake advertises it */
+    /** @return this node's own URL, as the handshake advertises it: {@code wss://} with TLS */
     public String ownUrl(final int boundPort) {
         final String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "ws://" + h + ":" + boundPort + PATH;
+        return (tls ? SECURE : PLAIN) + h + ":" + boundPort + PATH;
     }
 
     private static void noUnknownKeys(final Config config, final String section, final List<String> known) {

@@ -53,6 +53,12 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     private volatile PeerLink link;
     private volatile String dialer;
     private volatile boolean handshakeReceived;
+    /**
+     * With TLS: the node id the peer's certificate names, or {@code null} with {@link #certificateProblem} saying
+     * why there is none. Set before the connection opens (by the upgrade, on Jetty's thread), read by the agent.
+     */
+    private volatile String certifiedNodeId;
+    private volatile String certificateProblem = "no TLS session was seen on this connection";
     /** The fragments of the frame being read, or {@code null} between frames. Jetty's reading thread only. */
     private ByteBuffer assembly;
 
@@ -82,6 +88,25 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     /** @return whether Jetty reported the connection closed */
     boolean isClosed() {
         return closed.get();
+    }
+
+    /**
+     * @param nodeId the node id the peer's certificate names, or {@code null}
+     * @param problem why there is none, when {@code nodeId} is {@code null}
+     */
+    void certified(final String nodeId, final String problem) {
+        this.certificateProblem = problem;
+        this.certifiedNodeId = nodeId;
+    }
+
+    /** @return the node id the peer's certificate names; {@code null} without TLS or when it names none */
+    String certifiedNodeId() {
+        return certifiedNodeId;
+    }
+
+    /** @return why {@link #certifiedNodeId} is {@code null} */
+    String certificateProblem() {
+        return certificateProblem;
     }
 
     /** @return the remote IP, which connection limits count by */

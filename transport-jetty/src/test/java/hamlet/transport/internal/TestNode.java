@@ -31,7 +31,11 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     volatile Error failNextUndeliverable;
 
     TestNode(final TransportSettings settings) throws Exception {
-        transport = new JettyTransport(settings, System::nanoTime, hamlet.api.NodeIdentity.uidOf(null));
+        this(settings, hamlet.tls.internal.DisabledTls.INSTANCE);
+    }
+
+    TestNode(final TransportSettings settings, final hamlet.tls.TlsService tls) throws Exception {
+        transport = new JettyTransport(settings, System::nanoTime, hamlet.api.NodeIdentity.uidOf(null), tls);
         transport.receiver(this);
         transport.start();
     }

@@ -27,6 +27,13 @@ class TransportComponentTest {
         return p;
     }
 
+    /** As SCR would: the mandatory TLS service bound before activation. */
+    private static TransportComponent component() {
+        final TransportComponent c = new TransportComponent();
+        c.tls = hamlet.tls.internal.DisabledTls.INSTANCE;
+        return c;
+    }
+
     private static JettyTransport running(final TransportComponent c) {
         return c.running();
     }
@@ -46,7 +53,7 @@ class TransportComponentTest {
 
     @Test
     void shouldApplyEveryLiveEditToTheRunningTransportKeepingItsUid() throws Exception {
-        final TransportComponent c = new TransportComponent();
+        final TransportComponent c = component();
         c.activate(null, properties());
         try {
             final JettyTransport first = running(c);
@@ -75,7 +82,7 @@ class TransportComponentTest {
 
     @Test
     void shouldActivateAndRetryTheBindWhenThePortIsTaken() throws Exception {
-        final TransportComponent c = new TransportComponent();
+        final TransportComponent c = component();
         try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             final int port = holder.getLocalPort();
             c.activate(null, properties("hamlet.node.port", String.valueOf(port)));
@@ -92,7 +99,7 @@ class TransportComponentTest {
 
     @Test
     void shouldKeepTheOldListenerAndRetryWhenALiveEditNamesATakenPort() throws Exception {
-        final TransportComponent c = new TransportComponent();
+        final TransportComponent c = component();
         c.activate(null, properties());
         try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             final JettyTransport first = running(c);
@@ -117,8 +124,41 @@ class TransportComponentTest {
     }
 
     @Test
+    void shouldListenAndDialInTlsWhenTheTlsServiceSaysSo(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception {
+        try (TlsFixture pki = new TlsFixture(dir, "test")) {
+            final TransportComponent c = new TransportComponent();
+            c.tls = pki.node("node1");
+            c.activate(null, properties("hamlet.cluster.seeds.0", "127.0.0.1:1"));
+            try {
+                assertTrue(running(c).url().startsWith("wss://127.0.0.1:"), running(c).url());
+                assertEquals(List.of("wss://127.0.0.1:1/hamlet"), running(c).settings().seeds());
+                c.modified(properties("hamlet.cluster.seeds.0", "wss://127.0.0.1:2"));
+                assertEquals(List.of("wss://127.0.0.1:2/hamlet"), running(c).settings().seeds());
+            } finally {
+                c.deactivate();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseATlsSeedWhenTheTlsServiceIsOff() throws Exception {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> component().activate(null, properties("hamlet.cluster.seeds.0", "wss://127.0.0.1:1")));
+        assertTrue(e.getMessage().contains("hamlet.tls.enabled = false"), e.getMessage());
+        final TransportComponent c = component();
+        c.activate(null, properties());
+        try {
+            c.modified(properties("hamlet.cluster.seeds.0", "wss://127.0.0.1:1"));
+            assertEquals(List.of(), running(c).settings().seeds(), "the edit is refused, the seeds kept");
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    @Test
     void shouldRefuseToActivateWithABadSection() {
-        final TransportComponent c = new TransportComponent();
+        final TransportComponent c = component();
         assertThrows(IllegalArgumentException.class,
             () -> c.activate(null, properties("hamlet.transport.max-frame", "1")));
     }

@@ -114,14 +114,66 @@ class TransportSettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://x:1", "http://x:1/hamlet", "wss://x:1/hamlet", "ws://x/hamlet", "x", "x:",
+    @ValueSource(strings = {"ftp://x:1", "http://x:1/hamlet", "wss://x/hamlet", "ws://x/hamlet", "x", "x:",
         "ws://x:1/other", "x:1/other", "ws://x:0", "x:70000", "::1:7701", "ws://u@x:1", "ws://x:1/hamlet?a=b",
         "ws://x:1#f", " x:1", "", "ws://", "x:port", "ws://bad_host:1"})
     void shouldRefuseASeedThatIsNoneOfTheFormsNamingKeyValueAndForms(final String written) {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> TransportSettings.from(config("hamlet.cluster.seeds = [\"x:1\", \"" + written + "\"]")));
         assertEquals("hamlet.cluster.seeds entry '" + written + "' is not a peer address; write ws://host:port, "
-            + "host:port or ws://host:port/hamlet (an IPv6 address in brackets, [::1]:7701)", e.getMessage());
+            + "host:port or ws://host:port/hamlet (an IPv6 address in brackets, [::1]:7701; wss:// instead of ws://"
+            + " with hamlet.tls.enabled)", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ws://127.0.0.1:7701            | wss://127.0.0.1:7701/hamlet",
+        "127.0.0.1:7701                 | wss://127.0.0.1:7701/hamlet",
+        "ws://127.0.0.1:7701/hamlet     | wss://127.0.0.1:7701/hamlet",
+        "wss://127.0.0.1:7701           | wss://127.0.0.1:7701/hamlet",
+        "WSS://Node-2.Example:80/hamlet | wss://node-2.example:80/hamlet",
+        "wss://[::1]:7701               | wss://[::1]:7701/hamlet",
+    })
+    void shouldDialEveryFormOfASeedInTlsWhenTlsIsOn(final String written, final String canonical) {
+        final TransportSettings s = TransportSettings.from(config("hamlet.cluster.seeds = [\"" + written + "\"]\n"
+            + "hamlet.tls.enabled = true"));
+        assertEquals(List.of(canonical), s.seeds());
+        assertEquals("wss://127.0.0.1:7701/hamlet", s.ownUrl(7701));
+        assertEquals(canonical, s.canonicalUrl(written), "a URL from membership or a handshake, likewise");
+    }
+
+    @Test
+    void shouldKeepOneSeedWhetherWrittenWithWsOrWssWhenTlsIsOn() {
+        final TransportSettings s = TransportSettings.from(config("hamlet.cluster.seeds = [\"ws://127.0.0.1:7701\","
+            + " \"wss://127.0.0.1:7701/hamlet\", \"127.0.0.1:7701\"]"), true);
+        assertEquals(List.of("wss://127.0.0.1:7701/hamlet"), s.seeds());
+    }
+
+    @Test
+    void shouldRefuseATlsSeedOnANodeWithoutTlsRatherThanDialItInClearText() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> TransportSettings.from(config("hamlet.cluster.seeds = [\"x:1\", \"wss://x:1/hamlet\"]")));
+        assertEquals("hamlet.cluster.seeds entry 'wss://x:1/hamlet' is a TLS address, but this node does not use TLS"
+            + " (hamlet.tls.enabled = false): enable TLS on every node, or write it host:port", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ClusterSettingsValidator().validate(
+            config("hamlet.cluster.seeds = [\"wss://x:1\"]")), "an edit is refused the same way");
+        new ClusterSettingsValidator().validate(config("hamlet.cluster.seeds = [\"wss://x:1\"]\n"
+            + "hamlet.tls.enabled = true"));
+        final TransportSettings plain = TransportSettings.localTest("a", List.of());
+        assertThrows(IllegalArgumentException.class, () -> plain.canonicalUrl("wss://x:1/hamlet"),
+            "nor is a URL from membership dialed in clear text");
+        assertEquals("ws://x:1/hamlet", plain.canonicalUrl("x:1"));
+    }
+
+    @Test
+    void shouldReadTheLimitOfAcceptedConnections() {
+        assertEquals(512, TransportSettings.from(config("")).maxAcceptedConnections());
+        assertEquals(512, TransportSettings.localTest("a", List.of()).maxAcceptedConnections());
+        assertEquals(40, TransportSettings.from(config("hamlet.transport.max-accepted-connections = 40"))
+            .maxAcceptedConnections());
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> TransportSettings.from(config("hamlet.transport.max-accepted-connections = 0")));
+        assertEquals("hamlet.transport.max-accepted-connections must be between 1 and 1000000, got 0", e.getMessage());
     }
 
     @ParameterizedTest
