@@ -8,7 +8,6 @@ import hamlet.api.cluster.DirectoryEntry;
 import hamlet.api.cluster.Member;
 import hamlet.api.cluster.Placement;
 import hamlet.api.cluster.PlacementListener;
-import hamlet.api.cluster.SeedAddress;
 import hamlet.api.transport.ControlReceiver;
 import hamlet.api.transport.Transport;
 import hamlet.config.Sections;
@@ -16,6 +15,7 @@ import hamlet.gossip.internal.GossipSettings;
 import hamlet.gossip.internal.Membership;
 import hamlet.gossip.internal.PlacementSettings;
 import hamlet.gossip.internal.Placer;
+import hamlet.tls.TlsService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -52,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  * and binds the registry's ActorSystem, and a declared service would make a cycle of activations that the framework
  * refuses ("ServiceFactory.getService() resulted in a cycle"), failing the transport bundle's start.
  *
+ * <p>URLs are in the transport's form: {@code wss://host:port/hamlet} when the tls bundle's {@link TlsService} says
+ * links use TLS, {@code ws://} otherwise ({@link NodeUrls}); this node advertises that, and its seeds are read so.
+ *
  * <p>Live edits: {@code hamlet.gossip} applies from the next protocol period; new seeds are joined through at once;
  * the node's id, host and port are read at start (the transport's own rule), so changing them takes a restart.
  * Stopping the bundle (the node shutting down, SIGTERM included) leaves the cluster gracefully first.
@@ -67,6 +70,10 @@ public final class GossipComponent implements Cluster, ControlReceiver {
 
     @Reference
     private Transport transport;
+
+    /** Static and mandatory, as for the transport: whether URLs are wss://, read once at start. */
+    @Reference
+    private TlsService tls;
 
     private volatile ActorSystem actorSystem;
     private final EventNotifierHolder notifierHolder = new EventNotifierHolder();
@@ -152,8 +159,8 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         settings = GossipSettings.from(config);
         placementSettings = PlacementSettings.from(config);
         selfId = config.getString("hamlet.node.id");
-        final String selfUrl = SeedAddress.of(config.getString("hamlet.node.host"),
-            config.getInt("hamlet.node.port"));
+        final String selfUrl = NodeUrls.of(config.getString("hamlet.node.host"),
+            config.getInt("hamlet.node.port"), tls.enabled());
         seeds = seedsOf(config);
         final long uid = NodeIdentity.uidOf(context == null ? null : context.getProperty(Constants.FRAMEWORK_UUID));
         final long startWall = System.currentTimeMillis();
@@ -282,12 +289,12 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         }
     }
 
-    private static List<String> seedsOf(final com.typesafe.config.Config config) {
+    private List<String> seedsOf(final com.typesafe.config.Config config) {
         final List<String> list = new ArrayList<>();
         for (final String seed : Sections.read("hamlet.cluster.seeds",
             () -> config.getStringList("hamlet.cluster.seeds"))) {
             try {
-                list.add(SeedAddress.canonical(seed));
+                list.add(NodeUrls.canonical(seed, tls.enabled()));
             } catch (final IllegalArgumentException e) {
                 throw new IllegalArgumentException("hamlet.cluster.seeds: " + e.getMessage(), e);
             }
@@ -359,7 +366,7 @@ public final class GossipComponent implements Cluster, ControlReceiver {
 
     @Override
     public void join(final String seed) {
-        final String url = SeedAddress.canonical(seed);
+        final String url = NodeUrls.canonical(seed, tls.enabled());
         if (!agent.command(m -> m.join(List.of(url), clock.getAsLong()))) {
             throw new IllegalStateException("the gossip agent is too busy to take the join now; try again");
         }
