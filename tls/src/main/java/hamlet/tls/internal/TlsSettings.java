@@ -54,6 +54,14 @@ public record TlsSettings(boolean enabled, String nodeId, Path cert, Path key, P
         if (suites.isEmpty()) {
             throw new IllegalArgumentException(SECTION + ".cipher-suites is empty: name at least one suite");
         }
+        if (protocols.contains("TLSv1.2") && suites.stream().noneMatch(x -> x.startsWith("TLS_ECDHE_"))) {
+            throw new IllegalArgumentException(SECTION + ".protocols names TLSv1.2 but " + SECTION + ".cipher-suites"
+                + " has no TLS 1.2 suite: add e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        }
+        if (protocols.contains("TLSv1.3") && suites.stream().noneMatch(x -> !x.startsWith("TLS_ECDHE_"))) {
+            throw new IllegalArgumentException(SECTION + ".protocols names TLSv1.3 but " + SECTION + ".cipher-suites"
+                + " has no TLS 1.3 suite: add e.g. TLS_AES_128_GCM_SHA256");
+        }
         final Duration check = Sections.read(SECTION + ".check-interval",
             () -> config.getDuration(SECTION + ".check-interval"));
         if (check.compareTo(MIN_CHECK) < 0 || check.compareTo(MAX_CHECK) > 0) {

@@ -46,4 +46,15 @@ class TlsSettingsValidatorTest {
             () -> validator.validate(config("hamlet { node.id = node1, tls.protocols = [SSLv3] }"), conf));
         assertTrue(bad.getMessage().contains("hamlet.tls.protocols"), bad.getMessage());
     }
+
+    @Test
+    void tls12WithoutATls12SuiteIsRefused() {
+        final TlsSettingsValidator validator = new TlsSettingsValidator();
+        final IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> validator.validate(
+            config("hamlet { node.id = node1, tls.protocols = [TLSv1.2] }"), conf));
+        assertTrue(bad.getMessage().contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), bad.getMessage());
+        assertDoesNotThrow(() -> validator.validate(config("hamlet { node.id = node1, tls { protocols = [TLSv1.3,"
+            + " TLSv1.2], cipher-suites = [TLS_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256] } }"),
+            conf));
+    }
 }
