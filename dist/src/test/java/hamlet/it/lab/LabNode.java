@@ -22,6 +22,8 @@ import hamlet.it.system.NodeProcess;
 final class LabNode implements AutoCloseable {
     static final int TRANSPORT_PORT = 7701;
     static final int ADMIN_PORT = 7780;
+    /** The lab nodes' admin API listens on the management network, off loopback, so it needs a token. */
+    static final String ADMIN_TOKEN = "lab-" + Long.toHexString(new java.security.SecureRandom().nextLong());
     /** Small JVMs: five of them share two cores with the test. */
     private static final String JAVA_OPTS = "-Xms64m -Xmx256m -XX:+UseSerialGC";
     /** The gossip bundle's log line for a dead verdict (EventNotifier). */
@@ -64,7 +66,9 @@ final class LabNode implements AutoCloseable {
             + "hamlet {\n"
             + "  node { id = " + id() + ", host = \"" + Lab.dataAddress(host) + "\", port = " + TRANSPORT_PORT
             + " }\n"
-            + "  admin { host = \"" + Lab.adminAddress(host) + "\", port = " + ADMIN_PORT + " }\n"
+            // Off loopback (the management network), so the API takes a bearer token.
+            + "  admin { host = \"" + Lab.adminAddress(host) + "\", port = " + ADMIN_PORT + ", token = \""
+            + ADMIN_TOKEN + "\" }\n"
             + "  cluster.seeds = [\"" + Lab.dataAddress(1) + ":" + TRANSPORT_PORT + "\"]\n"
             + extraConf
             + "}\n");
@@ -94,7 +98,7 @@ final class LabNode implements AutoCloseable {
         process = NodeProcess.startIn(Lab.inHost(host),
             URI.create("http://" + Lab.adminAddress(host) + ":" + ADMIN_PORT), home, logs, env,
             "--conf", dir.resolve("node.conf").toString(), "--data", dir.resolve("data").toString(),
-            "--deploy", dir.resolve("deploy").toString());
+            "--deploy", dir.resolve("deploy").toString()).token(ADMIN_TOKEN);
     }
 
     boolean alive() {

@@ -26,7 +26,8 @@ class BadConfigAtStartIT {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "cluster.seeds = [\"ftp://x\"]   | hamlet.cluster.seeds entry 'ftp://x' is not a peer address; write "
-            + "ws://host:port, host:port or ws://host:port/hamlet (an IPv6 address in brackets, [::1]:7701)",
+            + "ws://host:port, host:port or ws://host:port/hamlet (an IPv6 address in brackets, [::1]:7701; wss://"
+            + " instead of ws:// with hamlet.tls.enabled)",
         "transport.retry-max = 0         | hamlet.transport.retry-max must be between 1 and 1000, got 0",
         "registry.dispatcher { throughput = = 3 } | syntax error: ",
     })

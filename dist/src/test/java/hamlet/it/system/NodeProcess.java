@@ -41,6 +41,8 @@ public final class NodeProcess implements AutoCloseable {
     private final Path stderr;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI api;
+    /** The admin API's bearer token, sent with every request when set (a node whose API is off loopback). */
+    private volatile String token;
 
     private NodeProcess(final Process process, final Path stdout, final Path stderr, final URI api) {
         this.process = process;
@@ -189,12 +191,27 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * @param bearer the token of a node whose admin API requires one ({@code hamlet.admin.token})
+     * @return this
+     */
+    public NodeProcess token(final String bearer) {
+        this.token = bearer;
+        return this;
+    }
+
+    private HttpRequest.Builder request(final String path) {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10));
+        final String t = token;
+        return t == null ? b : b.header("Authorization", "Bearer " + t);
+    }
+
     public Reply get(final String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(request(path).GET().build());
     }
 
     public Reply post(final String path, final String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10))
+        return send(request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
