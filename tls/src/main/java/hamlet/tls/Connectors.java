@@ -59,7 +59,8 @@ public final class Connectors {
 
     /**
      * @param refusals told of each failed handshake, with its reason
-     * @return a listener to add as a bean to a connector (server side) or a client connector (dialing side)
+     * @return a listener to add as a bean to a server connector, or on the dialing side to the Jetty
+     *     {@code HttpClient} (whose beans its SSL connections read; a {@code ClientConnector}'s are not)
      */
     public static SslHandshakeListener handshakeListener(final HandshakeRefusals refusals) {
         return new SslHandshakeListener() {
