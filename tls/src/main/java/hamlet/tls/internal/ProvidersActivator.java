@@ -25,8 +25,7 @@ public final class ProvidersActivator implements BundleActivator {
     @Override
     public void start(final BundleContext context) {
         addedBc = add(new BouncyCastleProvider());
-        // BCJSSE with the BC provider beside it, for the algorithms it needs.
-        addedJsse = add(new BouncyCastleJsseProvider(Security.getProvider(BouncyCastleProvider.PROVIDER_NAME)));
+        addedJsse = add(JsseProvider.create());
         LOG.debug("Bouncy Castle providers: BC {}, BCJSSE {}", addedBc ? "added" : "already there",
             addedJsse ? "added" : "already there");
     }

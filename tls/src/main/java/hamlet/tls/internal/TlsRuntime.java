@@ -99,7 +99,7 @@ public final class TlsRuntime implements TlsService {
             Security.addProvider(new BouncyCastleProvider());
         }
         if (Security.getProvider(BouncyCastleJsseProvider.PROVIDER_NAME) == null) {
-            Security.addProvider(new BouncyCastleJsseProvider(Security.getProvider(BouncyCastleProvider.PROVIDER_NAME)));
+            Security.addProvider(JsseProvider.create());
         }
     }
 
