@@ -124,7 +124,7 @@ class TlsRuntimeTest {
     private void awaitCount(final String reason, final long atLeast) throws InterruptedException {
         final long deadline = System.nanoTime() + 5_000_000_000L;
         while (refusals.get(reason) < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
         }
         assertTrue(refusals.get(reason) >= atLeast, reason + " counted: " + refusals.counts);
     }
