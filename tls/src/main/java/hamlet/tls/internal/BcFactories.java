@@ -4,9 +4,14 @@ import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.security.KeyStore;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
+import java.security.cert.CRL;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -32,6 +37,12 @@ final class BcFactories {
         protected TrustManagerFactory getTrustManagerFactoryInstance() throws NoSuchAlgorithmException {
             return trustManagers();
         }
+
+        @Override
+        protected TrustManager[] getTrustManagers(final KeyStore trustStore, final Collection<? extends CRL> crls)
+            throws Exception {
+            return validityFirst(super.getTrustManagers(trustStore, crls));
+        }
     }
 
     /** Dialing side. */
@@ -45,6 +56,26 @@ final class BcFactories {
         protected TrustManagerFactory getTrustManagerFactoryInstance() throws NoSuchAlgorithmException {
             return trustManagers();
         }
+
+        @Override
+        protected TrustManager[] getTrustManagers(final KeyStore trustStore, final Collection<? extends CRL> crls)
+            throws Exception {
+            return validityFirst(super.getTrustManagers(trustStore, crls));
+        }
+    }
+
+    /** Each PKIX trust manager behind a check of the peer certificate's dates (see ValidityFirstTrustManager). */
+    static TrustManager[] validityFirst(final TrustManager[] managers) {
+        if (managers == null) {
+            return null;
+        }
+        final TrustManager[] out = managers.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof X509ExtendedTrustManager x509) {
+                out[i] = new ValidityFirstTrustManager(x509);
+            }
+        }
+        return out;
     }
 
     private static KeyManagerFactory keyManagers() throws NoSuchAlgorithmException {

@@ -96,11 +96,12 @@ class TlsRuntimeTest {
         final SSLContext context = SSLContext.getInstance("TLSv1.3", "SunJSSE");
         KeyManagerFactory kmf = null;
         if (id != null) {
-            final TlsMaterial m = TlsMaterial.load(f.settings(id), Instant.now());
+            // Dates unchecked: a test may hand the node an expired client certificate on purpose.
+            final TlsMaterial m = TlsMaterial.load(f.settings(id), null);
             kmf = KeyManagerFactory.getInstance("SunX509", "SunJSSE");
             kmf.init(m.keyStore(), TlsMaterial.STORE_PASSWORD.toCharArray());
         }
-        final TlsMaterial trust = TlsMaterial.load(f.settings(id != null ? id : "node1"), Instant.now());
+        final TlsMaterial trust = TlsMaterial.load(f.settings(id != null ? id : "node1"), null);
         final TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX", "SunJSSE");
         tmf.init(trust.trustStore());
         context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
@@ -269,5 +270,18 @@ class TlsRuntimeTest {
             s.protocols(), s.cipherSuites(), s.checkInterval(), java.time.Duration.ofDays(7)), Instant.now());
         runtime.check(Instant.now());
         assertEquals(0, runtime.expiryWarnings());
+    }
+
+    @Test
+    void anExpiredClientCertificateIsRefusedAsExpiredNotAsUntrusted() throws Exception {
+        final TlsFixture f = new TlsFixture(dir);
+        f.node("node1");
+        hamlet.tls.ca.CaFiles.issueNode(f.ca, dir, "old", List.of(), Instant.now().minusSeconds(3 * 86_400),
+            Instant.now().minusSeconds(86_400), false);
+        runtime = TlsRuntime.start(f.settings("node1"), Instant.now());
+        final int port = serve(runtime.linkServer());
+        assertThrows(IOException.class, () -> get(jdkClient(f, "old"), port));
+        awaitCount(HandshakeRefusals.EXPIRED, 1);
+        assertEquals(0, refusals.get(HandshakeRefusals.UNTRUSTED), refusals.counts.toString());
     }
 }
