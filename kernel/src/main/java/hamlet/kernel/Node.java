@@ -52,6 +52,7 @@ public final class Node {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Framework framework;
     private List<BundleFolders.SystemBundle> systemBundles = List.of();
+    private volatile DataFolderLock dataLock;
 
     public Node(final LaunchOptions options, final boolean interactive, final PrintStream err) {
         this.options = options;
@@ -78,6 +79,9 @@ public final class Node {
             Files.createDirectories(options.deployDir());
         } catch (final IOException e) {
             throw new BootException("cannot create " + e.getMessage(), e);
+        }
+        if (dataLock == null) {
+            dataLock = DataFolderLock.take(options.dataDir());
         }
     }
 
@@ -149,17 +153,30 @@ public final class Node {
     public boolean stop(final Duration timeout) {
         final Framework fw = framework;
         if (fw == null) {
+            releaseDataFolder();
             return true;
         }
         try {
             fw.stop();
             final FrameworkEvent event = fw.waitForStop(timeout.toMillis());
-            return event.getType() != FrameworkEvent.WAIT_TIMEDOUT;
+            final boolean stopped = event.getType() != FrameworkEvent.WAIT_TIMEDOUT;
+            if (stopped) {
+                releaseDataFolder();
+            }
+            return stopped;
         } catch (final BundleException e) {
             return false;
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    private void releaseDataFolder() {
+        final DataFolderLock lock = dataLock;
+        if (lock != null) {
+            dataLock = null;
+            lock.close();
         }
     }
 

@@ -93,6 +93,24 @@ class NodeTest {
     }
 
     @Test
+    void shouldRefuseASecondNodeOnTheSameDataFolderAndTakeItOnceTheFirstStopped() throws Exception {
+        TestBundles.bundle(home.resolve("bundles/1/fine.jar"), "test.fine", Map.of());
+        final Node first = node();
+        first.boot();
+        try {
+            final BootException e = assertThrows(BootException.class, () -> node().prepare());
+            assertTrue(e.getMessage().startsWith("the data folder " + home.resolve("data") + " is in use by another"
+                + " node (pid " + ProcessHandle.current().pid() + "): give each node its own, with --data DIR"),
+                e.getMessage());
+        } finally {
+            assertTrue(first.stop(Duration.ofSeconds(10)));
+        }
+        final Node next = node();
+        next.prepare();
+        next.stop(Duration.ofSeconds(10));
+    }
+
+    @Test
     void shouldRefuseToBootWhenTheNamedConfFileDoesNotExist() throws Exception {
         TestBundles.bundle(home.resolve("bundles/1/fine.jar"), "test.fine", Map.of());
         final Path missing = home.resolve("conf/nope.conf");
