@@ -2,8 +2,6 @@ package hamlet.tls.internal;
 
 import hamlet.tls.CertificateInfo;
 import hamlet.tls.TlsService;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.Security;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -90,17 +87,9 @@ public final class TlsRuntime implements TlsService {
         }
     }
 
-    /**
-     * Outside OSGi (tests, the bench's client) nothing has registered the Bouncy Castle providers; inside it the
-     * bundle's activator has, and this adds nothing.
-     */
+    /** The Bouncy Castle providers, added the first time TLS starts in this JVM (see {@link Providers}). */
     static void ensureProviders() {
-        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
-            Security.addProvider(new BouncyCastleProvider());
-        }
-        if (Security.getProvider(BouncyCastleJsseProvider.PROVIDER_NAME) == null) {
-            Security.addProvider(JsseProvider.create());
-        }
+        Providers.ensure();
     }
 
     /**
