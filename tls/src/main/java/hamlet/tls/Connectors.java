@@ -66,8 +66,22 @@ public final class Connectors {
         return new SslHandshakeListener() {
             @Override
             public void handshakeFailed(final Event event, final Throwable failure) {
-                HandshakeFailures.report(refusals, event, failure);
+                report(refusals, event.getEndPoint() != null
+                    ? String.valueOf(event.getEndPoint().getRemoteSocketAddress()) : "?", failure);
             }
         };
+    }
+
+    /**
+     * Sorts a failure the handshake listener never sees into the same reasons: in TLS 1.3 a client has finished its
+     * handshake before the server judges its certificate, so the server's refusal arrives as an alert on the
+     * client's first read.
+     *
+     * @param refusals told of it with its reason
+     * @param remote the peer's address, or the URL dialed
+     * @param failure what the TLS stack threw
+     */
+    public static void report(final HandshakeRefusals refusals, final String remote, final Throwable failure) {
+        HandshakeFailures.report(refusals, remote, failure);
     }
 }

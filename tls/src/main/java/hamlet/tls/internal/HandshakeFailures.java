@@ -1,7 +1,6 @@
 package hamlet.tls.internal;
 
 import hamlet.tls.HandshakeRefusals;
-import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -18,14 +17,11 @@ public final class HandshakeFailures {
 
     /**
      * @param refusals told of it; a throw from it is swallowed, since it would only break Jetty's handshake code
-     * @param event the failed handshake
-     * @param failure what failed it
+     * @param remote the peer's address, or the URL dialed
+     * @param failure what failed the handshake
      */
-    public static void report(final HandshakeRefusals refusals, final SslHandshakeListener.Event event,
-                              final Throwable failure) {
+    public static void report(final HandshakeRefusals refusals, final String remote, final Throwable failure) {
         try {
-            final String remote = event.getEndPoint() != null
-                ? String.valueOf(event.getEndPoint().getRemoteSocketAddress()) : "?";
             refusals.refused(reason(failure), remote, detail(failure));
         } catch (final RuntimeException ignored) {
             // The caller counts; a counting bug must not change how Jetty closes the connection.

@@ -16,7 +16,6 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -328,9 +327,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             }
         }
         if (alert != null) {
-            // The listener sorts it into the same reasons; there is no Jetty event here, so it is given an empty one.
-            Connectors.handshakeListener((reason, remote, detail) -> dialTlsFailed(reason, url, detail))
-                .handshakeFailed(new SslHandshakeListener.Event(url), alert);
+            Connectors.report(this::dialTlsFailed, url, alert);
         }
     }
 
