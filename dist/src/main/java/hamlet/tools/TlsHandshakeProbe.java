@@ -2,10 +2,10 @@ package hamlet.tools;
 
 import hamlet.tls.ca.CaFiles;
 import hamlet.tls.ca.CertificateAuthority;
+import hamlet.tls.internal.Providers;
 import hamlet.tls.internal.TlsMaterial;
 import hamlet.tls.internal.TlsSettings;
 import org.HdrHistogram.Histogram;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Security;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -57,12 +56,7 @@ final class TlsHandshakeProbe {
 
     /** @return full and resumed handshake times in µs (p50, p99, max), against 127.0.0.1:port */
     static Map<String, Object> measure(final Path dir, final int port) throws IOException, GeneralSecurityException {
-        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
-            Security.addProvider(new BouncyCastleProvider());
-        }
-        if (Security.getProvider(BouncyCastleJsseProvider.PROVIDER_NAME) == null) {
-            Security.addProvider(new BouncyCastleJsseProvider());
-        }
+        Providers.ensure();
         final TlsMaterial material = TlsMaterial.load(new TlsSettings(true, PROBE_ID, CaFiles.nodeCert(dir, PROBE_ID),
             CaFiles.nodeKey(dir, PROBE_ID), dir.resolve(CaFiles.CA_CERT), new char[0], List.of("TLSv1.3"),
             List.of("TLS_AES_128_GCM_SHA256"), Duration.ofSeconds(2), Duration.ZERO), Instant.now());

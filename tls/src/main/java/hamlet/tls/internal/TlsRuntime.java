@@ -70,7 +70,8 @@ public final class TlsRuntime implements TlsService {
      * @throws IllegalStateException when a factory cannot start (no common suite, a provider missing)
      */
     public static TlsRuntime start(final TlsSettings settings, final Instant now) {
-        ensureProviders();
+        // The Bouncy Castle providers, added the first time TLS starts in this JVM (see Providers).
+        Providers.ensure();
         final byte[] digest = digest(settings);
         final TlsMaterial material = TlsMaterial.load(settings, now);
         try {
@@ -85,11 +86,6 @@ public final class TlsRuntime implements TlsService {
         } catch (final Exception e) {
             throw new IllegalStateException("TLS cannot start: " + e.getMessage(), e);
         }
-    }
-
-    /** The Bouncy Castle providers, added the first time TLS starts in this JVM (see {@link Providers}). */
-    static void ensureProviders() {
-        Providers.ensure();
     }
 
     /**
