@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
@@ -40,6 +41,7 @@ public final class AdminHandler extends Handler.Abstract {
     private final IntSupplier maxBodyBytes;
     private final Supplier<BearerToken> token;
     private final LogLimiter refusals;
+    private final List<RawRoute> rawRoutes;
 
     /**
      * @param api the API's logic
@@ -47,14 +49,16 @@ public final class AdminHandler extends Handler.Abstract {
      * @param maxBodyBytes the body limit in force, read per request so that a live edit applies at once
      * @param token the bearer token in force, read per request for the same reason
      * @param refusals limits the log lines of refused requests
+     * @param rawRoutes paths that write their own response, offered each request (after the token check) first
      */
     public AdminHandler(final AdminApi api, final ErrorStats stats, final IntSupplier maxBodyBytes,
-                        final Supplier<BearerToken> token, final LogLimiter refusals) {
+                        final Supplier<BearerToken> token, final LogLimiter refusals, final List<RawRoute> rawRoutes) {
         this.api = api;
         this.stats = stats;
         this.maxBodyBytes = maxBodyBytes;
         this.token = token;
         this.refusals = refusals;
+        this.rawRoutes = List.copyOf(rawRoutes);
     }
 
     @Override
@@ -66,7 +70,13 @@ public final class AdminHandler extends Handler.Abstract {
             return true;
         }
         try {
-            final AdminApi.Route route = api.route(request.getMethod(), Request.getPathInContext(request));
+            final String path = Request.getPathInContext(request);
+            for (final RawRoute raw : rawRoutes) {
+                if (raw.handle(path, request, response, callback)) {
+                    return true;
+                }
+            }
+            final AdminApi.Route route = api.route(request.getMethod(), path);
             if (!route.needsBody()) {
                 exchange.answerWhenDone(api.answer(route, null));
                 return true;
@@ -77,7 +87,7 @@ public final class AdminHandler extends Handler.Abstract {
                 return true;
             }
             new BodyReader(request, max, exchange, route).read();
-        } catch (final RuntimeException e) {
+        } catch (final Exception e) {
             LOG.warn("[{}] admin API failed on {} {}: {}", api.nodeId(), exchange.method, exchange.path, e.toString());
             exchange.send(ApiResponse.error(500, "internal error: " + e));
         }

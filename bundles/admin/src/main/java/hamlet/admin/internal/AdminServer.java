@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -103,7 +104,7 @@ public final class AdminServer {
         pool.setDaemon(true);
         server = new Server(pool, new ScheduledExecutorScheduler(THREAD_NAME + "-scheduler", true), null);
         server.setHandler(new AdminHandler(api, stats, () -> settings.maxBodyBytes(), () -> this.token,
-            refusalLog));
+            refusalLog, List.of()));
         server.setErrorHandler(new JsonErrorHandler(stats, system::nodeId));
     }
 
