@@ -1,6 +1,7 @@
 package hamlet.admin.internal;
 
 import hamlet.api.ActorSystem;
+import hamlet.api.metrics.MetricSource;
 import hamlet.api.NodeIdentity;
 import hamlet.api.cluster.Cluster;
 import hamlet.api.cluster.Placement;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +65,7 @@ public final class AdminComponent {
 
     private volatile TlsService tls;
     private volatile AdminServer server;
+    private final MetricSources metricSources = new MetricSources();
     private Path configFolder;
 
     @Activate
@@ -86,7 +89,8 @@ public final class AdminComponent {
             return;
         }
         final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
-            () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS);
+            () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS,
+            rawRoutes());
         started.start();
         server = started;
     }
@@ -109,9 +113,24 @@ public final class AdminComponent {
         }
         // Not listening since activation (its token file was unreadable then): start now.
         final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
-            () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS);
+            () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS,
+            rawRoutes());
         started.start();
         server = started;
+    }
+
+    /** @return the paths served beside the JSON API, in the order they are tried */
+    private List<RawRoute> rawRoutes() {
+        return List.of();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindMetricSource(final MetricSource source) {
+        metricSources.add(source);
+    }
+
+    void unbindMetricSource(final MetricSource source) {
+        metricSources.remove(source);
     }
 
     /** Greedy: a new TLS service (the tls bundle updated) replaces the old one at once. */

@@ -67,13 +67,14 @@ public final class AdminServer {
      * @param placement the gossip bundle's placement service, or a supplier of {@code null} while it is absent
      * @param initial the settings to start with, without a token file (see the other constructor)
      * @param askGraceMs how long past an ask's timeout to wait for the runtime before answering 504 anyway
+     * @param rawRoutes paths served beside the JSON API (metrics, dashboard), tried first after the token check
      */
     public AdminServer(final ActorSystem system, final Supplier<ConfigStatus> configStatus,
                        final Supplier<Transport> transport, final Supplier<NodeIdentity> identity,
                        final Supplier<Cluster> cluster, final Supplier<Placement> placement,
                        final AdminSettings initial, final long askGraceMs) {
         this(system, configStatus, transport, identity, cluster, placement, () -> null, initial,
-            inlineToken(initial), askGraceMs);
+            inlineToken(initial), askGraceMs, List.of());
     }
 
     /**
@@ -92,7 +93,7 @@ public final class AdminServer {
                        final Supplier<Transport> transport, final Supplier<NodeIdentity> identity,
                        final Supplier<Cluster> cluster, final Supplier<Placement> placement,
                        final Supplier<TlsService> tls, final AdminSettings initial, final BearerToken token,
-                       final long askGraceMs) {
+                       final long askGraceMs, final List<RawRoute> rawRoutes) {
         this.system = system;
         this.tls = tls;
         this.settings = initial;
@@ -104,7 +105,7 @@ public final class AdminServer {
         pool.setDaemon(true);
         server = new Server(pool, new ScheduledExecutorScheduler(THREAD_NAME + "-scheduler", true), null);
         server.setHandler(new AdminHandler(api, stats, () -> settings.maxBodyBytes(), () -> this.token,
-            refusalLog, List.of()));
+            refusalLog, rawRoutes));
         server.setErrorHandler(new JsonErrorHandler(stats, system::nodeId));
     }
 

@@ -91,7 +91,7 @@ class AdminHttpsTest {
         scheme = https ? "https" : "http";
         server = new AdminServer(system, FakeConfigStatus::new, () -> null, () -> null, () -> null, () -> null,
             tlsService::get, new AdminSettings("127.0.0.1", 0, 1024 * 1024, 5_000, 60_000, TOKEN, "", https),
-            BearerToken.of(TOKEN), 300);
+            BearerToken.of(TOKEN), 300, java.util.List.of());
         server.start();
     }
 
