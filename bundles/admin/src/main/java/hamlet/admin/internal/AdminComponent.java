@@ -66,6 +66,8 @@ public final class AdminComponent {
     private volatile TlsService tls;
     private volatile AdminServer server;
     private final MetricSources metricSources = new MetricSources();
+    /** GET /metrics: the JVM's metrics registered once per activation (DS makes a new instance for each). */
+    private final NodeMetrics.Scrape metrics = NodeMetrics.create(metricSources, () -> system.nodeId());
     private Path configFolder;
 
     @Activate
@@ -121,7 +123,7 @@ public final class AdminComponent {
 
     /** @return the paths served beside the JSON API, in the order they are tried */
     private List<RawRoute> rawRoutes() {
-        return List.of();
+        return List.of(new MetricsRoute(metrics.registry()));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
