@@ -18,12 +18,13 @@ import java.util.List;
  * @param warmupSeconds sent but not measured
  * @param durationSeconds measured
  * @param json where to write the result as JSON, or null
+ * @param png where to draw the result as a PNG chart, or null for {@link #chart()}'s default
  * @param home the distribution
  * @param tls true to run the scenario twice, with plain links and then with TLS, and compare
  */
 record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, long ratePerNode, int window,
-                    int ackEvery, int bodyBytes, int warmupSeconds, int durationSeconds, Path json, Path home,
-                    boolean tls) {
+                    int ackEvery, int bodyBytes, int warmupSeconds, int durationSeconds, Path json, Path png,
+                    Path home, boolean tls) {
     static final String USAGE = """
         usage: hamlet bench [throughput|latency|seeds] [OPTIONS]
           throughput  2 nodes, node1's senders to node2's recorders as fast as flow control allows, 16-byte bodies
@@ -31,9 +32,14 @@ record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, lo
           seeds       3 nodes x 100 sender/recorder pairs, each node sending 10,000 msgs/s round the ring
         options (each overrides the scenario's default):
           --nodes N --actors M (pairs per node) --senders N (sending nodes) --rate R (msgs/s per sending node,
-          0 = max) --window W --ack-every A --body BYTES --warmup S --duration S --json FILE
+          0 = max) --window W --ack-every A --body BYTES --warmup S --duration S
+          --json FILE  also write the results as JSON (with the measured phase's throughput per second)
+          --png FILE   also draw them as a PNG chart: throughput per second and latency percentiles (with --tls,
+                       both passes side by side); with --json and no --png, the chart goes beside the JSON
+                       (results.json -> results.png)
           --tls  run the scenario twice, plain links then TLS (a throwaway cluster CA), and print both side by side
                  with TLS's cost and the time of a TLS handshake with a node
+        while it runs, a progress line on stderr (phase, seconds, msgs/s so far); the results are on stdout
         """;
 
     static BenchOptions parse(final List<String> given, final Path home) {
@@ -46,9 +52,10 @@ record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, lo
             i = 1;
         }
         BenchOptions o = switch (scenario) {
-            case "throughput" -> new BenchOptions(scenario, 2, 4, 1, 0, 4000, 500, 16, 5, 20, null, home, tls);
-            case "latency" -> new BenchOptions(scenario, 2, 1, 1, 0, 1, 1, 16, 5, 20, null, home, tls);
-            case "seeds" -> new BenchOptions(scenario, 3, 100, 3, 10_000, 4000, 500, 16, 5, 20, null, home, tls);
+            case "throughput" -> new BenchOptions(scenario, 2, 4, 1, 0, 4000, 500, 16, 5, 20, null, null, home, tls);
+            case "latency" -> new BenchOptions(scenario, 2, 1, 1, 0, 1, 1, 16, 5, 20, null, null, home, tls);
+            case "seeds" -> new BenchOptions(scenario, 3, 100, 3, 10_000, 4000, 500, 16, 5, 20, null, null, home,
+                tls);
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario
                 + "': throughput, latency or seeds");
         };
@@ -79,6 +86,9 @@ record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, lo
                     o.ackEvery, o.bodyBytes, o.warmupSeconds, positive(key, value), o.json);
                 case "--json" -> o.with(o.nodes, o.actors, o.sendingNodes, o.ratePerNode, o.window, o.ackEvery,
                     o.bodyBytes, o.warmupSeconds, o.durationSeconds, Path.of(value));
+                case "--png" -> new BenchOptions(o.scenario, o.nodes, o.actors, o.sendingNodes, o.ratePerNode,
+                    o.window, o.ackEvery, o.bodyBytes, o.warmupSeconds, o.durationSeconds, o.json, Path.of(value),
+                    o.home, o.tls);
                 default -> throw new IllegalArgumentException("unknown option '" + key + "'");
             };
         }
@@ -100,9 +110,28 @@ record BenchOptions(String scenario, int nodes, int actors, int sendingNodes, lo
         return ratePerNode == 0 ? 0 : Math.max(1, ratePerNode / actors);
     }
 
+    /** @return where the chart goes: --png, else beside --json (results.json: results.png), else null (none) */
+    Path chart() {
+        if (png != null || json == null) {
+            return png;
+        }
+        final String name = json.getFileName().toString();
+        final String stem = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+        return json.resolveSibling(stem + ".png");
+    }
+
+    /** @return the setup in one line, for the chart's subtitle */
+    String summary() {
+        return String.format(java.util.Locale.ROOT, "%d nodes x %d sender/recorder pairs, %d sending, %s, %d-byte"
+                + " bodies, window %,d, ack every %,d; %d s warm-up, %d s measured", nodes, actors, sendingNodes,
+            ratePerNode == 0 ? "as fast as flow control allows" : String.format(java.util.Locale.ROOT,
+                "%,d msgs/s per sending node", ratePerNode), bodyBytes, window, ackEvery, warmupSeconds,
+            durationSeconds);
+    }
+
     private BenchOptions with(final int n, final int m, final int s, final long r, final int w, final int a,
                               final int b, final int warm, final int dur, final Path j) {
-        return new BenchOptions(scenario, n, m, s, r, w, a, b, warm, dur, j, home, tls);
+        return new BenchOptions(scenario, n, m, s, r, w, a, b, warm, dur, j, png, home, tls);
     }
 
     private static int positive(final String key, final String value) {

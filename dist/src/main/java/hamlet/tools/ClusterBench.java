@@ -3,6 +3,9 @@ package hamlet.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,18 +31,28 @@ import hamlet.example.load.BenchReport;
  * body (CLOCK_MONOTONIC, one clock for all processes of a Linux machine). Round trip is taken by the sender for each
  * acknowledged message (every ackEvery-th): from its send to the acknowledgement's arrival. Both go into
  * HdrHistograms (3 significant digits) that the actors send back compressed and that are merged here.
+ *
+ * <p>While it runs, a progress line on stderr ({@link BenchProgress}) says where it is; stdout has only the setup and
+ * the results. The measured phase's throughput per second ({@link LoadWatch}) goes into the JSON and, with the
+ * latency percentiles, into the PNG chart ({@link BenchChart}).
  */
 public final class ClusterBench {
     private static final long READY_DEADLINE_NS = TimeUnit.SECONDS.toNanos(90);
+    private static final DateTimeFormatter CHART_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+        .withZone(ZoneOffset.UTC);
 
     private final BenchOptions o;
     private final List<BenchNode> nodes = new ArrayList<>();
+    private final BenchProgress progress = new BenchProgress(System.err, BenchProgress.stderrIsTerminal(),
+        System::nanoTime);
 
     private ClusterBench(final BenchOptions o) {
         this.o = o;
     }
 
     public static void main(final String[] args) throws Exception {
+        // The chart is drawn into an image in memory: no display is needed, and none may be looked for.
+        System.setProperty("java.awt.headless", "true");
         final List<String> rest = new ArrayList<>(Arrays.asList(args));
         Path home = Path.of(".").toAbsolutePath();
         if (rest.size() >= 2 && rest.get(0).equals("--home")) {
@@ -83,12 +96,12 @@ public final class ClusterBench {
     }
 
     private boolean run() throws Exception {
-        if (!o.tls()) {
-            return runPass(false) != null;
-        }
         final Map<String, Object> plain = runPass(false);
         if (plain == null) {
             return false;
+        }
+        if (!o.tls()) {
+            return writeChart(List.of(BenchChart.Pass.of("plain links (ws://)", plain)));
         }
         nodes.clear();
         final Map<String, Object> tls = runPass(true);
@@ -102,6 +115,34 @@ public final class ClusterBench {
             both.put("tls", tls);
             BenchReport.writeJson(both, o.json());
         }
+        return writeChart(List.of(BenchChart.Pass.of("plain links (ws://)", plain),
+            BenchChart.Pass.of("TLS links (wss://)", tls)));
+    }
+
+    /**
+     * Draws the passes as a PNG when asked ({@code --png}, or beside {@code --json}) and says where on stdout, as
+     * for the JSON.
+     *
+     * @return false when the chart was asked for but could not be written (said on stderr)
+     */
+    private boolean writeChart(final List<BenchChart.Pass> passes) {
+        final Path file = o.chart();
+        if (file == null) {
+            return true;
+        }
+        final String version = ClusterBench.class.getPackage().getImplementationVersion();
+        final String title = "hamlet bench " + o.scenario() + (o.tls() ? ", plain links vs TLS" : "");
+        final String when = CHART_DATE.format(Instant.now()) + "  ·  Hamlet "
+            + (version == null ? "(version unknown)" : version) + "  ·  " + Runtime.getRuntime().availableProcessors()
+            + " cores, Java " + Runtime.version().feature();
+        try {
+            BenchChart.write(file, title, List.of(when, o.summary()), passes);
+        } catch (final IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
+            // The results are printed already; a JRE without fonts or image I/O costs only the picture.
+            System.err.println("hamlet bench: the chart could not be written to " + file + ": " + e);
+            return false;
+        }
+        System.out.println("PNG written to " + file.toAbsolutePath());
         return true;
     }
 
@@ -195,12 +236,14 @@ public final class ClusterBench {
             deleteTree(root);
             return result;
         } catch (final RuntimeException | IOException | java.security.GeneralSecurityException e) {
+            progress.end();
             System.err.println("bench failed: " + e.getMessage() + "\nthe nodes' logs are in " + root);
             return null;
         }
     }
 
     private void startNodes(final Path root, final Path tlsDir) throws IOException, InterruptedException {
+        final long startNs = System.nanoTime();
         for (int i = 1; i <= o.nodes(); i++) {
             nodes.add(BenchNode.prepare(i, root));
         }
@@ -213,7 +256,7 @@ public final class ClusterBench {
             node.start(o, seeds, actors, tlsDir);
         }
         for (final BenchNode node : nodes) {
-            await(node, "its " + o.actors() + " recorders and senders", () -> {
+            await(node, startNs, "its " + o.actors() + " recorders and senders", () -> {
                 final AdminClient.Response r = node.admin.get("/api/actors");
                 return r.status() == 200 && occurrences(r.body(), "\"behavior\":\"recorder\"") >= o.actors()
                     && occurrences(r.body(), "\"behavior\":\"sender\"") >= o.actors();
@@ -221,9 +264,10 @@ public final class ClusterBench {
         }
         for (final BenchNode node : sending()) {
             final String target = target(node).id + ":recorder-1";
-            await(node, "a link to " + target, () -> ask(node, target,
+            await(node, startNs, "a link to " + target, () -> ask(node, target,
                 Map.of("task", "stats")).join().status() == 200);
         }
+        progress.end();
         System.out.println("bench: " + o.nodes() + " nodes up and linked");
     }
 
@@ -244,22 +288,27 @@ public final class ClusterBench {
             }
         }
         expectReplies(started, "start");
-        TimeUnit.SECONDS.sleep(o.warmupSeconds());
+        final LoadWatch watch = new LoadWatch(nodes, progress);
+        watch.warmUp(o.warmupSeconds());
         expectReplies(everyActor("recorder", "reset", nodes), "reset");
         expectReplies(everyActor("sender", "reset", sending()), "reset");
         final double[] cpu0 = cpu();
         final long t0 = System.nanoTime();
-        for (int s = 0; s < o.durationSeconds(); s++) {
-            TimeUnit.SECONDS.sleep(1);
-            System.out.print(s % 10 == 9 ? (s + 1) + "s\n" : ".");
-        }
+        final ThroughputSeries perSecond = watch.measure(t0, o.durationSeconds());
         final double[] cpu1 = cpu();
         final long t1 = System.nanoTime();
+        progress.show("stopping the senders, collecting the results", o.durationSeconds(), o.durationSeconds(), "");
         expectReplies(everyActor("sender", "stop", sending()), "stop");
         awaitQuiet();
         final List<Map<?, ?>> recorders = expectReplies(everyActor("recorder", "stats", nodes), "stats");
         final List<Map<?, ?>> senders = expectReplies(everyActor("sender", "stats", sending()), "stats");
-        return result(recorders, senders, cpu0, cpu1, t1 - t0);
+        progress.end();
+        final Map<String, Object> result = result(recorders, senders, cpu0, cpu1, t1 - t0);
+        final Map<String, Object> overTime = new LinkedHashMap<>();
+        overTime.put("bucketSeconds", perSecond.bucketSeconds());
+        overTime.put("messagesPerSecond", Arrays.stream(perSecond.values()).mapToObj(Math::round).toList());
+        result.put("throughputOverTime", overTime);
+        return result;
     }
 
     private Map<String, Object> result(final List<Map<?, ?>> recorders, final List<Map<?, ?>> senders,
@@ -353,10 +402,17 @@ public final class ClusterBench {
         boolean holds() throws IOException, InterruptedException;
     }
 
-    private static void await(final BenchNode node, final String what, final Check check)
+    /**
+     * Waits until check holds, showing what it waits for on the progress line.
+     *
+     * @param startNs when the nodes began to start: the progress line counts from there
+     */
+    private void await(final BenchNode node, final long startNs, final String what, final Check check)
         throws InterruptedException {
         final long deadline = System.nanoTime() + READY_DEADLINE_NS;
         while (true) {
+            progress.show("starting nodes", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs), 0,
+                "waiting for " + node.id + ": " + what);
             try {
                 if (check.holds()) {
                     return;

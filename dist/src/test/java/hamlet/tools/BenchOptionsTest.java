@@ -50,4 +50,39 @@ class BenchOptionsTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
             () -> BenchOptions.parse(List.of("--rate", "-1"), HOME)).getMessage().contains("--rate"));
     }
+
+    @Test
+    void shouldDrawTheChartBesideTheJsonUnlessAPngFileIsGiven() {
+        assertEquals(Path.of("out/results.png"),
+            BenchOptions.parse(List.of("--json", "out/results.json"), HOME).chart());
+        assertEquals(Path.of("/tmp/bench.png"),
+            BenchOptions.parse(List.of("latency", "--json", "r.json", "--png", "/tmp/bench.png"), HOME).chart());
+        assertEquals(Path.of("/tmp/bench.png"), BenchOptions.parse(List.of("--png", "/tmp/bench.png"), HOME).chart());
+        assertEquals(Path.of("results.out.png"), BenchOptions.parse(List.of("--json", "results.out"), HOME).chart());
+        assertEquals(null, BenchOptions.parse(List.of("seeds"), HOME).chart(), "neither: no chart");
+    }
+
+    @Test
+    void shouldKeepThePngFileWhenOtherOptionsFollowIt() {
+        final BenchOptions o = BenchOptions.parse(List.of("--tls", "--png", "b.png", "--duration", "3", "--json",
+            "b.json"), HOME);
+
+        assertEquals(Path.of("b.png"), o.png());
+        assertEquals(Path.of("b.json"), o.json());
+        assertEquals(3, o.durationSeconds());
+        assertTrue(o.tls());
+    }
+
+    @Test
+    void shouldAskForTheChartFilesName() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(List.of("--png"), HOME))
+            .getMessage().contains("--png needs a value"));
+    }
+
+    @Test
+    void shouldSummariseTheSetupForTheChart() {
+        assertEquals("2 nodes x 4 sender/recorder pairs, 1 sending, as fast as flow control allows, 16-byte bodies,"
+            + " window 4,000, ack every 500; 5 s warm-up, 20 s measured",
+            BenchOptions.parse(List.of("throughput"), HOME).summary());
+    }
 }
