@@ -1,6 +1,8 @@
 package hamlet.config.internal;
 
 import hamlet.api.NodeIdentity;
+import hamlet.api.metrics.MetricSource;
+import hamlet.api.metrics.MetricWriter;
 import hamlet.config.ConfigStatus;
 import hamlet.config.SettingsValidator;
 import org.osgi.framework.Bundle;
@@ -33,8 +35,8 @@ import java.util.Optional;
  * {@link NodeIdentity} (see {@link NodeIdentityPublisher}). The logic lives in {@link LiveConfig} and
  * {@link ConfigAgent}.
  */
-@Component(service = ConfigStatus.class, immediate = true)
-public final class ConfigComponent implements ConfigStatus {
+@Component(service = {ConfigStatus.class, MetricSource.class}, immediate = true)
+public final class ConfigComponent implements ConfigStatus, MetricSource {
     /** Every state but UNINSTALLED: an installed bundle's keys are known before it resolves or starts. */
     private static final int TRACKED_STATES =
         Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING;
@@ -179,6 +181,14 @@ public final class ConfigComponent implements ConfigStatus {
     @Override
     public Instant appliedAt() {
         return live.status().appliedAt();
+    }
+
+    /** The config bundle's metrics ({@link ConfigMetrics}). Any thread. */
+    @Override
+    public void collect(final MetricWriter out) {
+        if (live != null) {
+            ConfigMetrics.collect(this, out);
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package hamlet.tls.internal;
 
+import hamlet.api.metrics.MetricSource;
+import hamlet.api.metrics.MetricWriter;
 import hamlet.config.Sections;
 import hamlet.tls.CertificateInfo;
 import hamlet.tls.TlsService;
@@ -35,8 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * another launcher it logs that line and registers no service, so nothing opens a plain port in its place.
  */
 @Component(configurationPid = {"hamlet.node", TlsSettings.SECTION}, configurationPolicy = ConfigurationPolicy.REQUIRE,
-    immediate = true, service = TlsService.class)
-public final class TlsComponent implements TlsService {
+    immediate = true, service = {TlsService.class, MetricSource.class})
+public final class TlsComponent implements TlsService, MetricSource {
     private static final Logger LOG = LoggerFactory.getLogger(TlsComponent.class);
     private static final String VETOES_REPORTED = "hamlet.boot.vetoes.reported";
     private static final String BOOT_VETO = "hamlet.boot.veto";
@@ -168,6 +170,12 @@ public final class TlsComponent implements TlsService {
     @Override
     public List<CertificateInfo> certificates() {
         return current.certificates();
+    }
+
+    /** The tls bundle's metrics ({@link TlsMetrics}). Any thread. */
+    @Override
+    public void collect(final MetricWriter out) {
+        TlsMetrics.collect(this, out);
     }
 
     @Override

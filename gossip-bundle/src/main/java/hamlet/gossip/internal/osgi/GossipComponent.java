@@ -8,6 +8,8 @@ import hamlet.api.cluster.DirectoryEntry;
 import hamlet.api.cluster.Member;
 import hamlet.api.cluster.Placement;
 import hamlet.api.cluster.PlacementListener;
+import hamlet.api.metrics.MetricSource;
+import hamlet.api.metrics.MetricWriter;
 import hamlet.api.transport.ControlReceiver;
 import hamlet.api.transport.Transport;
 import hamlet.config.Sections;
@@ -61,7 +63,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Component(configurationPid = {"hamlet.node", "hamlet.cluster", GossipSettings.SECTION, PlacementSettings.SECTION},
     configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = {})
-public final class GossipComponent implements Cluster, ControlReceiver {
+public final class GossipComponent implements Cluster, ControlReceiver, MetricSource {
     /** The control-lane channel of gossip. */
     public static final int CHANNEL = 1;
     private static final Logger LOG = LoggerFactory.getLogger(GossipComponent.class);
@@ -188,7 +190,7 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         this.notifier = notifier;
         if (context != null) {
             registration = context.registerService(new String[] {Cluster.class.getName(),
-                ControlReceiver.class.getName()}, this, null);
+                ControlReceiver.class.getName(), MetricSource.class.getName()}, this, null);
             placementRegistration = context.registerService(Placement.class,
                 new PlacementService(selfId, agent, clock, startWall, startNano), null);
         }
@@ -388,5 +390,11 @@ public final class GossipComponent implements Cluster, ControlReceiver {
         c.put("placement.orders-dropped", orderNotifier.dropped());
         c.put("placement.orders-failed", orderNotifier.failures());
         return c;
+    }
+
+    /** Membership's metrics ({@link GossipMetrics}). Any thread. */
+    @Override
+    public void collect(final MetricWriter out) {
+        GossipMetrics.collect(this, out);
     }
 }
