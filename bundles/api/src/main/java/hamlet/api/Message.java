@@ -24,4 +24,17 @@ public interface Message {
 
     /** @return the address it was sent to */
     Address to();
+
+    /**
+     * The trace id of this message: a non-zero 64-bit value, new for a message sent from outside an actor and
+     * inherited by what an actor sends while it handles a message (replies, forwards, an ask's reply), so that
+     * {@link hamlet.api.trace.TraceLog} can show one message's hops across the nodes. Shown as 16 lowercase hex
+     * digits ({@link hamlet.api.trace.TraceHop#hex}).
+     *
+     * @return the trace id, or 0 for none (a runtime or message made before 1.4.0)
+     * @since 1.4.0
+     */
+    default long traceId() {
+        return 0;
+    }
 }

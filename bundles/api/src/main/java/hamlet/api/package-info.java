@@ -8,9 +8,11 @@
  * concurrently; {@link hamlet.api.ActorRef} and {@link hamlet.api.ActorSystem} may be used from any thread and never
  * block (except where a method says so); an actor must never block waiting for an {@code ask} inside
  * {@code onMessage}: chain on the returned stage instead.
+ *
+ * <p>1.4.0: {@link hamlet.api.Message#traceId()} and {@link hamlet.api.DeadLetter#traceId()}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package hamlet.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,8 +15,22 @@ import java.util.Objects;
  * @param from the full address of the sender, or {@code null} when there is none
  * @param codecId the id of the codec that encoded the body ({@link hamlet.api.Codec#id()})
  * @param payload the encoded body
+ * @param traceId the message's trace id ({@link hamlet.api.Message#traceId()}), or 0 for none (since 2.4.0: a peer
+ *     that speaks an older protocol carries none, and the receiving registry gives such a message a new one)
  */
-public record WireEnvelope(String to, String from, int codecId, byte[] payload) {
+public record WireEnvelope(String to, String from, int codecId, byte[] payload, long traceId) {
+    /**
+     * An envelope with no trace id, as before 2.4.0.
+     *
+     * @param to the full address of the receiver
+     * @param from the full address of the sender, or {@code null}
+     * @param codecId the id of the codec that encoded the body
+     * @param payload the encoded body
+     */
+    public WireEnvelope(final String to, final String from, final int codecId, final byte[] payload) {
+        this(to, from, codecId, payload, 0L);
+    }
+
     /**
      * Checks the fields.
      *

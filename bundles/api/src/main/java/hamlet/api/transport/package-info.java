@@ -26,9 +26,11 @@
  * <p>2.2.0: {@link hamlet.api.transport.Transport#reclaim} (take matching envelopes back from a node's outbox, to send
  * them elsewhere: failover) and {@link hamlet.api.transport.EnvelopeReceiver#onReclaimed}, whose default makes dead
  * letters of them.
+ *
+ * <p>2.4.0: {@link hamlet.api.transport.WireEnvelope#traceId()} (protocol version 3 carries it).
  */
 @Export
-@Version("2.3.0")
+@Version("2.4.0")
 package hamlet.api.transport;
 
 import org.osgi.annotation.bundle.Export;
