@@ -644,6 +644,11 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         return counts;
     }
 
+    /** @return the links now, for the metrics (a weakly consistent view) */
+    java.util.Collection<PeerLink> linksNow() {
+        return java.util.Collections.unmodifiableCollection(links.values());
+    }
+
     /** @return the total of {@link #rejections()} */
     public long rejectedTotal() {
         return rejected.values().stream().mapToLong(AtomicLong::get).sum();

@@ -160,6 +160,8 @@ public final class PeerLink {
     private final AtomicLong reclaimed = new AtomicLong();
     private final AtomicLong reclaimDeliveredFirst = new AtomicLong();
     private final AtomicLong reclaimPredicateFailures = new AtomicLong();
+    /** Frames and bytes each way, counted per frame (never per envelope): see {@link TransportMetrics}. */
+    private final LinkTraffic traffic = new LinkTraffic();
 
     private volatile TransportSettings settings;
     private volatile FrameCodec codec;
@@ -469,6 +471,7 @@ public final class PeerLink {
                 frames.add(controlOut.pollFirst());
             }
             if (ackDue > 0) {
+                traffic.ackWritten();
                 frames.add(codec.encodeAck(ackUid, ackDue));
                 ackDue = 0;
             }
@@ -483,6 +486,7 @@ public final class PeerLink {
             if (frames.isEmpty()) {
                 return;
             }
+            traffic.written(frames);
             writingOn = target;
             lastWriteNs = nanoClock.getAsLong();
         }
@@ -511,6 +515,7 @@ public final class PeerLink {
             highestWritten = Math.max(highestWritten, next.seq);
         }
         sent.addAndGet(batch.size());
+        traffic.batch(batch.size());
         return codec.encodeData(batch, bytes);
     }
 
@@ -640,9 +645,28 @@ public final class PeerLink {
      * @param from the connection
      */
     public void onRead(final LinkSession from) {
+        traffic.frameRead();
         if (from == session) {
             lastReadNs = nanoClock.getAsLong();
         }
+    }
+
+    /**
+     * A fragment of a frame arrived: a sign of life, and bytes read.
+     *
+     * @param from the connection
+     * @param bytes the fragment's payload bytes
+     */
+    public void onFragment(final LinkSession from, final int bytes) {
+        traffic.bytesRead(bytes);
+        if (from == session) {
+            lastReadNs = nanoClock.getAsLong();
+        }
+    }
+
+    /** @return frames and bytes each way and the batch sizes */
+    LinkTraffic traffic() {
+        return traffic;
     }
 
     /**
@@ -739,6 +763,7 @@ public final class PeerLink {
                 acksRefused.incrementAndGet();
                 return;
             }
+            traffic.ackRead();
             long upTo = seq;
             if (upTo > highestWritten) {
                 acksRefused.incrementAndGet();

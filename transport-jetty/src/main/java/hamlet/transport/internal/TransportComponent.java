@@ -1,6 +1,8 @@
 package hamlet.transport.internal;
 
 import hamlet.api.NodeIdentity;
+import hamlet.api.metrics.MetricSource;
+import hamlet.api.metrics.MetricWriter;
 import hamlet.api.transport.ControlReceiver;
 import hamlet.api.transport.EnvelopeReceiver;
 import hamlet.api.transport.PeerInfo;
@@ -42,8 +44,9 @@ import java.util.Map;
  * every start of the process.
  */
 @Component(configurationPid = {TransportSettings.NODE, TransportSettings.CLUSTER, TransportSettings.SECTION},
-    configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = Transport.class)
-public final class TransportComponent implements Transport {
+    configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+    service = {Transport.class, MetricSource.class})
+public final class TransportComponent implements Transport, MetricSource {
     private static final Logger LOG = LoggerFactory.getLogger(TransportComponent.class);
 
     /** Static and mandatory: the TLS mode is read once, at start, as {@code hamlet.tls.enabled} documents. */
@@ -195,5 +198,14 @@ public final class TransportComponent implements Transport {
     /** @return the running transport, for tests */
     JettyTransport running() {
         return transport;
+    }
+
+    /** The transport's metrics ({@link TransportMetrics}), nothing while it is stopped. Any thread. */
+    @Override
+    public void collect(final MetricWriter out) {
+        final JettyTransport t = transport;
+        if (t != null) {
+            TransportMetrics.collect(t, out);
+        }
     }
 }

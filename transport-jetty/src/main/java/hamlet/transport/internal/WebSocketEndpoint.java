@@ -144,7 +144,7 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     public void onWebSocketPartialBinary(final ByteBuffer fragment, final boolean last, final Callback callback) {
         final PeerLink attached = link;
         if (attached != null) {
-            attached.onRead(this);
+            attached.onFragment(this, fragment.remaining());
         }
         if (assembly == null && last) {
             onWholeFrame(fragment, callback);

@@ -1,5 +1,6 @@
 package hamlet.admin.internal;
 
+import hamlet.admin.internal.dashboard.Dashboard;
 import hamlet.api.ActorSystem;
 import hamlet.api.metrics.MetricSource;
 import hamlet.api.NodeIdentity;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -69,10 +71,14 @@ public final class AdminComponent {
     /** GET /metrics: the JVM's metrics registered once per activation (DS makes a new instance for each). */
     private final NodeMetrics.Scrape metrics = NodeMetrics.create(metricSources, () -> system.nodeId());
     private Path configFolder;
+    /** GET / and its event stream; runs for the component's life, whatever becomes of the listener. */
+    private Dashboard dashboard;
 
     @Activate
     void activate(final BundleContext context, final Map<String, Object> properties) throws Exception {
         configFolder = Sections.configFolder(context::getProperty);
+        dashboard = Dashboard.start(context, system, metricSources, () -> cluster, () -> placement,
+            () -> transport);
         AdminSettings settings;
         try {
             settings = load(properties);
@@ -123,7 +129,10 @@ public final class AdminComponent {
 
     /** @return the paths served beside the JSON API, in the order they are tried */
     private List<RawRoute> rawRoutes() {
-        return List.of(new MetricsRoute(metrics.registry()));
+        final List<RawRoute> routes = new ArrayList<>();
+        routes.add(new MetricsRoute(metrics.registry()));
+        routes.addAll(dashboard.routes());
+        return routes;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -178,6 +187,9 @@ public final class AdminComponent {
         final AdminServer running = server;
         if (running != null) {
             running.stop();
+        }
+        if (dashboard != null) {
+            dashboard.stop();
         }
     }
 

@@ -64,6 +64,9 @@ public final class AdminHandler extends Handler.Abstract {
     @Override
     public boolean handle(final Request request, final Response response, final Callback callback) {
         final Exchange exchange = new Exchange(request, response, callback);
+        if (openRoute(request, response, callback, exchange)) {
+            return true;
+        }
         final BearerToken.Verdict verdict = token.get().check(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         if (verdict != BearerToken.Verdict.ACCEPTED) {
             refuse(exchange, verdict);
@@ -72,7 +75,7 @@ public final class AdminHandler extends Handler.Abstract {
         try {
             final String path = Request.getPathInContext(request);
             for (final RawRoute raw : rawRoutes) {
-                if (raw.handle(path, request, response, callback)) {
+                if (!raw.open() && raw.handle(path, request, response, callback)) {
                     return true;
                 }
             }
@@ -92,6 +95,25 @@ public final class AdminHandler extends Handler.Abstract {
             exchange.send(ApiResponse.error(500, "internal error: " + e));
         }
         return true;
+    }
+
+    /** @return whether a route served without the token took the request (the dashboard's static files) */
+    private boolean openRoute(final Request request, final Response response, final Callback callback,
+                              final Exchange exchange) {
+        final String path = Request.getPathInContext(request);
+        for (final RawRoute raw : rawRoutes) {
+            try {
+                if (raw.open() && raw.handle(path, request, response, callback)) {
+                    return true;
+                }
+            } catch (final Exception e) {
+                LOG.warn("[{}] admin API failed on {} {}: {}", api.nodeId(), exchange.method, exchange.path,
+                    e.toString());
+                exchange.send(ApiResponse.error(500, "internal error: " + e));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 401: counted, logged (rate-limited, without what was presented), with the challenge RFC 6750 asks for. */
