@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
+import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.util.List;
 
@@ -17,7 +18,8 @@ final class ThroughputPanel {
     static final Color LINE = new Color(0x1f, 0x77, 0xb4);
     private static final Color FILL = new Color(0x1f, 0x77, 0xb4, 0x40);
     private static final Color RESULT = new Color(0xd6, 0x27, 0x28);
-    private static final Color LABEL_VEIL = new Color(0xff, 0xff, 0xff, 0xc8);
+    private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+        new float[] {6f, 4f}, 0f);
     private static final Color GRID = new Color(0xe4, 0xe4, 0xe4);
     private static final Color AXIS = new Color(0x55, 0x55, 0x55);
 
@@ -75,19 +77,23 @@ final class ThroughputPanel {
         g.draw(line);
         final double resultY = y(plot, pass.messagesPerSecond());
         g.setColor(RESULT);
-        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f},
-            0f));
-        g.draw(new java.awt.geom.Line2D.Double(plot.getMinX(), resultY, plot.getMaxX(), resultY));
-        g.setStroke(new BasicStroke(1f));
+        g.setStroke(DASHED);
+        g.draw(new Line2D.Double(plot.getMinX(), resultY, plot.getMaxX(), resultY));
+        legend(g, plot, pass.messagesPerSecond());
+    }
+
+    /** Above the plot, right-aligned, so that no label hides a second of the run: what the dashed line is. */
+    private static void legend(final Graphics2D g, final Rectangle plot, final long result) {
         g.setFont(new Font(BenchChart.FONT, Font.PLAIN, 12));
-        final String label = "result " + BenchProgress.rate(pass.messagesPerSecond());
-        final int labelWidth = g.getFontMetrics().stringWidth(label);
-        final int baseline = (int) Math.max(plot.y + 14, resultY - 5);
-        // A veil behind the label: the throughput line often crosses it right there.
-        g.setColor(LABEL_VEIL);
-        g.fillRect((int) plot.getMaxX() - 8 - labelWidth, baseline - 12, labelWidth + 6, 15);
+        final String text = "result over the whole phase, " + BenchProgress.rate(result);
+        final int textLeft = plot.x + plot.width - g.getFontMetrics().stringWidth(text);
+        final int baseline = plot.y - 10;
+        g.setColor(BenchChart.TEXT);
+        g.drawString(text, textLeft, baseline);
         g.setColor(RESULT);
-        BenchChart.rightAligned(g, label, (int) plot.getMaxX() - 5, baseline);
+        g.setStroke(DASHED);
+        g.draw(new Line2D.Double(textLeft - 30, baseline - 4, textLeft - 6, baseline - 4));
+        g.setStroke(new BasicStroke(1f));
     }
 
     private void axes(final Graphics2D g, final Rectangle plot) {
