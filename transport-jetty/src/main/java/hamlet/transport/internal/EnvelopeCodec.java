@@ -15,11 +15,19 @@ import java.nio.charset.StandardCharsets;
  *  | u16 to length   | to, UTF-8 (1 or more bytes)               |
  *  | u16 from length | from, UTF-8; 0xFFFF = no sender, no bytes |
  *  | i32 payload length (>= 0) | payload                         |
+ *  | i64 trace id (0: none)                        version 3 only |
  * </pre>
+ *
+ * <p>This node encodes version 3 only (the outbox keeps one encoding whatever the connection that carries it); a
+ * frame for a version-2 peer is made from it by {@link FrameCodec#downgrade}, which leaves the trace ids out.
  */
 public final class EnvelopeCodec {
     /** The smallest encoded envelope: every fixed field, a one-byte {@code to}, no sender, no payload. */
-    public static final int MIN_LENGTH = 8 + 1 + 2 + 1 + 2 + 4;
+    public static final int MIN_LENGTH = 8 + 1 + 2 + 1 + 2 + 4 + 8;
+    /** The smallest envelope of version 2, which has no trace id. */
+    static final int MIN_LENGTH_V2 = MIN_LENGTH - 8;
+    /** Length of the trace id that ends a version-3 envelope. */
+    static final int TRACE_LENGTH = 8;
     /** The {@code from} length that means "no sender". */
     static final int NO_SENDER = 0xFFFF;
     private static final int MAX_ADDRESS_BYTES = 0xFFFE;
@@ -54,7 +62,7 @@ public final class EnvelopeCodec {
         } else {
             out.putShort((short) from.length).put(from);
         }
-        out.putInt(envelope.payload().length).put(envelope.payload());
+        out.putInt(envelope.payload().length).put(envelope.payload()).putLong(envelope.traceId());
         return out.array();
     }
 
@@ -94,6 +102,18 @@ public final class EnvelopeCodec {
      * @throws ProtocolException TRUNCATED, MALFORMED or ENVELOPE_TOO_LARGE
      */
     public Sequenced decode(final ByteBuffer in) throws ProtocolException {
+        return decode(in, FrameLayout.CURRENT_VERSION);
+    }
+
+    /**
+     * Decodes one envelope of a given protocol version at the buffer's position and moves past it.
+     *
+     * @param in the frame, positioned at an envelope
+     * @param version the frame's version: 3 reads the trace id that ends the envelope, 2 has none (0)
+     * @return the envelope and its sequence number
+     * @throws ProtocolException TRUNCATED, MALFORMED or ENVELOPE_TOO_LARGE
+     */
+    public Sequenced decode(final ByteBuffer in, final byte version) throws ProtocolException {
         final int start = in.position();
         need(in, 8 + 1 + 2, "envelope header");
         final long seq = in.getLong();
@@ -123,7 +143,12 @@ public final class EnvelopeCodec {
         need(in, payloadLength, "payload");
         final byte[] payload = new byte[payloadLength];
         in.get(payload);
-        return new Sequenced(seq, new WireEnvelope(to, from, codecId, payload));
+        long traceId = 0;
+        if (version >= FrameLayout.CURRENT_VERSION) {
+            need(in, TRACE_LENGTH, "trace id");
+            traceId = in.getLong();
+        }
+        return new Sequenced(seq, new WireEnvelope(to, from, codecId, payload, traceId));
     }
 
     private void checkSize(final int start, final long end) throws ProtocolException {

@@ -7,6 +7,9 @@ import static hamlet.transport.internal.FrameLayout.DATA_PREFIX_LENGTH;
 import static hamlet.transport.internal.FrameLayout.HEADER_LENGTH;
 import static hamlet.transport.internal.FrameLayout.MAGIC;
 import static hamlet.transport.internal.FrameLayout.MAX_HANDSHAKE_STRING;
+import static hamlet.transport.internal.FrameLayout.PREVIOUS_VERSION;
+import static hamlet.transport.internal.FrameLayout.TYPE_OFFSET;
+import static hamlet.transport.internal.FrameLayout.VERSION_OFFSET;
 import static hamlet.transport.internal.FrameLayout.TYPE_ACK;
 import static hamlet.transport.internal.FrameLayout.TYPE_CONTROL;
 import static hamlet.transport.internal.FrameLayout.TYPE_DATA;
@@ -61,14 +64,32 @@ public final class FrameCodec {
 
     private final int maxFrameBytes;
     private final EnvelopeCodec envelopes;
+    /** The highest version decoded: {@link FrameLayout#CURRENT_VERSION}, or 2 for a node made to act as an old one. */
+    private final byte highestVersion;
 
     /**
      * @param maxFrameBytes the largest frame accepted or written
      * @param maxEnvelopeBytes the largest encoded envelope accepted or written
      */
     public FrameCodec(final int maxFrameBytes, final int maxEnvelopeBytes) {
+        this(maxFrameBytes, maxEnvelopeBytes, CURRENT_VERSION);
+    }
+
+    /**
+     * @param maxFrameBytes the largest frame accepted or written
+     * @param maxEnvelopeBytes the largest encoded envelope accepted or written
+     * @param highestVersion the highest version decoded (tests make a node that decodes version 2 only, as a node
+     *     of the previous release does)
+     */
+    FrameCodec(final int maxFrameBytes, final int maxEnvelopeBytes, final byte highestVersion) {
         this.maxFrameBytes = maxFrameBytes;
         this.envelopes = new EnvelopeCodec(maxEnvelopeBytes);
+        this.highestVersion = highestVersion;
+    }
+
+    /** @return the highest version this codec decodes */
+    byte highestVersion() {
+        return highestVersion;
     }
 
     /** @return the envelope codec with this codec's limit */
@@ -98,7 +119,7 @@ public final class FrameCodec {
                     handshakeString(in, "node id"), readLong(in, "uid"), handshakeString(in, "url")));
                 break;
             case TYPE_DATA:
-                frame = new DataFrame(decodeData(in));
+                frame = new DataFrame(decodeData(in, in.get(in.position() - HEADER_LENGTH + VERSION_OFFSET)));
                 break;
             case TYPE_ACK:
                 frame = new AckFrame(readLong(in, "ack uid"), readLong(in, "ack"));
@@ -142,10 +163,11 @@ public final class FrameCodec {
             throw new ProtocolException(Reason.BAD_MAGIC,
                 String.format("frame starts with 0x%04X, not the magic 0x%04X: not a Hamlet peer", magic, MAGIC));
         }
-        final byte version = in.get(at + 2);
-        if (version != CURRENT_VERSION) {
-            throw new ProtocolException(Reason.BAD_VERSION,
-                "protocol version " + version + ", this node speaks " + CURRENT_VERSION);
+        final byte version = in.get(at + VERSION_OFFSET);
+        if (version < PREVIOUS_VERSION || version > highestVersion) {
+            throw new ProtocolException(Reason.BAD_VERSION, "protocol version " + version + ", this node speaks "
+                + (highestVersion == PREVIOUS_VERSION ? "" + PREVIOUS_VERSION : PREVIOUS_VERSION + " and "
+                + highestVersion));
         }
         return in.get(at + 3);
     }
@@ -165,17 +187,18 @@ public final class FrameCodec {
         return new ControlFrame(channel, payload);
     }
 
-    private List<Sequenced> decodeData(final ByteBuffer in) throws ProtocolException {
+    private List<Sequenced> decodeData(final ByteBuffer in, final byte version) throws ProtocolException {
         EnvelopeCodec.need(in, 4, "envelope count");
         final int count = in.getInt();
+        final int minLength = version >= CURRENT_VERSION ? EnvelopeCodec.MIN_LENGTH : EnvelopeCodec.MIN_LENGTH_V2;
         // Bound the list by what the bytes can hold before allocating it.
-        if (count < 1 || count > in.remaining() / EnvelopeCodec.MIN_LENGTH) {
+        if (count < 1 || count > in.remaining() / minLength) {
             throw new ProtocolException(Reason.MALFORMED,
                 "envelope count " + count + " is impossible in " + in.remaining() + " bytes");
         }
         final List<Sequenced> batch = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            batch.add(envelopes.decode(in));
+            batch.add(envelopes.decode(in, version));
         }
         return batch;
     }
@@ -254,6 +277,36 @@ public final class FrameCodec {
         out.putInt(encoded.size());
         for (final byte[] envelope : encoded) {
             out.put(envelope);
+        }
+        return out.flip();
+    }
+
+    /**
+     * A frame of this node (version {@link FrameLayout#CURRENT_VERSION}) as a version-2 peer reads it: the version
+     * byte set to 2, and in a DATA frame each envelope's trace id left out. Other layouts are the same in both.
+     *
+     * @param frame a frame this codec encoded; its position is not moved
+     * @return the frame in version 2 (a new buffer for DATA; the same bytes, version patched, for the others)
+     */
+    static ByteBuffer downgrade(final ByteBuffer frame) {
+        final int at = frame.position();
+        if (frame.get(at + TYPE_OFFSET) != TYPE_DATA) {
+            frame.put(at + VERSION_OFFSET, PREVIOUS_VERSION);
+            return frame;
+        }
+        final int count = frame.getInt(at + HEADER_LENGTH);
+        final ByteBuffer out = ByteBuffer.allocate(frame.remaining() - count * EnvelopeCodec.TRACE_LENGTH);
+        out.putShort(MAGIC).put(PREVIOUS_VERSION).put(TYPE_DATA).putInt(count);
+        int envelope = at + DATA_PREFIX_LENGTH;
+        for (int i = 0; i < count; i++) {
+            // seq, codec id, to; from (none: no bytes); payload: then the trace id, left out.
+            int p = envelope + 8 + 1;
+            p += 2 + (frame.getShort(p) & 0xFFFF);
+            final int fromLength = frame.getShort(p) & 0xFFFF;
+            p += 2 + (fromLength == EnvelopeCodec.NO_SENDER ? 0 : fromLength);
+            p += 4 + frame.getInt(p);
+            out.put(frame.slice(envelope, p - envelope));
+            envelope = p + EnvelopeCodec.TRACE_LENGTH;
         }
         return out.flip();
     }

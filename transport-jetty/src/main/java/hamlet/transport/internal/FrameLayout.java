@@ -17,7 +17,7 @@ package hamlet.transport.internal;
  *  | u16 url length     | advertised ws:// URL, UTF-8 (may be empty) |
  *
  * DATA (type 2), one batch of envelopes:
- *  | i32 count (>= 1) | count x envelope (see EnvelopeCodec) |
+ *  | i32 count (>= 1) | count x envelope (see EnvelopeCodec; version 3 ends each with an i64 trace id) |
  *
  * ACK (type 3), cumulative:
  *  | i64 uid of the node whose envelopes are acknowledged (the ACK's receiver) |
@@ -34,6 +34,14 @@ package hamlet.transport.internal;
  * not decoded: its incarnation cannot be given the uid's meaning, so a mixed cluster would be unsafe; a version-1
  * peer is refused as BAD_VERSION, which names both versions.
  *
+ * <p>Version 3 (this one) adds an i64 trace id at the end of each envelope; every other layout is version 2's. A node
+ * decodes versions 2 and 3, and speaks to each peer the lower of their versions, agreed on the WebSocket upgrade:
+ * the dialing side sends the header {@value #VERSION_HEADER} with the highest version it speaks, and the accepting
+ * side, when it speaks 3 too, answers with the version it chose; a version-2 node neither sends nor answers the
+ * header (it ignores it), so both sides then use version 2 for every frame, the handshake included. An envelope of a
+ * version-2 frame carries no trace id: the receiving registry gives it a new one. Version 2 goes in the release
+ * after the next; version 1 is refused as BAD_VERSION.
+ *
  * <p>Rules: type ids are append-only (never reuse or renumber one). The version byte is the protocol version: a
  * change of any layout bumps it; a node then decodes both the old and the new version for one release before the
  * old is dropped (rolling upgrade). A frame whose magic, version or type is wrong closes its connection.
@@ -41,8 +49,12 @@ package hamlet.transport.internal;
 public final class FrameLayout {
     /** "HM". */
     public static final short MAGIC = 0x484D;
-    /** The protocol version this node speaks. */
-    public static final byte CURRENT_VERSION = 2;
+    /** The protocol version this node speaks when its peer does. */
+    public static final byte CURRENT_VERSION = 3;
+    /** The previous version, still decoded and spoken to a peer that speaks no other (rolling upgrade). */
+    public static final byte PREVIOUS_VERSION = 2;
+    /** The HTTP header of the WebSocket upgrade in which the two sides agree on a version (ignored by version 2). */
+    public static final String VERSION_HEADER = "Hamlet-Protocol";
     /** Offset of the magic (u16). */
     public static final int MAGIC_OFFSET = 0;
     /** Offset of the version byte. */

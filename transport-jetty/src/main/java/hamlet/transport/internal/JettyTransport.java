@@ -110,6 +110,11 @@ public final class JettyTransport implements Transport, PeerLink.Context {
     private final LongSupplier nanoClock;
     private final long uid;
     private volatile FrameCodec codec;
+    /**
+     * The highest protocol version this node speaks and decodes: {@link FrameLayout#CURRENT_VERSION}; tests set
+     * {@link FrameLayout#PREVIOUS_VERSION} ({@link #speakOnly}) to act as a node of the previous release.
+     */
+    private volatile byte highestVersion = FrameLayout.CURRENT_VERSION;
     private final OutboxBudget budget;
     /** Written by the agent only; read from any thread. */
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
@@ -231,6 +236,14 @@ public final class JettyTransport implements Transport, PeerLink.Context {
                     response.setExtensions(List.of());
                 }
                 final WebSocketEndpoint endpoint = new WebSocketEndpoint(this, null, nanoClock.getAsLong());
+                if (negotiates()) {
+                    // The dialer said which versions it speaks: answer the one both use (see FrameLayout).
+                    final byte version = agreedVersion(request.getHeaders().get(FrameLayout.VERSION_HEADER));
+                    endpoint.speaks(version);
+                    if (request.getHeaders().get(FrameLayout.VERSION_HEADER) != null) {
+                        response.getHeaders().put(FrameLayout.VERSION_HEADER, Byte.toString(version));
+                    }
+                }
                 if (secure) {
                     certify(endpoint, request.getConnectionMetaData().getConnection().getEndPoint()
                         .getSslSessionData());
@@ -557,7 +570,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
         String problem = null;
         settings = next;
-        codec = new FrameCodec(next.maxFrameBytes(), next.maxEnvelopeBytes());
+        codec = new FrameCodec(next.maxFrameBytes(), next.maxEnvelopeBytes(), highestVersion);
         budget.max(next.nodeOutboxMaxBytes());
         synchronized (this) {
             if (container != null) {
@@ -955,6 +968,42 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         return codec;
     }
 
+    /**
+     * Makes this node speak and decode one protocol version at most, as a node of an older release: it sends no
+     * version header on a dial, answers none on an accept, and refuses frames of a higher version. Tests only,
+     * before {@code start}.
+     *
+     * @param version the highest version, {@link FrameLayout#PREVIOUS_VERSION} or {@link FrameLayout#CURRENT_VERSION}
+     */
+    void speakOnly(final byte version) {
+        highestVersion = version;
+        codec = new FrameCodec(settings.maxFrameBytes(), settings.maxEnvelopeBytes(), version);
+    }
+
+    /**
+     * The version to speak on a connection, from the version header the peer sent (accepting) or answered
+     * (dialing): the lower of the peer's and this node's; version 2 when the peer sent none (a node of version 2).
+     *
+     * @param header the header's value, or null
+     * @return the version for every frame of that connection
+     */
+    byte agreedVersion(final String header) {
+        if (header == null || highestVersion <= FrameLayout.PREVIOUS_VERSION) {
+            return FrameLayout.PREVIOUS_VERSION;
+        }
+        try {
+            final int theirs = Integer.parseInt(header.trim());
+            return (byte) Math.max(FrameLayout.PREVIOUS_VERSION, Math.min(theirs, highestVersion));
+        } catch (final NumberFormatException e) {
+            return FrameLayout.PREVIOUS_VERSION;
+        }
+    }
+
+    /** @return whether this node offers and answers the version header (not when acting as a version-2 node) */
+    boolean negotiates() {
+        return highestVersion > FrameLayout.PREVIOUS_VERSION;
+    }
+
     ByteBuffer ownHandshakeFrame() {
         return codec.encodeHandshake(own);
     }
@@ -1266,7 +1315,16 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         final WebSocketEndpoint endpoint = new WebSocketEndpoint(this, target, nowNs);
         final JettyUpgradeListener upgrade = new JettyUpgradeListener() {
             @Override
+            public void onHandshakeRequest(final Request request) {
+                if (negotiates()) {
+                    request.headers(h -> h.put(FrameLayout.VERSION_HEADER, Byte.toString(highestVersion)));
+                }
+            }
+
+            @Override
             public void onHandshakeResponse(final Request request, final Response response) {
+                // The accepting side answered the version both use; a version-2 node answers nothing: 2.
+                endpoint.speaks(agreedVersion(response.getHeaders().get(FrameLayout.VERSION_HEADER)));
                 // Before the connection opens (and sends this node's handshake): the certificate the peer showed.
                 if (secure) {
                     certify(endpoint, request.getConnection() == null ? null

@@ -59,8 +59,33 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
      */
     private volatile String certifiedNodeId;
     private volatile String certificateProblem = "no TLS session was seen on this connection";
+    /**
+     * The protocol version of every frame this side writes on this connection, agreed on the upgrade (see
+     * {@link FrameLayout}); set before the connection opens, by Jetty's upgrade thread. Until then, and with a peer
+     * that said nothing, the previous version, which every peer reads.
+     */
+    private volatile byte version = FrameLayout.PREVIOUS_VERSION;
     /** The fragments of the frame being read, or {@code null} between frames. Jetty's reading thread only. */
     private ByteBuffer assembly;
+
+    /**
+     * Sets the version this side writes on this connection. Jetty's upgrade thread, before the connection opens.
+     *
+     * @param agreed the version both sides speak
+     */
+    void speaks(final byte agreed) {
+        this.version = agreed;
+    }
+
+    /** @return a frame of this node as this connection's peer reads it (see {@link FrameCodec#downgrade}) */
+    private ByteBuffer inAgreedVersion(final ByteBuffer frame) {
+        return version < FrameLayout.CURRENT_VERSION ? FrameCodec.downgrade(frame) : frame;
+    }
+
+    /** @return the version this side writes on this connection */
+    byte version() {
+        return version;
+    }
 
     WebSocketEndpoint(final JettyTransport transport, final Dialer.Target target, final long nowNs) {
         this.transport = transport;
@@ -131,7 +156,7 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
             return;
         }
         if (isDialed()) {
-            opened.sendBinary(transport.ownHandshakeFrame(), Callback.NOOP);
+            opened.sendBinary(inAgreedVersion(transport.ownHandshakeFrame()), Callback.NOOP);
         }
         opened.demand();
     }
@@ -302,7 +327,8 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
             return;
         }
         final List<Piece> pieces = new ArrayList<>();
-        for (final ByteBuffer frame : frames) {
+        for (final ByteBuffer encoded : frames) {
+            final ByteBuffer frame = inAgreedVersion(encoded);
             if (frame.remaining() <= FRAGMENT_BYTES) {
                 pieces.add(new Piece(frame, false, true));
                 continue;
@@ -397,7 +423,7 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
         if (s == null) {
             return;
         }
-        s.sendBinary(frame, Callback.from(() -> closeHard(StatusCode.NORMAL, reason),
+        s.sendBinary(inAgreedVersion(frame), Callback.from(() -> closeHard(StatusCode.NORMAL, reason),
             failure -> closeHard(StatusCode.NORMAL, reason)));
     }
 

@@ -122,7 +122,8 @@ class HostileInputTest {
         // node had parsed what a stranger sent; now its type byte alone refuses it.
         final byte[] envelope = CODEC.envelopes().encode(1, new WireEnvelope("node-a:x", null, 0, new byte[30]));
         final ByteBuffer data = CODEC.encodeData(List.of(envelope), envelope.length);
-        data.putInt(data.limit() - 34, -1);
+        // The payload's length: before its 30 bytes and the trace id's 8.
+        data.putInt(data.limit() - 42, -1);
         assertRefused(Reason.NOT_HANDSHAKE_FIRST, ws -> sendBinary(ws, data));
     }
 
@@ -169,7 +170,8 @@ class HostileInputTest {
     void shouldCloseAMalformedEnvelopeAfterAValidHandshake() throws Exception {
         final byte[] envelope = CODEC.envelopes().encode(1, new WireEnvelope("node-a:x", null, 0, new byte[30]));
         final ByteBuffer data = CODEC.encodeData(List.of(envelope), envelope.length);
-        data.putInt(data.limit() - 34, -1);
+        // The payload's length: before its 30 bytes and the trace id's 8.
+        data.putInt(data.limit() - 42, -1);
         assertRefused(Reason.MALFORMED, ws -> {
             sendBinary(ws, handshake("test"));
             sendBinary(ws, data);

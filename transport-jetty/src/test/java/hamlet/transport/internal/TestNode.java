@@ -35,9 +35,23 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     }
 
     TestNode(final TransportSettings settings, final hamlet.tls.TlsService tls) throws Exception {
+        this(settings, tls, FrameLayout.CURRENT_VERSION);
+    }
+
+    TestNode(final TransportSettings settings, final hamlet.tls.TlsService tls, final byte version)
+        throws Exception {
         transport = new JettyTransport(settings, System::nanoTime, hamlet.api.NodeIdentity.uidOf(null), tls);
+        if (version != FrameLayout.CURRENT_VERSION) {
+            transport.speakOnly(version);
+        }
         transport.receiver(this);
         transport.start();
+    }
+
+    /** A node that speaks and decodes protocol version {@code version} at most, as an older release does. */
+    static TestNode startSpeaking(final byte version, final String id, final String... seeds) throws Exception {
+        return new TestNode(TransportSettings.localTest(id, List.of(seeds)), hamlet.tls.internal.DisabledTls.INSTANCE,
+            version);
     }
 
     static TestNode start(final String id, final String... seeds) throws Exception {
