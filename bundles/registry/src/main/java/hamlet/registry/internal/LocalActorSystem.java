@@ -604,9 +604,28 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         return asks.pending();
     }
 
+    /** @return the actors now, for the metrics (a weakly consistent view) */
+    java.util.Collection<ActorCell> cellsNow() {
+        return java.util.Collections.unmodifiableCollection(cells.values());
+    }
+
+    /** @return what the turns measure */
+    ActorMeters meters() {
+        return dispatcher.meters();
+    }
+
+    /** @return the group label of a spec: its group, or "" */
+    static String groupOf(final ActorSpec spec) {
+        return spec.group() == null ? "" : spec.group();
+    }
+
     /** Takes a cell out of the registry and its group; refs holding it look again. Idempotent. */
     private void retire(final ActorCell cell) {
-        cells.remove(cell.name(), cell);
+        if (cells.remove(cell.name(), cell)) {
+            // Its counts stay in its behaviour's totals: a counter must not go down when an actor stops.
+            dispatcher.meters().retired(new ActorMeters.Key(cell.spec().behavior(), groupOf(cell.spec())),
+                cell.processed(), cell.sent.get());
+        }
         groups.leave(cell);
         cell.retire();
     }

@@ -69,6 +69,7 @@ final class Router {
      */
     void send(final AddressRef ref, final Object body, final ActorRef sender) {
         Objects.requireNonNull(body, "a message body must not be null");
+        SentCount.countFrom(sender);
         final OutputCapture capture = OutputCapture.current();
         if (capture != null) {
             // A cluster actor's output, held until the replica has the state it was sent from.
