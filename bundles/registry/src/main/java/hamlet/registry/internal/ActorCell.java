@@ -8,6 +8,7 @@ import hamlet.api.ActorInfo;
 import hamlet.api.ActorSpec;
 import hamlet.api.Address;
 import hamlet.api.DeadLetter;
+import hamlet.api.trace.TraceHop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +72,6 @@ final class ActorCell extends ForkJoinTask<Void> {
     /** Counters written by the turn with release stores (no fence per message), read by operators. */
     private volatile long processed;
     private volatile int restarts;
-    /** Messages this actor sent, for its behaviour's metrics. */
-    final SentCount sent = new SentCount();
     /** Set by the system when the versions of this actor's behaviour changed; cleared by the turn. */
     private volatile boolean swapCheck;
     /** A config block to hand to the instance on its next turn, or null. */
@@ -144,7 +143,6 @@ final class ActorCell extends ForkJoinTask<Void> {
         if (state == ActorInfo.State.STOPPED) {
             return DeadLetter.Reason.ACTOR_STOPPED;
         }
-        ActorMeters.stamp(envelope);
         if (!mailbox.offer(envelope)) {
             return DeadLetter.Reason.MAILBOX_FULL;
         }
@@ -252,11 +250,6 @@ final class ActorCell extends ForkJoinTask<Void> {
             shown == null ? null : shown.version());
     }
 
-    /** @return messages handled so far */
-    long processed() {
-        return processed;
-    }
-
     String name() {
         return spec.name();
     }
@@ -299,6 +292,9 @@ final class ActorCell extends ForkJoinTask<Void> {
     /** One turn and what follows it; the caller holds the scheduled flag. */
     private void runTurn() {
         final long started = System.nanoTime();
+        // The hops recorded in this turn take its start as their time: no clock read per message.
+        final long[] trace = TraceContext.here();
+        trace[1] = started;
         try {
             turn();
         } catch (final Throwable unexpected) {
@@ -307,6 +303,7 @@ final class ActorCell extends ForkJoinTask<Void> {
             LOG.error("[{}] internal error in the turn of {}: {}", host.nodeId(), spec.name(), unexpected,
                 unexpected);
         }
+        trace[1] = 0;
         host.dispatcher().addBusy(System.nanoTime() - started);
         afterTurn();
     }
@@ -460,20 +457,23 @@ final class ActorCell extends ForkJoinTask<Void> {
         // Counted before the call: whoever saw this message's reply sees it counted.
         PROCESSED.setRelease(this, (long) PROCESSED.getOpaque(this) + 1);
         context.current = envelope;
-        final long sampledAtNs = envelope.sampledAtNs;
-        final long handlingNs = sampledAtNs != 0 ? System.nanoTime() : 0;
+        // What the actor sends while it handles this message inherits its trace id (see TraceContext).
+        final long[] trace = TraceContext.here();
+        final long outer = trace[0];
+        final long traceId = envelope.traceId();
+        trace[0] = traceId;
+        host.tracer().record(trace, traceId, TraceRecorder.DELIVERED,
+            envelope.sender() == null ? null : envelope.sender().address(), address, null);
         try {
             actor.onMessage(envelope, context);
         } catch (final Throwable t) {
             failure = t;
         }
-        if (sampledAtNs != 0) {
-            host.dispatcher().meters().handled(spec.behavior(), sampledAtNs, handlingNs, System.nanoTime());
-        }
         context.current = null;
+        trace[0] = outer;
         if (failure != null) {
             final Object sender = envelope.sender() == null ? "nobody" : envelope.sender().address();
-            failed(failure, "on a message from " + sender);
+            failed(failure, "on a message from " + sender + " (trace=" + TraceHop.hex(traceId) + ")");
         }
     }
 
@@ -720,7 +720,6 @@ final class ActorCell extends ForkJoinTask<Void> {
         swapping = false;
         final Registration from = attempt.from;
         if (attempt.failure() != null) {
-            host.dispatcher().meters().swapped(-1);
             refuse(from, from != null && host.isRegistered(from), attempt.kept, attempt.failure(),
                 attempt.byBreaker());
             return;
@@ -749,7 +748,6 @@ final class ActorCell extends ForkJoinTask<Void> {
         }
         LOG.debug("[{}] actor {} now runs {} {}", host.nodeId(), spec.name(), spec.behavior(),
             attempt.target.version());
-        host.dispatcher().meters().swapped(System.nanoTime() - attempt.createdNs);
         host.swapOutcome(spec.behavior(), spec.name(), null);
     }
 
@@ -860,9 +858,16 @@ final class ActorCell extends ForkJoinTask<Void> {
     private int drainToDeadLetters() {
         int drained = 0;
         Envelope envelope;
+        final long[] trace = TraceContext.here();
         while ((envelope = mailbox.poll()) != null) {
-            host.deadLetter(envelope.to().toString(), envelope.body(), envelope.sender(),
-                DeadLetter.Reason.ACTOR_STOPPED, stoppedDetail());
+            // The dead letter shows the message's own trace id.
+            final long outer = TraceContext.enter(trace, envelope.traceId());
+            try {
+                host.deadLetter(envelope.to().toString(), envelope.body(), envelope.sender(),
+                    DeadLetter.Reason.ACTOR_STOPPED, stoppedDetail());
+            } finally {
+                TraceContext.exit(trace, outer);
+            }
             drained++;
         }
         return drained;

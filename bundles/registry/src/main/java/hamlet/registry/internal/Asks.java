@@ -89,8 +89,21 @@ final class Asks {
      * @return completes with the reply's body, or with AskTimeoutException or DeadLetterException
      */
     CompletionStage<Object> ask(final ActorRef target, final String shown, final Object body, final long timeoutNs) {
+        // The request, its reply and what the caller's continuation sends share one trace id: the handled
+        // message's when an actor asks, else a new one.
+        final long[] trace = TraceContext.here();
+        final long outer = TraceContext.enter(trace, 0);
+        try {
+            return ask(target, shown, body, timeoutNs, trace[0]);
+        } finally {
+            TraceContext.exit(trace, outer);
+        }
+    }
+
+    private CompletionStage<Object> ask(final ActorRef target, final String shown, final Object body,
+                                        final long timeoutNs, final long traceId) {
         final AskRef ask = new AskRef(this, Address.of(system.nodeId(), prefix + ids.incrementAndGet()), shown,
-            timeoutNs);
+            timeoutNs, traceId);
         pending.put(ask.address().name(), ask);
         try {
             ask.timeout = timer.schedule(ask, timeoutNs, TimeUnit.NANOSECONDS);
@@ -188,10 +201,16 @@ final class Asks {
      */
     private void complete(final AskRef ask, final Object reply, final Throwable failure) {
         system.dispatcher().run(() -> {
-            if (failure == null) {
-                ask.future.complete(reply);
-            } else {
-                ask.future.completeExceptionally(failure);
+            final long[] trace = TraceContext.here();
+            final long outer = TraceContext.enter(trace, ask.traceId);
+            try {
+                if (failure == null) {
+                    ask.future.complete(reply);
+                } else {
+                    ask.future.completeExceptionally(failure);
+                }
+            } finally {
+                TraceContext.exit(trace, outer);
             }
         });
     }
@@ -229,12 +248,16 @@ final class Asks {
         private final Address address;
         private final String target;
         private final long timeoutNs;
+        /** The trace id of the request, which its reply shares. */
+        final long traceId;
 
-        AskRef(final Asks asks, final Address address, final String target, final long timeoutNs) {
+        AskRef(final Asks asks, final Address address, final String target, final long timeoutNs,
+               final long traceId) {
             this.asks = asks;
             this.address = address;
             this.target = target;
             this.timeoutNs = timeoutNs;
+            this.traceId = traceId;
         }
 
         @Override
@@ -251,6 +274,8 @@ final class Asks {
         public void tell(final Object body, final ActorRef sender) {
             Objects.requireNonNull(body, "a message body must not be null");
             if (end()) {
+                asks.system().tracer().record(TraceContext.here(), traceId, TraceRecorder.REPLIED,
+                    sender == null ? null : sender.address(), address, null);
                 asks.answer(this, body);
             } else {
                 asks.late(this, body, sender);

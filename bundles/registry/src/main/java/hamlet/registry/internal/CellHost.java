@@ -17,6 +17,11 @@ interface CellHost {
     /** @return this node's id */
     String nodeId();
 
+    /** @return where the node records the hops of traced messages; hosts of tests record none */
+    default TraceRecorder tracer() {
+        return TraceRecorder.OFF;
+    }
+
     /** @return the pool the cell's turns run on */
     Dispatcher dispatcher();
 

@@ -2,6 +2,7 @@ package hamlet.registry.internal;
 
 import hamlet.api.ActorRef;
 import hamlet.api.DeadLetter;
+import hamlet.api.trace.TraceHop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,8 @@ final class DeadLetters {
     private final Object lock = new Object();
     /** Runs notices that must leave the caller's thread; null until the runtime's dispatcher is handed in. */
     private volatile Executor handOff;
+    /** Where the dead-letter hops are recorded; set once, before the runtime is in use. */
+    private TraceRecorder tracer = TraceRecorder.OFF;
 
     // Guarded by lock.
     private DeadLetter[] ring;
@@ -96,8 +99,14 @@ final class DeadLetters {
         this.handOff = executor;
     }
 
+    /** Records a hop for each dead letter into {@code recorder}. Before the runtime is in use. */
+    void traceTo(final TraceRecorder recorder) {
+        this.tracer = recorder;
+    }
+
     /**
-     * Gives up a message.
+     * Gives up a message. Its trace id is the one the calling thread deals with now ({@link TraceContext}): every
+     * path that gives up a message runs within that message's trace.
      *
      * @param to where it was sent, as text
      * @param body what was sent
@@ -114,12 +123,15 @@ final class DeadLetters {
             return;
         }
         final String from = sender == null ? null : String.valueOf(sender.address());
-        final DeadLetter letter = new DeadLetter(to, from, body, reason, detail, clock.instant());
+        final long[] trace = TraceContext.here();
+        final long traceId = trace[0];
+        tracer.record(trace, traceId, TraceRecorder.DEAD_LETTER, from, to, reason);
+        final DeadLetter letter = new DeadLetter(to, from, body, reason, detail, clock.instant(), traceId);
         final boolean log;
         final long omitted;
         final int budget;
         // The ring outlives the swap of the behaviour that sent the body: it keeps a plain copy, not the object.
-        final DeadLetter kept = new DeadLetter(to, from, PlainBody.of(body), reason, detail, letter.at());
+        final DeadLetter kept = new DeadLetter(to, from, PlainBody.of(body), reason, detail, letter.at(), traceId);
         synchronized (lock) {
             keep(kept);
             final long now = nanoClock.getAsLong();
@@ -151,8 +163,8 @@ final class DeadLetters {
         }
         if (log) {
             linesLogged.increment();
-            LOG.info("[{}] dead letter {} to {} from {}: {}; body {}", nodeId, reason, to,
-                from == null ? "nobody" : from, detail, BodyConverter.describe(body));
+            LOG.info("[{}] dead letter {} to {} from {} trace={}: {}; body {}", nodeId, reason, to,
+                from == null ? "nobody" : from, TraceHop.hex(traceId), detail, BodyConverter.describe(body));
         }
         if (sender != null && reason != DeadLetter.Reason.NO_SENDER) {
             final Executor executor = handOff;
@@ -182,7 +194,14 @@ final class DeadLetters {
                 if (Thread.currentThread() == caller) {
                     dropNotice(from, "the actor runtime is stopping");
                 } else {
-                    notify(sender, letter, from);
+                    // The notice goes on in the trace of the message it is about.
+                    final long[] trace = TraceContext.here();
+                    final long outer = TraceContext.enter(trace, letter.traceId());
+                    try {
+                        notify(sender, letter, from);
+                    } finally {
+                        TraceContext.exit(trace, outer);
+                    }
                 }
             });
         } catch (final RuntimeException e) {

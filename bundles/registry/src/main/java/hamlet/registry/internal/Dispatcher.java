@@ -50,13 +50,6 @@ final class Dispatcher {
     /** Time spent in actor turns, summed over the workers: the busy share that gossip reports as load. */
     private final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
 
-    /** What turns measure of their actors beyond counts: see {@link ActorMeters}. */
-    private final ActorMeters meters = new ActorMeters();
-
-    ActorMeters meters() {
-        return meters;
-    }
-
     /** Any worker: adds the length of one turn. */
     void addBusy(final long nanos) {
         busyNanos.add(nanos);
@@ -239,8 +232,17 @@ final class Dispatcher {
         }
     }
 
-    /** ForkJoinWorkerThread's constructor is protected. */
-    private static final class Worker extends ForkJoinWorkerThread {
+    /**
+     * ForkJoinWorkerThread's constructor is protected. A worker also holds its trace state and lane, so that the
+     * node's busiest threads trace each message without a thread-local lookup.
+     */
+    static final class Worker extends ForkJoinWorkerThread {
+        /** This thread's trace state (see {@link TraceContext}). This thread only. */
+        final long[] trace = new long[2];
+        /** This thread's trace lane and whose it is. This thread only (see {@link TraceRecorder#lane}). */
+        TraceLane lane;
+        TraceRecorder recorder;
+
         Worker(final ForkJoinPool pool) {
             super(pool);
         }

@@ -13,13 +13,23 @@ class Envelope implements Message {
     private final Object body;
     private final ActorRef sender;
     private final Address to;
-    /** Set by the sender before the offer when this message is timed ({@link ActorMeters#stamp}), else 0. */
-    long sampledAtNs;
+    private final long traceId;
 
+    /** A message with the trace id its sending thread deals with now ({@link TraceContext}). */
     Envelope(final Object body, final ActorRef sender, final Address to) {
+        this(body, sender, to, TraceContext.current());
+    }
+
+    Envelope(final Object body, final ActorRef sender, final Address to, final long traceId) {
         this.body = body;
         this.sender = sender;
         this.to = to;
+        this.traceId = traceId;
+    }
+
+    @Override
+    public long traceId() {
+        return traceId;
     }
 
     @Override
@@ -44,8 +54,8 @@ class Envelope implements Message {
 
     @Override
     public String toString() {
-        return "Message to " + to + " from " + (sender == null ? "nobody" : sender.address()) + ": "
-            + BodyConverter.describe(body);
+        return "Message to " + to + " from " + (sender == null ? "nobody" : sender.address()) + " (trace="
+            + hamlet.api.trace.TraceHop.hex(traceId) + "): " + BodyConverter.describe(body);
     }
 
     /** @return its stamp when it is for a cluster actor, else null */
@@ -58,7 +68,7 @@ class Envelope implements Message {
         private final Stamp stamp;
 
         Stamped(final Object body, final ActorRef sender, final Address to, final Stamp stamp) {
-            super(body, sender, to);
+            super(body, sender, to, TraceContext.current());
             this.stamp = stamp;
         }
 

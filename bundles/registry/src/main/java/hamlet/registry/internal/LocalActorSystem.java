@@ -62,6 +62,9 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
     /** The cluster actors of this node: placement's orders, their routing, state copies and handovers. */
     private final ClusterActors clusterActors;
     private final Remoting remoting;
+    /** This node's trace ring (hamlet.registry.trace.ring, read at start). */
+    private final TraceRecorder tracer;
+    private final TraceQueries traceQueries;
     /** What cells reach of this runtime: they get this, never the whole system. */
     private final CellHost host = new Host();
     /** Serializes changes of behaviour versions, so that each opens its swap tally after the one before. */
@@ -110,20 +113,36 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         final Resolver resolver = new DirectoryResolver(new LocalResolver(nodeId, cells::get), remoting.cluster());
         this.deadLetters = new DeadLetters(nodeId, settings.deadLettersKeep(), settings.deadLettersLogPerSecond(),
             clock, nanoClock, resolver);
+        this.tracer = new TraceRecorder(nodeId, settings.traceRing());
+        deadLetters.traceTo(tracer);
         final TransportRouter transportRouter = new TransportRouter(nodeId, remoting, deadLetters);
+        transportRouter.traceTo(tracer);
         this.clusterActors = new ClusterActors(nodeId, runId(), new ClusterHost(), cells::get, transportRouter,
             deadLetters, remoting.cluster());
         this.router = new Router(nodeId, resolver, groups, transportRouter, deadLetters, remoting.cluster(),
             clusterActors);
+        router.traceTo(tracer);
         this.dispatcher = new Dispatcher(nodeId, settings.effectiveParallelism());
         this.asks = new Asks(this);
         this.hotSwap = new HotSwap(nodeId, clock);
         this.swaps = new SwapCoordinator(nodeId, nanoClock, hotSwap, SwapCoordinator.THREADS,
             SwapCoordinator.MAX_THREADS);
         this.inbox = new RemoteInbox(this, router, asks, remoting);
+        this.traceQueries = new TraceQueries(tracer, remoting::transport, () -> remoting.cluster().cluster(),
+            job -> dispatcher.run(job));
         LOG.info("[{}] actor runtime started: {} dispatcher threads, {} messages a turn, mailbox bound {}, at most "
                 + "{} restarts within {} ms", nodeId, settings.effectiveParallelism(), settings.throughput(),
             settings.mailboxBound(), settings.maxRestarts(), settings.restartWindowNs() / 1_000_000L);
+    }
+
+    /** @return this node's trace ring: the hops of the messages it saw */
+    public TraceRecorder tracer() {
+        return tracer;
+    }
+
+    /** @return the cluster side of tracing: questions to the other members, answers to theirs */
+    public TraceQueries traceQueries() {
+        return traceQueries;
     }
 
     // ---- behaviours ----
@@ -604,28 +623,9 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         return asks.pending();
     }
 
-    /** @return the actors now, for the metrics (a weakly consistent view) */
-    java.util.Collection<ActorCell> cellsNow() {
-        return java.util.Collections.unmodifiableCollection(cells.values());
-    }
-
-    /** @return what the turns measure */
-    ActorMeters meters() {
-        return dispatcher.meters();
-    }
-
-    /** @return the group label of a spec: its group, or "" */
-    static String groupOf(final ActorSpec spec) {
-        return spec.group() == null ? "" : spec.group();
-    }
-
     /** Takes a cell out of the registry and its group; refs holding it look again. Idempotent. */
     private void retire(final ActorCell cell) {
-        if (cells.remove(cell.name(), cell)) {
-            // Its counts stay in its behaviour's totals: a counter must not go down when an actor stops.
-            dispatcher.meters().retired(new ActorMeters.Key(cell.spec().behavior(), groupOf(cell.spec())),
-                cell.processed(), cell.sent.get());
-        }
+        cells.remove(cell.name(), cell);
         groups.leave(cell);
         cell.retire();
     }
@@ -728,6 +728,11 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         @Override
         public String nodeId() {
             return nodeId;
+        }
+
+        @Override
+        public TraceRecorder tracer() {
+            return tracer;
         }
 
         @Override

@@ -30,10 +30,12 @@ import java.util.concurrent.TimeUnit;
  * @param deadLettersLogPerSecond {@code hamlet.registry.dead-letters.log-per-second}
  * @param askDefaultTimeoutNs {@code hamlet.registry.ask.default-timeout}
  * @param swapTimeoutNs {@code hamlet.registry.swap.timeout}
+ * @param traceRing {@code hamlet.registry.trace.ring}
  */
 public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int parallelism, int throughput,
                                int mailboxCapacity, int maxRestarts, long restartWindowNs, int deadLettersKeep,
-                               int deadLettersLogPerSecond, long askDefaultTimeoutNs, long swapTimeoutNs) {
+                               int deadLettersLogPerSecond, long askDefaultTimeoutNs, long swapTimeoutNs,
+                               int traceRing) {
     static final String NODE_ID = "hamlet.node.id";
     static final String NODE_HOST = "hamlet.node.host";
     static final String NODE_PORT = "hamlet.node.port";
@@ -46,6 +48,9 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
     static final String DEAD_LETTERS_LOG = "hamlet.registry.dead-letters.log-per-second";
     static final String ASK_TIMEOUT = "hamlet.registry.ask.default-timeout";
     static final String SWAP_TIMEOUT = "hamlet.registry.swap.timeout";
+    static final String TRACE_RING = "hamlet.registry.trace.ring";
+    /** Most hops a node keeps: 16 Mi hops are about 800 MB, beyond what tracing should cost a node. */
+    static final int MAX_TRACE_RING = 1 << 24;
     /** The swap timeout of settings made without one (the reference default). */
     static final long DEFAULT_SWAP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
@@ -58,7 +63,7 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
 
     private static final Set<String> NODE_KEYS = Set.of(NODE_ID, NODE_HOST, NODE_PORT);
     private static final Set<String> REGISTRY_KEYS = Set.of(PARALLELISM, THROUGHPUT, MAILBOX_CAPACITY, MAX_RESTARTS,
-        RESTART_WINDOW, DEAD_LETTERS_KEEP, DEAD_LETTERS_LOG, ASK_TIMEOUT, SWAP_TIMEOUT);
+        RESTART_WINDOW, DEAD_LETTERS_KEEP, DEAD_LETTERS_LOG, ASK_TIMEOUT, SWAP_TIMEOUT, TRACE_RING);
 
     /**
      * Checks every field.
@@ -87,6 +92,18 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
         if (swapTimeoutNs <= 0) {
             throw new IllegalArgumentException(SWAP_TIMEOUT + " must be > 0, got " + swapTimeoutNs + " ns");
         }
+        checkRange(TRACE_RING, traceRing, 0, MAX_TRACE_RING);
+    }
+
+    /**
+     * Settings with the default trace ring, as before tracing.
+     */
+    public RegistrySettings(final String nodeId, final String nodeHost, final int nodePort, final int parallelism,
+                            final int throughput, final int mailboxCapacity, final int maxRestarts,
+                            final long restartWindowNs, final int deadLettersKeep, final int deadLettersLogPerSecond,
+                            final long askDefaultTimeoutNs, final long swapTimeoutNs) {
+        this(nodeId, nodeHost, nodePort, parallelism, throughput, mailboxCapacity, maxRestarts, restartWindowNs,
+            deadLettersKeep, deadLettersLogPerSecond, askDefaultTimeoutNs, swapTimeoutNs, TraceRecorder.DEFAULT_RING);
     }
 
     /**
@@ -125,7 +142,8 @@ public record RegistrySettings(String nodeId, String nodeHost, int nodePort, int
             integer(config, DEAD_LETTERS_KEEP),
             integer(config, DEAD_LETTERS_LOG),
             nanos(config, ASK_TIMEOUT),
-            nanos(config, SWAP_TIMEOUT));
+            nanos(config, SWAP_TIMEOUT),
+            integer(config, TRACE_RING));
     }
 
     /** @return the settings of the bundle's {@code reference.conf} alone */

@@ -45,6 +45,8 @@ public final class RemoteInbox implements EnvelopeReceiver {
     private final CodecRegistry codecs;
     private final Remoting remoting;
     private final LongAdder notReady = new LongAdder();
+    /** Where the hops of arrivals are recorded: the runtime's. */
+    private final TraceRecorder tracer;
     private final String nodeId;
     private final LongAdder received = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -66,6 +68,7 @@ public final class RemoteInbox implements EnvelopeReceiver {
         this.remoting = remoting;
         this.codecs = remoting.codecs();
         this.nodeId = system.nodeId();
+        this.tracer = system.tracer();
         // The last part the runtime builds, so its dispatcher exists: from here on, notices that could reach the
         // transport leave the thread that made the dead letter, which may be the transport's own.
         system.deadLetterBox().handOffNotices(job -> system.dispatcher().run(job));
@@ -85,6 +88,20 @@ public final class RemoteInbox implements EnvelopeReceiver {
             system.clusterActors().onPlacementMessage(fromNode, envelope.payload());
             return true;
         }
+        // Delivered within its trace: what it becomes here (a mailbox entry, a dead letter, an ask's answer) carries
+        // the sender's trace id, or a new one when the sender's protocol carried none (a version-2 peer).
+        final long[] trace = TraceContext.here();
+        final long outer = TraceContext.enter(trace, envelope.traceId());
+        try {
+            tracer.record(trace, trace[0], TraceRecorder.RECEIVED, envelope.from(), envelope.to(), fromNode);
+            deliver(fromNode, envelope);
+        } finally {
+            TraceContext.exit(trace, outer);
+        }
+        return true;
+    }
+
+    private void deliver(final String fromNode, final WireEnvelope envelope) {
         final ActorRef sender = senderOf(fromNode, envelope.from());
         Stamp stamp = null;
         int codecId = envelope.codecId();
@@ -98,7 +115,7 @@ public final class RemoteInbox implements EnvelopeReceiver {
             } catch (final IllegalArgumentException e) {
                 refuse(envelope, envelope.payload(), sender, DeadLetter.Reason.NO_TRANSPORT,
                     "node " + fromNode + " sent a malformed message for a cluster actor: " + e.getMessage());
-                return true;
+                return;
             }
         }
         final Object body;
@@ -110,7 +127,7 @@ public final class RemoteInbox implements EnvelopeReceiver {
             refuse(envelope, envelope.payload(), sender, DeadLetter.Reason.NO_TRANSPORT,
                 "node " + fromNode + " sent a body this node cannot decode (codec id " + envelope.codecId() + ", "
                     + envelope.payload().length + " bytes), so it was not delivered: " + e.getMessage());
-            return true;
+            return;
         }
         final Address to;
         try {
@@ -118,18 +135,18 @@ public final class RemoteInbox implements EnvelopeReceiver {
         } catch (final IllegalArgumentException e) {
             refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
                 "node " + fromNode + " sent a message to a malformed address: " + e.getMessage());
-            return true;
+            return;
         }
         if (stamp != null || isClusterActorHere(to)) {
             // For a cluster actor: its activation here, else where it went, else held (see ClusterRouting).
             system.clusterActors().arrived(to.name(), body, sender, stamp);
-            return true;
+            return;
         }
         final Resolution where = router.resolver().resolve(to);
         if (where instanceof Resolution.Remote remote) {
             refuse(envelope, body, sender, DeadLetter.Reason.UNKNOWN_ACTOR,
                 "node " + fromNode + " sent a message for node " + remote.nodeId() + " to node " + nodeId);
-            return true;
+            return;
         }
         if (isAsk(where, to)) {
             final Asks.AskRef ask = asks.find(to.name());
@@ -138,11 +155,11 @@ public final class RemoteInbox implements EnvelopeReceiver {
             } else {
                 ask.tell(body, sender);
             }
-            return true;
+            return;
         }
         // A group envelope is for this node's own members: the sender picked this node (no second hop, no loop).
         router.deliverArrived(to, where, body, sender);
-        return true;
+        return;
     }
 
     @Override
@@ -164,8 +181,15 @@ public final class RemoteInbox implements EnvelopeReceiver {
         } catch (final IllegalArgumentException e) {
             body = envelope.payload();
         }
-        system.deadLetter(envelope.to(), body, senderOf(nodeId, envelope.from()), DeadLetter.Reason.NO_TRANSPORT,
-            "the transport gave up on a message for node " + toNode + ": " + reason);
+        final long[] trace = TraceContext.here();
+        final long outer = TraceContext.enter(trace, envelope.traceId());
+        try {
+            system.deadLetter(envelope.to(), body, senderOf(nodeId, envelope.from()),
+                DeadLetter.Reason.NO_TRANSPORT, "the transport gave up on a message for node " + toNode + ": "
+                    + reason);
+        } finally {
+            TraceContext.exit(trace, outer);
+        }
     }
 
     /**

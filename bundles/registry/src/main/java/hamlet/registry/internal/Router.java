@@ -32,6 +32,8 @@ final class Router {
     private final ClusterView cluster;
     /** Bare names of cluster actors go there; null in tests of the local rules. */
     private final ClusterActors clusterActors;
+    /** Where hops are recorded; set once, before the runtime is in use. */
+    private TraceRecorder tracer = TraceRecorder.OFF;
 
     /** With no membership: groups are this node's (tests of the local rules). */
     Router(final String nodeId, final Resolver resolver, final Groups groups, final RemoteRouter remote,
@@ -55,6 +57,11 @@ final class Router {
         this.cluster = cluster;
     }
 
+    /** Records the hops of what this router sends into {@code recorder}. Before the runtime is in use. */
+    void traceTo(final TraceRecorder recorder) {
+        this.tracer = recorder;
+    }
+
     /** @return what this router resolves addresses with */
     Resolver resolver() {
         return resolver;
@@ -69,7 +76,17 @@ final class Router {
      */
     void send(final AddressRef ref, final Object body, final ActorRef sender) {
         Objects.requireNonNull(body, "a message body must not be null");
-        SentCount.countFrom(sender);
+        // The message's trace id: the handled message's when an actor sends, else a new one (see TraceContext).
+        final long[] trace = TraceContext.here();
+        final long outer = TraceContext.enter(trace, 0);
+        try {
+            sendTraced(ref, body, sender);
+        } finally {
+            TraceContext.exit(trace, outer);
+        }
+    }
+
+    private void sendTraced(final AddressRef ref, final Object body, final ActorRef sender) {
         final OutputCapture capture = OutputCapture.current();
         if (capture != null) {
             // A cluster actor's output, held until the replica has the state it was sent from.
@@ -78,7 +95,7 @@ final class Router {
         }
         final ActorCell known = ref.cell;
         if (known != null && !known.isRetired()) {
-            enqueue(known, ref.address(), body, sender);
+            enqueue(known, ref.address(), body, sender, true);
             return;
         }
         final Address address = ref.address();
@@ -108,7 +125,13 @@ final class Router {
      * @param sender the sender, or null
      */
     void deliver(final Address to, final Resolution where, final Object body, final ActorRef sender) {
-        deliver(to, where, body, sender, true);
+        final long[] trace = TraceContext.here();
+        final long outer = TraceContext.enter(trace, 0);
+        try {
+            deliver(to, where, body, sender, true);
+        } finally {
+            TraceContext.exit(trace, outer);
+        }
     }
 
     /**
@@ -127,7 +150,7 @@ final class Router {
     private void deliver(final Address to, final Resolution where, final Object body, final ActorRef sender,
                          final boolean clusterWide) {
         if (where instanceof Resolution.Local local) {
-            enqueue(local.cell(), to, body, sender);
+            enqueue(local.cell(), to, body, sender, clusterWide);
         } else if (where instanceof Resolution.Group group) {
             toGroup(to, group.group(), body, sender, clusterWide);
         } else if (where instanceof Resolution.Remote far) {
@@ -158,7 +181,7 @@ final class Router {
             deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_GROUP,
                 "no actor of group " + group + " on " + nodeId);
         } else {
-            enqueue(member, to, body, sender);
+            enqueue(member, to, body, sender, clusterWide);
         }
     }
 
@@ -178,8 +201,15 @@ final class Router {
         return address.toString();
     }
 
-    private void enqueue(final ActorCell cell, final Address to, final Object body, final ActorRef sender) {
-        final DeadLetter.Reason refused = cell.enqueue(new Envelope(body, sender, to));
+    /** @param sent whether this node sent it (a hop to record); false for one that came from another node */
+    private void enqueue(final ActorCell cell, final Address to, final Object body, final ActorRef sender,
+                         final boolean sent) {
+        final long[] trace = TraceContext.here();
+        final long traceId = trace[0];
+        if (sent) {
+            tracer.record(trace, traceId, TraceRecorder.SENT, sender == null ? null : sender.address(), to, null);
+        }
+        final DeadLetter.Reason refused = cell.enqueue(new Envelope(body, sender, to, traceId));
         if (refused == DeadLetter.Reason.MAILBOX_FULL) {
             deadLetters.record(to.toString(), body, sender, refused,
                 "mailbox of " + cell.address() + " is full (" + cell.mailboxBound() + " messages)");

@@ -22,12 +22,19 @@ final class TransportRouter implements RemoteRouter {
     private final Remoting remoting;
     private final DeadLetters deadLetters;
     private final NoTransportRouter none;
+    /** Where hops are recorded; set once, before the runtime is in use. */
+    private TraceRecorder tracer = TraceRecorder.OFF;
 
     TransportRouter(final String nodeId, final Remoting remoting, final DeadLetters deadLetters) {
         this.nodeId = nodeId;
         this.remoting = remoting;
         this.deadLetters = deadLetters;
         this.none = new NoTransportRouter(deadLetters);
+    }
+
+    /** Records the hops of what goes to other nodes into {@code recorder}. Before the runtime is in use. */
+    void traceTo(final TraceRecorder recorder) {
+        this.tracer = recorder;
     }
 
     @Override
@@ -55,10 +62,15 @@ final class TransportRouter implements RemoteRouter {
                 "cannot send to node " + node + ": " + e.getMessage());
             return;
         }
+        // The trace id of the message this thread routes now (see Router.send), carried to the other node.
+        final long[] trace = TraceContext.here();
+        final long traceId = trace[0];
+        final String toText = to.toString();
         final WireEnvelope envelope = stamp == null
-            ? new WireEnvelope(to.toString(), fullAddress(sender), encoded.codecId(), encoded.bytes())
-            : new WireEnvelope(to.toString(), fullAddress(sender), Stamp.CODEC_ID,
-                stamp.wrap(encoded.codecId(), encoded.bytes()));
+            ? new WireEnvelope(toText, fullAddress(sender), encoded.codecId(), encoded.bytes(), traceId)
+            : new WireEnvelope(toText, fullAddress(sender), Stamp.CODEC_ID,
+                stamp.wrap(encoded.codecId(), encoded.bytes()), traceId);
+        tracer.record(trace, traceId, TraceRecorder.SENT, sender == null ? null : sender.address(), to, node);
         final Transport.SendStatus status;
         try {
             status = transport.send(node, envelope);
