@@ -64,8 +64,11 @@ public final class AdminApi {
     private static final String PATHS = "the API has GET /api/node, GET|POST /api/actors, DELETE /api/actors/{name},"
         + " POST /api/send, POST /api/ask, GET /api/deadletters, GET /api/config, GET /api/behaviors,"
         + " GET /api/transport, GET /api/cluster/members, GET /api/cluster/actors, POST /api/cluster/join,"
-        + " POST /api/cluster/leave";
+        + " POST /api/cluster/leave, GET /api/trace/{id}";
     private static final String ACTORS_PREFIX = "/api/actors/";
+    private static final String TRACE_PREFIX = "/api/trace/";
+    /** GET /api/trace/{id}; without a TraceLog until {@link #traces} is given one. */
+    private volatile TraceApi traces = new TraceApi(() -> null);
 
     private final ActorSystem system;
     private final Supplier<ConfigStatus> configStatus;
@@ -137,6 +140,15 @@ public final class AdminApi {
         this.askGraceMs = askGraceMs;
     }
 
+    /**
+     * Gives {@code GET /api/trace/{id}} the registry's trace service.
+     *
+     * @param traceLog the service, or a supplier of {@code null} while it is absent
+     */
+    void traces(final Supplier<hamlet.api.trace.TraceLog> traceLog) {
+        this.traces = new TraceApi(traceLog);
+    }
+
     /** @return the id of the node this API serves, for log lines */
     String nodeId() {
         return system.nodeId();
@@ -183,6 +195,10 @@ public final class AdminApi {
                 return clusterRoute(method, path, "POST", false, body -> cluster.leave());
             default:
                 break;
+        }
+        if (path.startsWith(TRACE_PREFIX) && path.indexOf('/', TRACE_PREFIX.length()) < 0) {
+            final String id = path.substring(TRACE_PREFIX.length());
+            return one(method, path, "GET", false, body -> traces.trace(id));
         }
         if (path.startsWith(ACTORS_PREFIX) && path.indexOf('/', ACTORS_PREFIX.length()) < 0) {
             final String name = path.substring(ACTORS_PREFIX.length());

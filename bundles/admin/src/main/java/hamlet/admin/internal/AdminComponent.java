@@ -6,6 +6,7 @@ import hamlet.api.metrics.MetricSource;
 import hamlet.api.NodeIdentity;
 import hamlet.api.cluster.Cluster;
 import hamlet.api.cluster.Placement;
+import hamlet.api.trace.TraceLog;
 import hamlet.api.transport.Transport;
 import hamlet.config.ConfigStatus;
 import hamlet.config.Sections;
@@ -65,6 +66,9 @@ public final class AdminComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Placement placement;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TraceLog traceLog;
+
     private volatile TlsService tls;
     private volatile AdminServer server;
     private final MetricSources metricSources = new MetricSources();
@@ -99,6 +103,7 @@ public final class AdminComponent {
         final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
             () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS,
             rawRoutes());
+        started.traces(() -> traceLog);
         started.start();
         server = started;
     }
@@ -123,6 +128,7 @@ public final class AdminComponent {
         final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
             () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS,
             rawRoutes());
+        started.traces(() -> traceLog);
         started.start();
         server = started;
     }

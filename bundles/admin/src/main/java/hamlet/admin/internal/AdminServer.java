@@ -48,6 +48,8 @@ public final class AdminServer {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
     private final ActorSystem system;
+    /** The JSON API, for the services given after construction. */
+    private final AdminApi api;
     private final ErrorStats stats = new ErrorStats();
     private final LogLimiter refusalLog = new LogLimiter(AdminHandler.REFUSAL_LOG_INTERVAL_NS, System::nanoTime);
     private final Supplier<TlsService> tls;
@@ -100,6 +102,7 @@ public final class AdminServer {
         this.token = checked(initial, token);
         final AdminApi api = new AdminApi(system, configStatus, transport, identity, cluster, placement, tls,
             () -> settings, () -> bound, stats, askGraceMs);
+        this.api = api;
         final QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         pool.setName(THREAD_NAME);
         pool.setDaemon(true);
@@ -107,6 +110,15 @@ public final class AdminServer {
         server.setHandler(new AdminHandler(api, stats, () -> settings.maxBodyBytes(), () -> this.token,
             refusalLog, rawRoutes));
         server.setErrorHandler(new JsonErrorHandler(stats, system::nodeId));
+    }
+
+    /**
+     * Gives {@code GET /api/trace/{id}} the registry's trace service.
+     *
+     * @param traceLog the service, or a supplier of {@code null} while it is absent
+     */
+    public void traces(final Supplier<hamlet.api.trace.TraceLog> traceLog) {
+        api.traces(traceLog);
     }
 
     /**

@@ -127,6 +127,7 @@ final class Json {
         json.addProperty("reason", letter.reason() == null ? null : letter.reason().name());
         json.addProperty("detail", letter.detail());
         json.addProperty("at", instant(letter.at()));
+        json.addProperty("trace", letter.traceId() == 0 ? null : hamlet.api.trace.TraceHop.hex(letter.traceId()));
         json.add("body", body(letter.body()));
         return json;
     }

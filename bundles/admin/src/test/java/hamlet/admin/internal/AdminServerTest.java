@@ -570,7 +570,8 @@ class AdminServerTest {
         assertEquals(404, reply.status);
         assertTrue(reply.error().startsWith("no such path: /api/nodes; the API has GET /api/node"), reply.error());
         assertTrue(reply.error().endsWith(", GET /api/transport, GET /api/cluster/members, GET /api/cluster/actors,"
-            + " POST /api/cluster/join, POST /api/cluster/leave"), "every path is listed: " + reply.error());
+            + " POST /api/cluster/join, POST /api/cluster/leave, GET /api/trace/{id}"), "every path is listed: "
+            + reply.error());
         assertEquals(404, get("/").status);
         assertEquals(404, delete("/api/actors/a/b").status);
     }

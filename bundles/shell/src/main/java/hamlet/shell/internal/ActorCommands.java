@@ -336,9 +336,10 @@ final class ActorCommands {
             return "no dead letters on node " + system.nodeId() + "\n";
         }
         final List<DeadLetter> shown = recent.subList(Math.max(0, recent.size() - limit), recent.size());
-        final Table table = new Table("AT", "REASON", "TO", "FROM", "DETAIL", "BODY");
+        final Table table = new Table("AT", "REASON", "TO", "FROM", "TRACE", "DETAIL", "BODY");
         for (final DeadLetter letter : shown) {
-            table.row(letter.at(), letter.reason(), letter.to(), letter.from(), cell(letter.detail()),
+            table.row(letter.at(), letter.reason(), letter.to(), letter.from(),
+                letter.traceId() == 0 ? null : hamlet.api.trace.TraceHop.hex(letter.traceId()), cell(letter.detail()),
                 cell(Bodies.toJsonText(letter.body())));
         }
         return plural(count, "dead letter") + " on node " + system.nodeId() + " since start; the last "

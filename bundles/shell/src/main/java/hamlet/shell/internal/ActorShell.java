@@ -2,6 +2,7 @@ package hamlet.shell.internal;
 
 import hamlet.api.ActorSystem;
 import hamlet.api.cluster.Cluster;
+import hamlet.api.trace.TraceLog;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -24,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=send",
     "osgi.command.function=ask",
     "osgi.command.function=deadletters",
+    "osgi.command.function=trace",
     "osgi.command.function=behaviors"})
 public final class ActorShell {
     private static final String ADDRESS = "address: NAME, NODE:NAME or '*:GROUP' (quoted: Gogo expands a bare *)";
@@ -32,7 +34,12 @@ public final class ActorShell {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Cluster cluster;
 
+    /** Set by Declarative Services (package-private so that a test can set it too). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile TraceLog traceLog;
+
     private final ActorCommands commands;
+    private final TraceCommands traces = new TraceCommands(() -> traceLog);
 
     /** @param system the node's actors */
     @Activate
@@ -124,5 +131,15 @@ public final class ActorShell {
         @Descriptor("how many of the most recent to show (default 20)")
         @Parameter(names = {"-n", "--last"}, absentValue = ActorCommands.DEFAULT_DEAD_LETTERS) final String last) {
         return Shell.run("actor:deadletters", () -> commands.deadLetters(last), System.err);
+    }
+
+    /**
+     * @param id a trace id
+     * @return its hops on the members that remember them, by time
+     */
+    @Descriptor("show the hops of one message (and what was sent while handling it) across the nodes that still "
+        + "remember them, one line each by time")
+    public String trace(@Descriptor("the trace id, 16 hex digits as logs and dead letters show it") final String id) {
+        return Shell.run("actor:trace", () -> traces.trace(id), System.err);
     }
 }

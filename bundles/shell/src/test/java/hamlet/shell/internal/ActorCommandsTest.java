@@ -275,13 +275,15 @@ class ActorCommandsTest {
         final JsonObject body = new JsonObject();
         body.addProperty("task", "fib");
         system.addDeadLetter(new DeadLetter("w1", "router", body, DeadLetter.Reason.MAILBOX_FULL,
-            "mailbox of w1 is at its bound", FakeActorSystem.AT));
+            "mailbox of w1 is at its bound", FakeActorSystem.AT, 0x00ab_cdef_0123_4567L));
         assertEquals(""
                 + "4 dead letters on node node1 since start; the last 2:\n"
-                + "AT                    REASON         TO      FROM    DETAIL                         BODY\n"
-                + "2026-01-02T03:04:05Z  UNKNOWN_ACTOR  ghost2  -       no actor 'ghost2' on node1     \"lost 2\"\n"
-                + "2026-01-02T03:04:05Z  MAILBOX_FULL   w1      router  mailbox of w1 is at its bound  "
-                + "{\"task\":\"fib\"}\n",
+                + "AT                    REASON         TO      FROM    TRACE             DETAIL                   "
+                + "      BODY\n"
+                + "2026-01-02T03:04:05Z  UNKNOWN_ACTOR  ghost2  -       -                 no actor 'ghost2' on node1"
+                + "     \"lost 2\"\n"
+                + "2026-01-02T03:04:05Z  MAILBOX_FULL   w1      router  00abcdef01234567  mailbox of w1 is at its bound"
+                + "  {\"task\":\"fib\"}\n",
             commands.deadLetters("2"));
     }
 
