@@ -267,6 +267,9 @@ public final class ClusterDemo {
         final String node1 = nodes.get(0).base().toString();
         out.println();
         out.println("What to try next (the three nodes keep running; Ctrl-C here stops all three):");
+        out.println("  # the live dashboard, in a browser: members, load, throughput and latency per node, the cluster");
+        out.println("  # actors and their owners, dead letters and takeovers (any node's admin port shows the same)");
+        out.println("  " + dashboard());
         out.println("  # a job through the router, sent from node1 to its bare name; the reply names the worker");
         out.println("  curl -s -X POST " + node1 + "/api/ask -d '{\"to\":\"job-router\",\"body\":{\"task\":\"fib\","
             + "\"n\":42}}'");
@@ -311,6 +314,8 @@ public final class ClusterDemo {
         out.printf("  # failover: stop %s, which runs %s%s, as a crash would%n", ownerId, ROUTER,
             itsWorkers.isEmpty() ? "" : " and " + String.join(", ", itsWorkers));
         out.println("  " + killCommand(owner));
+        out.printf("  # (on the dashboard: %s turns suspect, then dead, and the takeovers appear among the events)%n",
+            ownerId);
         out.printf("  # within about 2 s %s, its replica, runs %s again (owner %s, epoch %d, lastChange takeover),%n",
             nodeId(replica), ROUTER, nodeId(replica), router.epoch() + 1);
         out.printf("  # and each actor that ran on %s runs again on %s or %s, with the state it had%n", ownerId,
@@ -321,6 +326,12 @@ public final class ClusterDemo {
             + "{\"task\":\"stats\"}}'");
         out.println("  curl -s -X POST " + nodes.get(other).base() + "/api/ask -d '{\"to\":\"job-router\",\"body\":"
             + "{\"task\":\"fib\",\"n\":42}}'");
+    }
+
+    /** @return the dashboard's address: node1's admin port, path {@code /} */
+    private String dashboard() {
+        final String base = nodes.get(0).base().toString();
+        return base.endsWith("/") ? base : base + "/";
     }
 
     /** @return the index of a node's admin client by its id (node1 is 0), or -1 */

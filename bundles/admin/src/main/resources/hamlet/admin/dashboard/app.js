@@ -8,6 +8,7 @@ const EVENTS_PATH = '/api/dashboard/events';
 const TOKEN_KEY = 'hamlet.admin.token';
 const RETRY_MS = 2000;
 const STALE_MS = 5000;
+const LATENCY_RECENT_MS = 10000;
 const NODE_COLORS = ['#4f9cf9', '#f5a524', '#2fc47a', '#e05fd0', '#36c5d6', '#f0506e', '#a78bfa', '#c9d45c'];
 const GROUP_COLORS = ['#4f9cf9', '#2fc47a', '#f5a524', '#a78bfa', '#36c5d6', '#e05fd0', '#c9d45c', '#f0506e'];
 const MAX_EVENTS = 200;
@@ -209,6 +210,18 @@ function latestOf(id) {
   return list && list.length ? list[list.length - 1] : null;
 }
 
+/** The newest latency measured within the last few seconds: a quiet second measures nothing. */
+function recentLatency(id, key) {
+  const list = state.history.get(id) || [];
+  const now = state.tick.at;
+  for (let i = list.length - 1; i >= 0 && now - list[i].at < LATENCY_RECENT_MS; i--) {
+    if (list[i][key] >= 0) {
+      return list[i][key];
+    }
+  }
+  return -1;
+}
+
 function renderHeader() {
   const tick = state.tick;
   $('#viewed-from').textContent = `viewed from ${tick.self} · ${fmtTime(tick.at)}`;
@@ -248,8 +261,8 @@ function renderMembers() {
       h('td', {class: 'num', text: sample ? `${fmtBytes(sample.heap)} / ${fmtBytes(sample.heapMax)}` : '–'}),
       h('td', {class: 'num', text: sample ? sample.backlog.toLocaleString('en-US') : member ? member.backlog : '–'}),
       h('td', {class: 'num', text: fresh ? fmtRate(sample.rate) : '–'}),
-      h('td', {class: 'num', text: fresh ? fmtMs(sample.p50) : '–'}),
-      h('td', {class: 'num', text: fresh ? fmtMs(sample.p99) : '–'}),
+      h('td', {class: 'num', text: fresh ? fmtMs(recentLatency(id, 'p50')) : '–'}),
+      h('td', {class: 'num', text: fresh ? fmtMs(recentLatency(id, 'p99')) : '–'}),
       h('td', {class: 'num', text: sample ? sample.actors.toLocaleString('en-US') : '–'})));
   }
   replace($('#members tbody'), rows);
@@ -319,11 +332,12 @@ function renderNodes() {
     pill.className = `pill state-${status}`;
     pill.textContent = status;
     const samples = state.history.get(id) || [];
+    card.setAttribute('data-samples', samples.length);
     const latest = samples.length ? samples[samples.length - 1] : null;
     const fresh = latest && state.tick.at - latest.at < STALE_MS && status !== 'dead' && status !== 'left';
     replace(card.querySelector('.figures'), latest ? [
       h('span', {}, h('b', {text: fresh ? fmtRate(latest.rate) : '–'}), ' msgs/s'),
-      h('span', {}, 'p99 ', h('b', {text: fresh ? fmtMs(latest.p99) : '–'})),
+      h('span', {}, 'p99 ', h('b', {text: fresh ? fmtMs(recentLatency(id, 'p99')) : '–'})),
       h('span', {}, 'heap ', h('b', {text: fmtBytes(latest.heap)})),
       h('span', {}, h('b', {text: latest.actors}), ' actors'),
     ] : [h('span', {class: 'no-data', text: 'no samples from this node yet'})]);
@@ -341,7 +355,8 @@ function renderNodes() {
         {points: samples.map((s) => [s.at, s.p50]), color, width: 1.2, dash: '3 3'},
       ],
       format: (v) => fmtMs(v),
-      minMax: 1,
+      minMax: 0.1,
+      maxGapMs: LATENCY_RECENT_MS,
     });
   }
 }
@@ -393,7 +408,7 @@ function renderClusterActors() {
       : '–';
     const stateClass = a.state === 'active' ? 'state-alive' : a.state === 'moving' ? 'state-joining'
       : 'state-suspect';
-    return h('tr', {'data-actor': a.name},
+    return h('tr', {'data-actor': a.name, 'data-state': a.state, 'data-owner': a.owner || ''},
       h('td', {text: a.name}),
       h('td', {}, a.owner ? h('span', {class: 'node-id'}, dot(a.owner), a.owner) : h('span', {class: 'muted',
         text: 'none'})),

@@ -30,24 +30,25 @@ export function niceMax(value) {
 
 /**
  * Splits points into runs without gaps: a node that stopped sending leaves a hole, not a straight line across it.
+ * A point without a value (a second in which nothing was measured) is skipped; the line joins its neighbours when
+ * they are no further apart than maxGapMs.
  *
- * @param points [[t, v], ...] in time order; v < 0 means "no value"
- * @param maxGapMs a longer gap between two points breaks the line
+ * @param points [[t, v], ...] in time order; v < 0 or null means "no value"
+ * @param maxGapMs a longer gap between two values breaks the line
  */
 export function runs(points, maxGapMs) {
   const out = [];
   let current = [];
   let lastT = null;
   for (const [t, v] of points) {
-    if (v === null || v < 0 || (lastT !== null && t - lastT > maxGapMs)) {
-      if (current.length) {
-        out.push(current);
-      }
+    if (v === null || v < 0) {
+      continue;
+    }
+    if (lastT !== null && t - lastT > maxGapMs && current.length) {
+      out.push(current);
       current = [];
     }
-    if (v !== null && v >= 0) {
-      current.push([t, v]);
-    }
+    current.push([t, v]);
     lastT = t;
   }
   if (current.length) {

@@ -7,12 +7,16 @@ import hamlet.api.transport.ControlReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -31,6 +35,10 @@ public final class DashboardAgent implements ControlReceiver, ClusterListener {
     static final int INBOX = 1_024;
 
     private static final Logger LOG = LoggerFactory.getLogger(DashboardAgent.class);
+    /** The events that change the members table, pushed at once. */
+    private static final Set<ClusterEvent.Type> MEMBERSHIP = EnumSet.of(ClusterEvent.Type.JOINED,
+        ClusterEvent.Type.ALIVE, ClusterEvent.Type.SUSPECT, ClusterEvent.Type.DEAD, ClusterEvent.Type.LEFT,
+        ClusterEvent.Type.REMOVED, ClusterEvent.Type.MINORITY, ClusterEvent.Type.MAJORITY);
 
     private record Inbound(String from, byte[] payload, long atMillis) {
     }
@@ -46,6 +54,8 @@ public final class DashboardAgent implements ControlReceiver, ClusterListener {
     private final BlockingQueue<Inbound> samples = new ArrayBlockingQueue<>(INBOX);
     private final BlockingQueue<Event> events = new ArrayBlockingQueue<>(INBOX);
     private final AtomicLong inboxDropped = new AtomicLong();
+    /** Set while a push between ticks is queued on the thread: a burst of member events makes one. */
+    private final AtomicBoolean pushPending = new AtomicBoolean();
     private long failures;
     private ScheduledExecutorService thread;
 
@@ -102,6 +112,35 @@ public final class DashboardAgent implements ControlReceiver, ClusterListener {
     public void onClusterEvent(final ClusterEvent event) {
         if (!events.offer(new Event(event, wallMillis.getAsLong()))) {
             inboxDropped.incrementAndGet();
+            return;
+        }
+        // A member's change is shown at once rather than at the next tick (a suspicion may last less than a
+        // second); a burst of them makes one extra push, and directory news waits for the tick.
+        if (MEMBERSHIP.contains(event.type()) && pushPending.compareAndSet(false, true)) {
+            final ScheduledExecutorService running;
+            synchronized (this) {
+                running = thread;
+            }
+            try {
+                if (running != null) {
+                    running.execute(this::pushNow);
+                    return;
+                }
+            } catch (final RejectedExecutionException stopping) {
+                // stopping: nothing to push to
+            }
+            pushPending.set(false);
+        }
+    }
+
+    /** Between two ticks: takes in the cluster events and pushes members and events to the pages. */
+    void pushNow() {
+        pushPending.set(false);
+        try {
+            takeEvents();
+            publish();
+        } catch (final Throwable t) {
+            failed(t);
         }
     }
 
@@ -158,23 +197,35 @@ public final class DashboardAgent implements ControlReceiver, ClusterListener {
                 }
                 state.onSample(sample.from(), sample.payload(), sample.atMillis());
             }
-            for (Event event = events.poll(); event != null; event = events.poll()) {
-                state.onClusterEvent(event.event(), event.atMillis());
-            }
+            takeEvents();
             state.tick(wallMillis.getAsLong(), nanos.getAsLong());
-            if (stream.clients() > 0) {
-                stream.publish("tick", tickJson().toString());
-            }
-            final var fresh = state.newEvents();
-            if (!fresh.isEmpty()) {
-                stream.publish("events", DashboardState.eventsJson(fresh).toString());
-            }
+            publish();
         } catch (final Throwable t) {
             // A tick that throws must not end the schedule (scheduleAtFixedRate stops at the first exception).
-            failures++;
-            if (failures == 1 || Long.bitCount(failures) == 1) {
-                LOG.warn("[{}] the dashboard's tick failed ({} so far): {}", selfId, failures, t.toString(), t);
-            }
+            failed(t);
+        }
+    }
+
+    private void takeEvents() {
+        for (Event event = events.poll(); event != null; event = events.poll()) {
+            state.onClusterEvent(event.event(), event.atMillis());
+        }
+    }
+
+    private void publish() {
+        if (stream.clients() > 0) {
+            stream.publish("tick", tickJson().toString());
+        }
+        final List<DashboardEvent> fresh = state.newEvents();
+        if (!fresh.isEmpty()) {
+            stream.publish("events", DashboardState.eventsJson(fresh).toString());
+        }
+    }
+
+    private void failed(final Throwable t) {
+        failures++;
+        if (failures == 1 || Long.bitCount(failures) == 1) {
+            LOG.warn("[{}] the dashboard's tick failed ({} so far): {}", selfId, failures, t.toString(), t);
         }
     }
 }

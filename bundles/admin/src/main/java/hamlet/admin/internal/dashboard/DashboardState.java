@@ -115,9 +115,20 @@ final class DashboardState {
             default -> null;
         };
         if (text != null) {
-            events.add(atMillis, kind, event.node(), event.detail() == null || event.detail().isEmpty() ? text
-                : text + ": " + event.detail());
+            events.add(atMillis, kind, event.node(), withDetail(text, kind, event));
         }
+    }
+
+    /** Membership's detail often starts with the state's own word ("joined (ws://...)"): not said twice. */
+    private static String withDetail(final String text, final String kind, final ClusterEvent event) {
+        final String detail = event.detail() == null ? "" : event.detail().strip();
+        if (detail.isEmpty() || detail.equalsIgnoreCase(kind)) {
+            return text;
+        }
+        if (detail.toLowerCase(Locale.ROOT).startsWith(kind)) {
+            return event.node() + " " + detail;
+        }
+        return text + ": " + detail;
     }
 
     /**

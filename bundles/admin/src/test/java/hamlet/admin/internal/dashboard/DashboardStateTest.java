@@ -104,6 +104,8 @@ class DashboardStateTest {
         assertEquals(List.of("suspect", "dead"), events.stream().map(DashboardEvent::kind).toList());
         assertEquals("node3 is suspected: missed a probe", events.get(0).text());
         assertTrue(state.newEvents().isEmpty(), "each event is published once");
+        state.onClusterEvent(new ClusterEvent(ClusterEvent.Type.JOINED, "node5", null, "joined (ws://h:1/hamlet)"), 4);
+        assertEquals("node5 joined (ws://h:1/hamlet)", state.newEvents().get(0).text(), "its word not said twice");
         for (int i = 0; i < DashboardState.MAX_EVENTS * 2; i++) {
             state.onClusterEvent(new ClusterEvent(ClusterEvent.Type.JOINED, "node" + i, null, null), i);
         }
