@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * workers as cluster actors) under a little traffic; Debian's chromium, driven over the DevTools protocol, opens
  * node1's {@code http://127.0.0.1:<admin port>/}: the page loads with no console error or exception, shows the three
  * nodes alive with every node's samples (sent to node1 over the control lane), then the node that runs the router is
- * killed (kill -9) and the page shows it suspect and dead within a few seconds, and the takeover among its events.
+ * killed (kill -9) and the page shows it suspect and dead within a few seconds, and the takeover among its events;
+ * another node's page shows the same; and once node1's admin API takes a bearer token (a live edit), its page loads,
+ * asks for the token and goes live with it.
  * Screenshots go to {@code target/dashboard-it/}; with {@code -Dhamlet.screenshot=docs/dashboard.png} (relative to
  * the repository) the one after the failover is also written there, for the README. Skipped, saying why, when there
  * is no chromium and it cannot be installed.
@@ -41,7 +43,11 @@ class DashboardIT {
     private static final int WIDTH = 1440;
     private static final int HEIGHT = 1000;
 
+    /** Given to node1 by a live edit in the last scenario. */
+    private static final String TOKEN = "dashboard-it-T0ken";
+
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<Path> confs = new ArrayList<>();
     private final int[] adminPorts = new int[NODES + 1];
     private final Path out = Path.of("target", "dashboard-it").toAbsolutePath();
     private final AtomicBoolean trafficOn = new AtomicBoolean(true);
@@ -73,6 +79,7 @@ class DashboardIT {
             }
             final Path confFile = nodeDir.resolve("node.conf");
             Files.writeString(confFile, conf);
+            confs.add(confFile);
             nodes.add(NodeProcess.start(home, adminPorts[i], nodeDir, "--conf", confFile.toString(),
                 "--data", nodeDir.resolve("data").toString(), "-Dhamlet.admin.port=" + adminPorts[i]));
         }
@@ -226,6 +233,40 @@ class DashboardIT {
                     + "?.dataset.state].join(',')", v -> v.equals("true,dead"), PAGE_DEADLINE_MS);
             assertEquals(List.of(), page.errors(), "console errors or exceptions on the page");
             System.out.printf("DashboardIT: %d asks answered through the router meanwhile%n", answered.get());
+
+            // With a token (a live edit of node1's hamlet.admin): the page still loads, asks for it, and goes live
+            // once it is given. The one 401 of the stream is the browser's only complaint.
+            Files.writeString(confs.get(0), Files.readString(confs.get(0)) + "\nhamlet.admin.token = \"" + TOKEN
+                + "\"\n");
+            node(1).await("node1's admin API asks for the token", () -> statusWithoutToken(node(1)) == 401,
+                () -> "still answering without it");
+            node(1).token(TOKEN);
+            final int errorsBefore = page.errors().size();
+            page.navigate("http://127.0.0.1:" + adminPorts[1] + "/");
+            await(page, "the page asks for the token", "!document.querySelector('#token-panel').hidden",
+                v -> v.equals("true"), PAGE_DEADLINE_MS);
+            page.evaluate("document.querySelector('#token-input').value = '" + TOKEN + "';"
+                + " document.querySelector('#token-form').requestSubmit(); true");
+            await(page, "the page live with the token",
+                "document.querySelector('#connection').dataset.state + ',' + document.querySelector('#token-panel')"
+                    + ".hidden + ',' + document.querySelectorAll('#members tbody tr').length",
+                v -> v.equals("live,true,3"), PAGE_DEADLINE_MS);
+            final List<String> tokenPhase = page.errors().subList(errorsBefore, page.errors().size());
+            assertTrue(tokenPhase.stream().allMatch(line -> line.contains("401")),
+                "only the stream's 401 before the token was given: " + tokenPhase);
+            System.out.println("DashboardIT: with hamlet.admin.token set, the page asked for the token and went"
+                + " live with it");
+        }
+    }
+
+    private static int statusWithoutToken(final NodeProcess node) {
+        try {
+            return node.get("/api/node").status();
+        } catch (final IOException e) {
+            return -1;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 
