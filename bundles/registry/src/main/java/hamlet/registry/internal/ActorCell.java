@@ -294,7 +294,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         final long started = System.nanoTime();
         // The hops recorded in this turn take its start as their time: no clock read per message.
         final long[] trace = TraceContext.here();
-        trace[1] = started;
+        trace[TraceContext.CLOCK] = started;
         try {
             turn();
         } catch (final Throwable unexpected) {
@@ -303,7 +303,7 @@ final class ActorCell extends ForkJoinTask<Void> {
             LOG.error("[{}] internal error in the turn of {}: {}", host.nodeId(), spec.name(), unexpected,
                 unexpected);
         }
-        trace[1] = 0;
+        trace[TraceContext.CLOCK] = 0;
         host.dispatcher().addBusy(System.nanoTime() - started);
         afterTurn();
     }
@@ -459,9 +459,9 @@ final class ActorCell extends ForkJoinTask<Void> {
         context.current = envelope;
         // What the actor sends while it handles this message inherits its trace id (see TraceContext).
         final long[] trace = TraceContext.here();
-        final long outer = trace[0];
+        final long outer = trace[TraceContext.ID];
         final long traceId = envelope.traceId();
-        trace[0] = traceId;
+        trace[TraceContext.ID] = traceId;
         host.tracer().record(trace, traceId, TraceRecorder.DELIVERED,
             envelope.sender() == null ? null : envelope.sender().address(), address, null);
         try {
@@ -470,7 +470,7 @@ final class ActorCell extends ForkJoinTask<Void> {
             failure = t;
         }
         context.current = null;
-        trace[0] = outer;
+        trace[TraceContext.ID] = outer;
         if (failure != null) {
             final Object sender = envelope.sender() == null ? "nobody" : envelope.sender().address();
             failed(failure, "on a message from " + sender + " (trace=" + TraceHop.hex(traceId) + ")");

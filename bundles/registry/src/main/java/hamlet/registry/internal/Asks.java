@@ -94,7 +94,7 @@ final class Asks {
         final long[] trace = TraceContext.here();
         final long outer = TraceContext.enter(trace, 0);
         try {
-            return ask(target, shown, body, timeoutNs, trace[0]);
+            return ask(target, shown, body, timeoutNs, trace[TraceContext.ID]);
         } finally {
             TraceContext.exit(trace, outer);
         }

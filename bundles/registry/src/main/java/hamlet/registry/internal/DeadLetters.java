@@ -124,7 +124,7 @@ final class DeadLetters {
         }
         final String from = sender == null ? null : String.valueOf(sender.address());
         final long[] trace = TraceContext.here();
-        final long traceId = trace[0];
+        final long traceId = trace[TraceContext.ID];
         tracer.record(trace, traceId, TraceRecorder.DEAD_LETTER, from, to, reason);
         final DeadLetter letter = new DeadLetter(to, from, body, reason, detail, clock.instant(), traceId);
         final boolean log;

@@ -238,7 +238,7 @@ final class Dispatcher {
      */
     static final class Worker extends ForkJoinWorkerThread {
         /** This thread's trace state (see {@link TraceContext}). This thread only. */
-        final long[] trace = new long[2];
+        final long[] trace = TraceContext.newState();
         /** This thread's trace lane and whose it is. This thread only (see {@link TraceRecorder#lane}). */
         TraceLane lane;
         TraceRecorder recorder;

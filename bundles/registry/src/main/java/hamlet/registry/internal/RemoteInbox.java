@@ -93,15 +93,14 @@ public final class RemoteInbox implements EnvelopeReceiver {
         final long[] trace = TraceContext.here();
         final long outer = TraceContext.enter(trace, envelope.traceId());
         try {
-            tracer.record(trace, trace[0], TraceRecorder.RECEIVED, envelope.from(), envelope.to(), fromNode);
-            deliver(fromNode, envelope);
+            deliver(fromNode, envelope, trace);
         } finally {
             TraceContext.exit(trace, outer);
         }
         return true;
     }
 
-    private void deliver(final String fromNode, final WireEnvelope envelope) {
+    private void deliver(final String fromNode, final WireEnvelope envelope, final long[] trace) {
         final ActorRef sender = senderOf(fromNode, envelope.from());
         Stamp stamp = null;
         int codecId = envelope.codecId();
@@ -137,6 +136,10 @@ public final class RemoteInbox implements EnvelopeReceiver {
                 "node " + fromNode + " sent a message to a malformed address: " + e.getMessage());
             return;
         }
+        // Recorded with the parsed addresses, which the parse cache keeps anyway: the ring holds no text of its own
+        // per message (it would keep each message's strings alive past the young collections).
+        tracer.record(trace, trace[TraceContext.ID], TraceRecorder.RECEIVED,
+            sender == null ? null : sender.address(), to, fromNode);
         if (stamp != null || isClusterActorHere(to)) {
             // For a cluster actor: its activation here, else where it went, else held (see ClusterRouting).
             system.clusterActors().arrived(to.name(), body, sender, stamp);

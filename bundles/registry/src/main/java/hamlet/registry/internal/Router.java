@@ -205,7 +205,7 @@ final class Router {
     private void enqueue(final ActorCell cell, final Address to, final Object body, final ActorRef sender,
                          final boolean sent) {
         final long[] trace = TraceContext.here();
-        final long traceId = trace[0];
+        final long traceId = trace[TraceContext.ID];
         if (sent) {
             tracer.record(trace, traceId, TraceRecorder.SENT, sender == null ? null : sender.address(), to, null);
         }

@@ -5,16 +5,29 @@ package hamlet.registry.internal;
  * came from another node while it is delivered, or a send from outside an actor while it is routed. Per thread, not
  * per node: a thread deals with one message at a time whichever node's it is.
  *
- * <p>Each thread's state is a {@code long[2]}: [0] the trace id (0: none), [1] the clock of hops recorded on a
- * dispatcher thread (the start of its turn, read there anyway; 0 elsewhere: read the clock). A dispatcher thread
- * holds it in a field ({@link Dispatcher.Worker#trace}), others in a thread-local.
+ * <p>Each thread's state is a {@code long[]} ({@link #newState}): at {@link #ID} the trace id (0: none), at
+ * {@link #CLOCK} the clock of hops recorded on a dispatcher thread (the start of its turn, read there anyway; 0
+ * elsewhere: read the clock). A dispatcher thread holds it in a field ({@link Dispatcher.Worker#trace}), others in a
+ * thread-local. The two slots sit in the middle of a 128-byte array: the workers' arrays are made one after the other
+ * by one thread, so they lie side by side, and each worker writes its own several times per message; without the
+ * padding two workers wrote into one cache line (false sharing).
  *
  * <p>Threading: each method acts on the calling thread's state only.
  */
 final class TraceContext {
-    private static final ThreadLocal<long[]> OTHERS = ThreadLocal.withInitial(() -> new long[2]);
+    /** The slot of the trace id. */
+    static final int ID = 7;
+    /** The slot of the turn's clock. */
+    static final int CLOCK = 8;
+    private static final int LENGTH = 16;
+    private static final ThreadLocal<long[]> OTHERS = ThreadLocal.withInitial(TraceContext::newState);
 
     private TraceContext() {
+    }
+
+    /** @return a thread's state, all clear */
+    static long[] newState() {
+        return new long[LENGTH];
     }
 
     /** @return this thread's state */
@@ -27,7 +40,7 @@ final class TraceContext {
 
     /** @return the trace id this thread deals with now, or 0 */
     static long current() {
-        return here()[0];
+        return here()[ID];
     }
 
     /**
@@ -39,23 +52,23 @@ final class TraceContext {
      * @return what to hand to {@link #exit}
      */
     static long enter(final long[] state, final long traceId) {
-        final long outer = state[0];
+        final long outer = state[ID];
         if (traceId != 0) {
-            state[0] = traceId;
+            state[ID] = traceId;
         } else if (outer == 0) {
-            state[0] = TraceRecorder.newId();
+            state[ID] = TraceRecorder.newId();
         }
         return outer;
     }
 
     /** Ends what {@link #enter} started. */
     static void exit(final long[] state, final long outer) {
-        state[0] = outer;
+        state[ID] = outer;
     }
 
     /** @return the clock for a hop recorded now on this thread: a dispatcher turn's start, else the clock */
     static long nanos(final long[] state) {
-        final long turn = state[1];
+        final long turn = state[CLOCK];
         return turn != 0 ? turn : System.nanoTime();
     }
 }

@@ -64,7 +64,7 @@ final class TransportRouter implements RemoteRouter {
         }
         // The trace id of the message this thread routes now (see Router.send), carried to the other node.
         final long[] trace = TraceContext.here();
-        final long traceId = trace[0];
+        final long traceId = trace[TraceContext.ID];
         final String toText = to.toString();
         final WireEnvelope envelope = stamp == null
             ? new WireEnvelope(toText, fullAddress(sender), encoded.codecId(), encoded.bytes(), traceId)
