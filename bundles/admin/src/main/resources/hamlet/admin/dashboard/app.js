@@ -292,7 +292,7 @@ function nodeCard(id) {
       h('div', {class: 'figures'}),
       h('div', {class: 'chart-title'}, h('span', {text: 'throughput, msgs/s'})),
       svgChart('rate'),
-      h('div', {class: 'chart-title'}, h('span', {text: 'processing latency'}),
+      h('div', {class: 'chart-title'}, h('span', {text: 'message latency, enqueued to handled'}),
         h('span', {class: 'legend'},
           legend('p99', false, colorOf(id)), legend('p50', true, colorOf(id)))),
       svgChart('latency'));
@@ -396,7 +396,22 @@ function renderActorsPerNode() {
     swatch.style.setProperty('background', groupColor(g));
     return h('span', {}, swatch, g || 'no group');
   });
-  replace($('#actors-per-node'), [h('div', {class: 'apn'}, ...rows), h('div', {class: 'apn-legend'}, ...legendItems)]);
+  const counts = h('table', {class: 'table compact apn-table'},
+    h('thead', {}, h('tr', {}, h('th', {text: 'Node'}), h('th', {class: 'num', text: 'Local actors'}),
+      h('th', {class: 'num', text: 'Named'}), h('th', {class: 'num', text: 'Backlog'}),
+      h('th', {class: 'num', text: 'Dead letters'}))),
+    h('tbody', {}, ...ids.map((id) => {
+      const latest = latestOf(id);
+      const number = (v) => (latest ? Number(v).toLocaleString('en-US') : '–');
+      return h('tr', {'data-node': id},
+        h('td', {}, h('span', {class: 'node-id'}, dot(id), id)),
+        h('td', {class: 'num', text: number(latest?.actors)}),
+        h('td', {class: 'num', text: totals[id]}),
+        h('td', {class: 'num', text: number(latest?.backlog)}),
+        h('td', {class: 'num', text: number(latest?.deadLetters)}));
+    })));
+  replace($('#actors-per-node'), [h('div', {class: 'apn'}, ...rows), h('div', {class: 'apn-legend'}, ...legendItems),
+    counts]);
 }
 
 function renderClusterActors() {

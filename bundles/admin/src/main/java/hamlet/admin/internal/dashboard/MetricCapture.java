@@ -13,7 +13,7 @@ import java.util.Arrays;
 final class MetricCapture implements MetricWriter {
     /** The registry's counter of messages its actors processed (the exposition adds {@code _total}). */
     static final String PROCESSED = "hamlet_actor_messages_processed";
-    /** The registry's histogram of the time an actor took per message. */
+    /** The registry's histogram of the time from a message's enqueue to the end of its handling (sampled). */
     static final String LATENCY = "hamlet_actor_message_latency_seconds";
 
     private double processed;

@@ -10,7 +10,8 @@ import java.util.List;
  * @param atMillis when it was taken (own samples) or received here (remote ones), epoch milliseconds: the charts use
  *     this node's clock for every line, so clock skew between machines does not bend them
  * @param ratePerSec messages processed per second by its actors over the last interval
- * @param p50Ms median processing latency over the last interval, milliseconds; -1 when nothing was observed
+ * @param p50Ms median message latency (enqueued to handled) over the last interval, milliseconds; -1 when nothing
+ *     was observed
  * @param p99Ms 99th percentile of the same, -1 when nothing was observed
  * @param heapUsedBytes heap in use
  * @param heapMaxBytes the heap's limit
