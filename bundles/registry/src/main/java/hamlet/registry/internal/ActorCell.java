@@ -72,6 +72,8 @@ final class ActorCell extends ForkJoinTask<Void> {
     /** Counters written by the turn with release stores (no fence per message), read by operators. */
     private volatile long processed;
     private volatile int restarts;
+    /** Messages this actor sent, for its behaviour's metrics. */
+    final SentCount sent = new SentCount();
     /** Set by the system when the versions of this actor's behaviour changed; cleared by the turn. */
     private volatile boolean swapCheck;
     /** A config block to hand to the instance on its next turn, or null. */
@@ -143,6 +145,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         if (state == ActorInfo.State.STOPPED) {
             return DeadLetter.Reason.ACTOR_STOPPED;
         }
+        ActorMeters.stamp(envelope);
         if (!mailbox.offer(envelope)) {
             return DeadLetter.Reason.MAILBOX_FULL;
         }
@@ -248,6 +251,11 @@ final class ActorCell extends ForkJoinTask<Void> {
         final Registration shown = runningView;
         return new ActorInfo(address, spec.behavior(), spec.group(), state, mailbox.size(), processed, restarts,
             shown == null ? null : shown.version());
+    }
+
+    /** @return messages handled so far */
+    long processed() {
+        return processed;
     }
 
     String name() {
@@ -464,10 +472,15 @@ final class ActorCell extends ForkJoinTask<Void> {
         trace[TraceContext.ID] = traceId;
         host.tracer().record(trace, traceId, TraceRecorder.DELIVERED,
             envelope.sender() == null ? null : envelope.sender().address(), address, null);
+        final long sampledAtNs = envelope.sampledAtNs;
+        final long handlingNs = sampledAtNs != 0 ? System.nanoTime() : 0;
         try {
             actor.onMessage(envelope, context);
         } catch (final Throwable t) {
             failure = t;
+        }
+        if (sampledAtNs != 0) {
+            host.dispatcher().meters().handled(spec.behavior(), sampledAtNs, handlingNs, System.nanoTime());
         }
         context.current = null;
         trace[TraceContext.ID] = outer;
@@ -720,6 +733,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         swapping = false;
         final Registration from = attempt.from;
         if (attempt.failure() != null) {
+            host.dispatcher().meters().swapped(-1);
             refuse(from, from != null && host.isRegistered(from), attempt.kept, attempt.failure(),
                 attempt.byBreaker());
             return;
@@ -748,6 +762,7 @@ final class ActorCell extends ForkJoinTask<Void> {
         }
         LOG.debug("[{}] actor {} now runs {} {}", host.nodeId(), spec.name(), spec.behavior(),
             attempt.target.version());
+        host.dispatcher().meters().swapped(System.nanoTime() - attempt.createdNs);
         host.swapOutcome(spec.behavior(), spec.name(), null);
     }
 

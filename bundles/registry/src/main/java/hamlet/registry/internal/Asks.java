@@ -273,6 +273,7 @@ final class Asks {
         @Override
         public void tell(final Object body, final ActorRef sender) {
             Objects.requireNonNull(body, "a message body must not be null");
+            SentCount.countFrom(sender);
             if (end()) {
                 asks.system().tracer().record(TraceContext.here(), traceId, TraceRecorder.REPLIED,
                     sender == null ? null : sender.address(), address, null);

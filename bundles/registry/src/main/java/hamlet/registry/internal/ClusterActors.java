@@ -50,6 +50,7 @@ public final class ClusterActors implements PlacementListener {
     private final String nodeId;
     private final Host host;
     private final ClusterCounters counters = new ClusterCounters();
+    private final TakeoverMeters takeovers = new TakeoverMeters();
     private final ReplicaStore replicas = new ReplicaStore();
     private final ClusterRouting routing;
     private final FailoverThread thread;
@@ -132,6 +133,10 @@ public final class ClusterActors implements PlacementListener {
 
     FailoverSettings settings() {
         return settings;
+    }
+
+    TakeoverMeters takeovers() {
+        return takeovers;
     }
 
     ClusterCounters counters() {
@@ -317,6 +322,7 @@ public final class ClusterActors implements PlacementListener {
 
     @Override
     public void activate(final Activation activation) {
+        takeovers.activating(activation);
         thread.execute(() -> {
             final String name = activation.actor().name();
             gathers.remove(name);
@@ -409,6 +415,7 @@ public final class ClusterActors implements PlacementListener {
     // ---- on an actor's turn, for its role ----
 
     void reportActivated(final String name, final long epoch, final long bytes, final String detail) {
+        takeovers.activated(name, epoch);
         final Placement p = placement;
         if (p != null) {
             try {

@@ -50,6 +50,13 @@ final class Dispatcher {
     /** Time spent in actor turns, summed over the workers: the busy share that gossip reports as load. */
     private final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
 
+    /** What turns measure of their actors beyond counts: see {@link ActorMeters}. */
+    private final ActorMeters meters = new ActorMeters();
+
+    ActorMeters meters() {
+        return meters;
+    }
+
     /** Any worker: adds the length of one turn. */
     void addBusy(final long nanos) {
         busyNanos.add(nanos);

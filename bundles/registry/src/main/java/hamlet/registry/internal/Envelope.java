@@ -13,6 +13,8 @@ class Envelope implements Message {
     private final Object body;
     private final ActorRef sender;
     private final Address to;
+    /** Set by the sender before the offer when this message is timed ({@link ActorMeters#stamp}), else 0. */
+    long sampledAtNs;
     private final long traceId;
 
     /** A message with the trace id its sending thread deals with now ({@link TraceContext}). */

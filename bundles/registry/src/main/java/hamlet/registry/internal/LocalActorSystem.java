@@ -465,7 +465,7 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
      */
     public boolean stop(final String name, final String because) {
         final ActorCell cell = name == null ? null : cells.get(name);
-        if (cell == null || !cells.remove(name, cell)) {
+        if (cell == null || !removeCell(cell)) {
             return false;
         }
         retire(cell);
@@ -623,9 +623,39 @@ public final class LocalActorSystem implements ActorSystem, AutoCloseable {
         return asks.pending();
     }
 
+    /** @return the actors now, for the metrics (a weakly consistent view) */
+    java.util.Collection<ActorCell> cellsNow() {
+        return java.util.Collections.unmodifiableCollection(cells.values());
+    }
+
+    /** @return what the turns measure */
+    ActorMeters meters() {
+        return dispatcher.meters();
+    }
+
+    /** @return the group label of a spec: its group, or "" */
+    static String groupOf(final ActorSpec spec) {
+        return spec.group() == null ? "" : spec.group();
+    }
+
+    /**
+     * Takes a cell out of the name table, and its counts into its behaviour's totals (a counter must not go down
+     * when an actor stops): once, by whichever caller removes it.
+     *
+     * @return whether this call removed it
+     */
+    private boolean removeCell(final ActorCell cell) {
+        if (!cells.remove(cell.name(), cell)) {
+            return false;
+        }
+        dispatcher.meters().retired(new ActorMeters.Key(cell.spec().behavior(), groupOf(cell.spec())),
+            cell.processed(), cell.sent.get());
+        return true;
+    }
+
     /** Takes a cell out of the registry and its group; refs holding it look again. Idempotent. */
     private void retire(final ActorCell cell) {
-        cells.remove(cell.name(), cell);
+        removeCell(cell);
         groups.leave(cell);
         cell.retire();
     }

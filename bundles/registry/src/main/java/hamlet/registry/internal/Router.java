@@ -76,6 +76,7 @@ final class Router {
      */
     void send(final AddressRef ref, final Object body, final ActorRef sender) {
         Objects.requireNonNull(body, "a message body must not be null");
+        SentCount.countFrom(sender);
         // The message's trace id: the handled message's when an actor sends, else a new one (see TraceContext).
         final long[] trace = TraceContext.here();
         final long outer = TraceContext.enter(trace, 0);

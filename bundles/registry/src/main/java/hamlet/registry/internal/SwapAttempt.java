@@ -31,6 +31,9 @@ final class SwapAttempt {
     /** {@code hamlet.registry.swap.timeout} when the attempt began: settings apply live, from the next swap on. */
     final long timeoutNs;
 
+    /** When the actor stopped taking messages for it: the start of its pause. */
+    final long createdNs = System.nanoTime();
+
     State state = State.QUEUED;
     /** On the coordinator's nano clock, set when a swap thread takes the attempt. */
     long deadlineNs;
