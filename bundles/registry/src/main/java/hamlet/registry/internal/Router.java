@@ -81,13 +81,13 @@ final class Router {
         final long[] trace = TraceContext.here();
         final long outer = TraceContext.enter(trace, 0);
         try {
-            sendTraced(ref, body, sender);
+            sendTraced(ref, body, sender, trace);
         } finally {
             TraceContext.exit(trace, outer);
         }
     }
 
-    private void sendTraced(final AddressRef ref, final Object body, final ActorRef sender) {
+    private void sendTraced(final AddressRef ref, final Object body, final ActorRef sender, final long[] trace) {
         final OutputCapture capture = OutputCapture.current();
         if (capture != null) {
             // A cluster actor's output, held until the replica has the state it was sent from.
@@ -96,7 +96,7 @@ final class Router {
         }
         final ActorCell known = ref.cell;
         if (known != null && !known.isRetired()) {
-            enqueue(known, ref.address(), body, sender, true);
+            enqueue(known, ref.address(), body, sender, true, trace);
             return;
         }
         final Address address = ref.address();
@@ -114,7 +114,7 @@ final class Router {
                 known.stoppedDetail());
             return;
         }
-        deliver(ref.address(), where, body, sender);
+        deliver(ref.address(), where, body, sender, true, trace);
     }
 
     /**
@@ -129,7 +129,7 @@ final class Router {
         final long[] trace = TraceContext.here();
         final long outer = TraceContext.enter(trace, 0);
         try {
-            deliver(to, where, body, sender, true);
+            deliver(to, where, body, sender, true, trace);
         } finally {
             TraceContext.exit(trace, outer);
         }
@@ -145,15 +145,26 @@ final class Router {
      * @param sender the sender, or null
      */
     void deliverArrived(final Address to, final Resolution where, final Object body, final ActorRef sender) {
-        deliver(to, where, body, sender, false);
+        deliver(to, where, body, sender, false, TraceContext.here());
+    }
+
+    /**
+     * As {@link #deliverArrived(Address, Resolution, Object, ActorRef)}, from a caller that holds its thread's trace
+     * state already (one thread-local lookup per envelope instead of two on the transport's thread).
+     *
+     * @param trace the calling thread's trace state ({@link TraceContext#here})
+     */
+    void deliverArrived(final Address to, final Resolution where, final Object body, final ActorRef sender,
+                        final long[] trace) {
+        deliver(to, where, body, sender, false, trace);
     }
 
     private void deliver(final Address to, final Resolution where, final Object body, final ActorRef sender,
-                         final boolean clusterWide) {
+                         final boolean clusterWide, final long[] trace) {
         if (where instanceof Resolution.Local local) {
-            enqueue(local.cell(), to, body, sender, clusterWide);
+            enqueue(local.cell(), to, body, sender, clusterWide, trace);
         } else if (where instanceof Resolution.Group group) {
-            toGroup(to, group.group(), body, sender, clusterWide);
+            toGroup(to, group.group(), body, sender, clusterWide, trace);
         } else if (where instanceof Resolution.Remote far) {
             remote.send(far.nodeId(), to.node() == null ? Address.of(far.nodeId(), to.name()) : to, body, sender);
         } else {
@@ -163,7 +174,7 @@ final class Router {
     }
 
     private void toGroup(final Address to, final String group, final Object body, final ActorRef sender,
-                         final boolean clusterWide) {
+                         final boolean clusterWide, final long[] trace) {
         final ClusterView.Index index = cluster == null ? ClusterView.Index.NONE : cluster.index();
         if (clusterWide && index.clustered()) {
             final String node = index.pickGroupNode(group, groups.has(group), cluster.random());
@@ -182,7 +193,7 @@ final class Router {
             deadLetters.record(to.toString(), body, sender, DeadLetter.Reason.UNKNOWN_GROUP,
                 "no actor of group " + group + " on " + nodeId);
         } else {
-            enqueue(member, to, body, sender, clusterWide);
+            enqueue(member, to, body, sender, clusterWide, trace);
         }
     }
 
@@ -202,10 +213,12 @@ final class Router {
         return address.toString();
     }
 
-    /** @param sent whether this node sent it (a hop to record); false for one that came from another node */
+    /**
+     * @param sent whether this node sent it (a hop to record); false for one that came from another node
+     * @param trace the calling thread's trace state ({@link TraceContext#here}), looked up once per message
+     */
     private void enqueue(final ActorCell cell, final Address to, final Object body, final ActorRef sender,
-                         final boolean sent) {
-        final long[] trace = TraceContext.here();
+                         final boolean sent, final long[] trace) {
         final long traceId = trace[TraceContext.ID];
         if (sent) {
             tracer.record(trace, traceId, TraceRecorder.SENT, sender == null ? null : sender.address(), to, null);

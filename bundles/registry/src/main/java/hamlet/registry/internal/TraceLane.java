@@ -22,16 +22,23 @@ import java.util.List;
  * thread.
  */
 final class TraceLane {
-    private static final VarHandle STAMPS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LONG = MethodHandles.arrayElementVarHandle(long[].class);
     /** References kept per hop: event, from, to, detail. */
     private static final int REFS = 4;
+    /** Longs kept per hop: stamp, trace id, time, spare. */
+    private static final int LONGS = 4;
+    private static final int STAMP = 0;
+    private static final int ID = 1;
+    private static final int NANOS = 2;
 
     /** The thread that writes this lane: a lane of a thread that ended is the first let go. */
     final Thread owner;
 
-    private final long[] stamps;
-    private final long[] ids;
-    private final long[] nanos;
+    /**
+     * Per hop, side by side so that a hop writes one cache line here (and a quarter of one in {@link #refs}): its
+     * stamp, trace id and time, and a spare slot that keeps each hop's three on one line.
+     */
+    private final long[] longs;
     private final Object[] refs;
     private final int mask;
     /** Hops written, ever. Owner writes; readers read it racily (a hint of where the newest is). */
@@ -46,9 +53,7 @@ final class TraceLane {
             throw new IllegalArgumentException("a lane's capacity must be a power of two, got " + capacity);
         }
         this.owner = owner;
-        this.stamps = new long[capacity];
-        this.ids = new long[capacity];
-        this.nanos = new long[capacity];
+        this.longs = new long[capacity * LONGS];
         this.refs = new Object[capacity * REFS];
         this.mask = capacity - 1;
     }
@@ -65,36 +70,37 @@ final class TraceLane {
      */
     void record(final long traceId, final long atNanos, final String event, final Object from, final Object to,
                 final Object detail) {
-        if (traceId == 0 || ids.length == 0) {
+        if (traceId == 0 || mask < 0) {
             return;
         }
         final int slot = (int) (next & mask);
+        final int at = slot * LONGS;
         // Cleared first, set last: a reader that sees the same stamp before and after read a whole entry.
-        STAMPS.setOpaque(stamps, slot, 0L);
+        LONG.setOpaque(longs, at + STAMP, 0L);
         VarHandle.storeStoreFence();
-        ids[slot] = traceId;
-        nanos[slot] = atNanos;
+        longs[at + ID] = traceId;
+        longs[at + NANOS] = atNanos;
         final int base = slot * REFS;
         refs[base] = event;
         refs[base + 1] = from;
         refs[base + 2] = to;
         refs[base + 3] = detail;
         next++;
-        STAMPS.setRelease(stamps, slot, next);
+        LONG.setRelease(longs, at + STAMP, next);
     }
 
     /** @return the time of the newest hop, or Long.MIN_VALUE for none: which lane is let go when too many exist */
     long lastNanos() {
         final long written = next;
-        if (written == 0 || ids.length == 0) {
+        if (written == 0 || mask < 0) {
             return Long.MIN_VALUE;
         }
-        return nanos[(int) ((written - 1) & mask)];
+        return longs[(int) ((written - 1) & mask) * LONGS + NANOS];
     }
 
     /** @return the hops kept, at most */
     int capacity() {
-        return ids.length;
+        return mask + 1;
     }
 
     /**
@@ -106,18 +112,19 @@ final class TraceLane {
      */
     void collect(final long traceId, final List<Object[]> into, final int max) {
         final long written = next;
-        final int length = ids.length;
+        final int length = mask + 1;
         final long first = Math.max(0, written - length);
         for (long n = first; n < written && into.size() < max; n++) {
             final int slot = (int) (n & mask);
-            final long stamp = (long) STAMPS.getAcquire(stamps, slot);
-            if (stamp == 0 || ids[slot] != traceId) {
+            final int at = slot * LONGS;
+            final long stamp = (long) LONG.getAcquire(longs, at + STAMP);
+            if (stamp == 0 || longs[at + ID] != traceId) {
                 continue;
             }
             final int base = slot * REFS;
-            final Object[] hop = {nanos[slot], refs[base], refs[base + 1], refs[base + 2], refs[base + 3]};
+            final Object[] hop = {longs[at + NANOS], refs[base], refs[base + 1], refs[base + 2], refs[base + 3]};
             VarHandle.loadLoadFence();
-            if ((long) STAMPS.getAcquire(stamps, slot) == stamp && ids[slot] == traceId) {
+            if ((long) LONG.getAcquire(longs, at + STAMP) == stamp && longs[at + ID] == traceId) {
                 into.add(hop);
             }
         }
