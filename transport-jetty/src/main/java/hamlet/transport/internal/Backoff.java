@@ -8,8 +8,8 @@ import java.util.function.DoubleSupplier;
  * Not thread-safe: owned by one link or seed.
  */
 public final class Backoff {
-    private final long minNs;
-    private final long maxNs;
+    private long minNs;
+    private long maxNs;
     private final DoubleSupplier random;
     private int failures;
 
@@ -19,12 +19,22 @@ public final class Backoff {
      * @param random uniform in [0, 1): injected so that tests can fix it
      */
     public Backoff(final long minNs, final long maxNs, final DoubleSupplier random) {
+        this.random = random;
+        bounds(minNs, maxNs);
+    }
+
+    /**
+     * New bounds for the next delays (a live edit of the backoff keys), keeping the failures counted so far.
+     *
+     * @param minNs the first delay
+     * @param maxNs the largest delay
+     */
+    public void bounds(final long minNs, final long maxNs) {
         if (minNs <= 0 || maxNs < minNs) {
             throw new IllegalArgumentException("backoff needs 0 < min <= max, got " + minNs + ", " + maxNs);
         }
         this.minNs = minNs;
         this.maxNs = maxNs;
-        this.random = random;
     }
 
     /** @return the delay before the next attempt; each call counts one more failure */

@@ -80,6 +80,11 @@ final class Dialer {
     void apply(final TransportSettings settings) {
         this.backoffMinNs = settings.backoffMinNs();
         this.backoffMaxNs = settings.backoffMaxNs();
+        // Targets made before the edit take the new bounds too: a node that edits a 5 min maximum down to 5 s is
+        // not left waiting minutes for a peer it already knew.
+        for (final Target t : targets.values()) {
+            t.backoff.bounds(backoffMinNs, backoffMaxNs);
+        }
         this.maxUnverified = settings.maxUnknownPeers();
     }
 

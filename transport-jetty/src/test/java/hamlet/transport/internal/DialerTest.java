@@ -115,4 +115,37 @@ class DialerTest {
         assertEquals(List.of(SEED), d.all().stream().map(Dialer.Target::url).toList(),
             "node-c's URL is gone, a dial under way included; the seed stays");
     }
+
+    @Test
+    void shouldTakeEditedBackoffBoundsForTargetsItKnewAlready() {
+        final Dialer d = new Dialer(settings("hamlet.transport.reconnect-backoff-min = 1s\n"
+            + "hamlet.transport.reconnect-backoff-max = 5m\n"), () -> 0.5);
+        final Dialer.Target seed = d.target(SEED);
+        for (int i = 0; i < 12; i++) {
+            assertEquals(List.of(SEED), due(d));
+            d.ended(seed, nowNs);
+            nowNs += 301_000_000_000L;
+        }
+        assertEquals(List.of(SEED), due(d));
+        d.ended(seed, nowNs);
+        nowNs += 10_000_000_000L;
+        assertEquals(List.of(), due(d), "after 12 failures the seed waits minutes");
+        d.apply(settings("hamlet.transport.reconnect-backoff-min = 100ms\n"
+            + "hamlet.transport.reconnect-backoff-max = 2s\n"));
+        assertEquals(List.of(), due(d), "the delay in progress is kept");
+        nowNs += 301_000_000_000L;
+        assertEquals(List.of(SEED), due(d));
+        d.ended(seed, nowNs);
+        nowNs += 2_000_000_000L;
+        assertEquals(List.of(SEED), due(d), "the next delay is within the edited maximum of 2 s");
+    }
+
+    private static TransportSettings settings(final String keys) {
+        return TransportSettings.from(com.typesafe.config.ConfigFactory.parseString(
+                "hamlet.node { id = node-a, host = \"127.0.0.1\", port = 0 }\n"
+                    + "hamlet.cluster.seeds = [\"" + SEED + "\"]\n" + keys)
+            .withFallback(com.typesafe.config.ConfigFactory.parseResources(DialerTest.class.getClassLoader(),
+                "reference.conf"))
+            .resolve());
+    }
 }
