@@ -20,7 +20,6 @@ import java.util.stream.Stream;
  */
 final class Chromium implements AutoCloseable {
     private static final Path DEFAULT = Path.of("/usr/bin/chromium");
-    private static final long INSTALL_TIMEOUT_S = 600;
     private static final long START_TIMEOUT_S = 30;
 
     /** Flags this machine needs: no sandbox (root, containers), no GPU, nothing fetched from Google's servers. */
@@ -62,33 +61,7 @@ final class Chromium implements AutoCloseable {
 
     /** Installs Debian's chromium as root; @return why it could not, or null */
     private static String install() throws IOException, InterruptedException {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "no " + DEFAULT + " and not root to install it (apt-get install chromium)";
-        }
-        if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            return "no " + DEFAULT + " and no apt-get to install Debian's chromium with";
-        }
-        System.out.println("DashboardIT: no " + DEFAULT + "; installing Debian's chromium with apt-get");
-        if (apt("install", "-y", "-q", "chromium") == 0) {
-            return null;
-        }
-        if (apt("update", "-q") == 0 && apt("install", "-y", "-q", "chromium") == 0) {
-            return null;
-        }
-        return "apt-get install chromium failed (see the output above)";
-    }
-
-    private static int apt(final String... args) throws IOException, InterruptedException {
-        final List<String> command = new java.util.ArrayList<>(List.of("apt-get"));
-        command.addAll(List.of(args));
-        final ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        final Process apt = pb.start();
-        if (!apt.waitFor(INSTALL_TIMEOUT_S, TimeUnit.SECONDS)) {
-            apt.destroyForcibly();
-            return -1;
-        }
-        return apt.exitValue();
+        return DebianPackages.install("DashboardIT", DEFAULT.toString(), "chromium");
     }
 
     /**

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 final class Promtool {
     private static final Path DEFAULT = Path.of("/usr/bin/promtool");
     private static final Path POLICY = Path.of("/usr/sbin/policy-rc.d");
-    private static final long INSTALL_TIMEOUT_S = 600;
     private static final long RUN_TIMEOUT_S = 60;
 
     private Promtool() {
@@ -60,13 +59,6 @@ final class Promtool {
 
     /** @return why it could not be installed, or null */
     private static String install() throws IOException, InterruptedException {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "no promtool and not root to install it (apt-get install prometheus)";
-        }
-        if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            return "no promtool and no apt-get to install Debian's prometheus with";
-        }
-        System.out.println("MetricsIT: no promtool; installing Debian's prometheus (no service started) with apt-get");
         final boolean ownPolicy = !Files.exists(POLICY);
         if (ownPolicy) {
             // Exit 101 is "action forbidden" to invoke-rc.d: the package's postinst does not start Prometheus.
@@ -74,31 +66,12 @@ final class Promtool {
             Files.setPosixFilePermissions(POLICY, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         try {
-            if (apt("install", "-y", "-q", "--no-install-recommends", "prometheus") == 0) {
-                return null;
-            }
-            if (apt("update", "-q") == 0 && apt("install", "-y", "-q", "--no-install-recommends", "prometheus") == 0) {
-                return null;
-            }
-            return "apt-get install prometheus failed (see the output above)";
+            return DebianPackages.install("MetricsIT", "promtool", "--no-install-recommends", "prometheus");
         } finally {
             if (ownPolicy) {
                 Files.deleteIfExists(POLICY);
             }
         }
-    }
-
-    private static int apt(final String... args) throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>(List.of("apt-get"));
-        command.addAll(List.of(args));
-        final ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        final Process apt = pb.start();
-        if (!apt.waitFor(INSTALL_TIMEOUT_S, TimeUnit.SECONDS)) {
-            apt.destroyForcibly();
-            return -1;
-        }
-        return apt.exitValue();
     }
 
     /**
