@@ -41,12 +41,18 @@ class CrossNodeLoadIT {
             + "the build that made it is broken");
         cluster = LoadCluster.start(3, "    sender { behavior = sender, instances = 2 }\n"
             + "    recorder { behavior = recorder, instances = 2, config { ackEvery = 500 } }");
-        for (int from = 1; from <= 3; from++) {
-            for (int to = 1; to <= 3; to++) {
-                if (from != to) {
-                    cluster.awaitAsk(from, "node" + to + ":recorder-2", "{\"task\":\"stats\"}");
+        try {
+            for (int from = 1; from <= 3; from++) {
+                for (int to = 1; to <= 3; to++) {
+                    if (from != to) {
+                        cluster.awaitAsk(from, "node" + to + ":recorder-2", "{\"task\":\"stats\"}");
+                    }
                 }
             }
+        } catch (final AssertionError e) {
+            // A failure here is not a test's, so the extension above does not show the nodes: show all of them,
+            // since the node that could not reach another says little about why.
+            throw new AssertionError(e.getMessage() + "\n---- every node's output ----\n" + cluster.dump(), e);
         }
     }
 

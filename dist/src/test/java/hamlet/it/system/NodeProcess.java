@@ -105,10 +105,25 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        // Not port 0: the kernel hands those out from the ephemeral range, the same one every outgoing connection
+        // (a node's dial, the test's HTTP client, a browser) takes its local port from, so one of them could hold the
+        // port by the time the node binds it seconds later; a CI run lost a node's transport to that. Below the
+        // ephemeral range (Linux: 32768 and up) only another listener can take it.
+        final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            final int port = random.nextInt(FIRST_TEST_PORT, LAST_TEST_PORT + 1);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (final IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in " + FIRST_TEST_PORT + ".." + LAST_TEST_PORT + " after 200 tries");
     }
+
+    /** The ports tests give their nodes: above the usual services, below the ephemeral range. */
+    private static final int FIRST_TEST_PORT = 20_000;
+    private static final int LAST_TEST_PORT = 32_000;
 
     public Process process() {
         return process;
