@@ -47,6 +47,21 @@ public final class ClusterActors implements PlacementListener {
     /** Takeovers waiting for copies, by actor. The failover thread only. */
     private final Map<String, Gather> gathers = new java.util.HashMap<>();
 
+    /**
+     * The longest a handover's activation waits for the state it hands over. Placement's order to activate travels
+     * by gossip on the control lane, which is written ahead of data, and the old owner's state follows on the data
+     * lane, so the order often comes first; the state is one frame behind it. Past this, the sender is taken for
+     * gone and the activation restores from the copies held here (placement takes it over if the sender died).
+     */
+    static final long HANDOVER_WAIT_NS = 2_000_000_000L;
+
+    /** A handover's activation that came before its state. Owned by the failover thread. */
+    private record AwaitedHandover(Activation activation, long deadlineNs) {
+    }
+
+    /** Handovers' activations waiting for their state, by actor. The failover thread only. */
+    private final Map<String, AwaitedHandover> awaitedHandovers = new java.util.HashMap<>();
+
     private final String nodeId;
     private final Host host;
     private final ClusterCounters counters = new ClusterCounters();
@@ -326,12 +341,25 @@ public final class ClusterActors implements PlacementListener {
         thread.execute(() -> {
             final String name = activation.actor().name();
             gathers.remove(name);
+            awaitedHandovers.remove(name);
             if (activation.cause() == Activation.Cause.TAKEOVER) {
                 gather(activation);
+            } else if (activation.cause() == Activation.Cause.HANDOVER && !handedHere(name, activation.epoch())) {
+                LOG.debug("[{}] cluster actor {}: activation by handover (epoch {}) waits for the handed state",
+                    nodeId, name, activation.epoch());
+                awaitedHandovers.put(name, new AwaitedHandover(activation, nanoTime() + HANDOVER_WAIT_NS));
             } else {
                 new Activator(this, host, replicas, routing).activate(activation);
             }
         });
+    }
+
+    /** @return whether the handover of {@code epoch} came here (with or without a state) */
+    private boolean handedHere(final String name, final long epoch) {
+        final ClusterSlot slot = routing.slot(name);
+        synchronized (slot) {
+            return slot.handedEpoch == epoch;
+        }
     }
 
     /**
@@ -434,6 +462,10 @@ public final class ClusterActors implements PlacementListener {
         routing.beginExclusive(slot);
         try {
             cell.clusterEnd("handed over to " + to, true);
+            // Logged before anything leaves: this line marks the end of the activation here, and the new owner may
+            // start the moment the state arrives (operators and FailoverIT read the two nodes' lines side by side).
+            LOG.info("[{}] cluster actor {} handed over to {} (epoch {} -> {}): state of {} bytes, {} waiting "
+                + "messages", nodeId, role.name, to, role.epoch(), nextEpoch, document.length(), waiting.size());
             // The messages go first and the state last, on the same link: when the new owner takes the state (and
             // is activated), every message handed with it is already held there, ahead of any other sender's.
             forwardAll(role.name, to, waiting);
@@ -448,8 +480,6 @@ public final class ClusterActors implements PlacementListener {
                 LOG.error("[{}] cluster actor {}: the transport did not take its handover to {}", nodeId, role.name,
                     to);
             }
-            LOG.info("[{}] cluster actor {} handed over to {} (epoch {} -> {}): state of {} bytes, {} waiting "
-                + "messages", nodeId, role.name, to, role.epoch(), nextEpoch, document.length(), waiting.size());
         } finally {
             routing.endExclusive(slot, to, nextEpoch);
         }
@@ -558,6 +588,13 @@ public final class ClusterActors implements PlacementListener {
         counters.add(ClusterCounters.HANDOVER_RECEIVED);
         LOG.info("[{}] handover of cluster actor {} from {} accepted (epoch {}), state of {} bytes", nodeId,
             message.name(), from, message.epoch(), message.document() == null ? 0 : message.document().length());
+        thread.execute(() -> {
+            final AwaitedHandover awaited = awaitedHandovers.get(message.name());
+            if (awaited != null && awaited.activation().epoch() == message.epoch()) {
+                awaitedHandovers.remove(message.name());
+                new Activator(this, host, replicas, routing).activate(awaited.activation());
+            }
+        });
     }
 
     private void onReplica(final String from, final PlacementWire message) {
@@ -624,6 +661,13 @@ public final class ClusterActors implements PlacementListener {
                 // Those that did not answer in time are gone or slow: the newest copy gathered so far will do.
                 gathers.remove(g.activation.actor().name());
                 new Activator(this, host, replicas, routing).activate(g.activation);
+            }
+        }
+        for (final AwaitedHandover h : List.copyOf(awaitedHandovers.values())) {
+            if (nowNs - h.deadlineNs() >= 0) {
+                // The Activator says that no handed state came: the copies held here will do.
+                awaitedHandovers.remove(h.activation().actor().name());
+                new Activator(this, host, replicas, routing).activate(h.activation());
             }
         }
         for (final ClusterSlot slot : routing.slots()) {

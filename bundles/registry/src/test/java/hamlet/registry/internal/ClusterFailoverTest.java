@@ -76,6 +76,36 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void shouldWaitForTheHandedStateWhenTheOrderToActivateComesFirst() throws Exception {
+        // Placement's order travels ahead of the old owner's state (control lane before data): here the order to
+        // activate reaches n2 before n1 even hands the actor over. It must start from the handed state, not empty.
+        final LocalActorSystem n1 = net.node("n1");
+        final LocalActorSystem n2 = net.node("n2");
+        final LocalActorSystem n3 = net.node("n3");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("early-rec", "n1", 1);
+        net.replica("early-rec", "n3");
+        activate("n1", "early-rec", 1, Activation.Cause.FIRST);
+        for (int i = 1; i <= 100; i++) {
+            n3.ref("early-rec").tell("n:" + i);
+        }
+        awaitTrue("the first 100 handled on n1", () -> Recorder.seen("early-rec").size() >= 100);
+        net.moving("early-rec", "n2", 2);
+        final int before = net.placement("n2").activations().size();
+        n2.clusterActors().activate(activation("early-rec", 2, Activation.Cause.HANDOVER));
+        n1.clusterActors().deactivate("early-rec", 1, "n2", 2, "a test moves it");
+        awaitTrue("early-rec activated on n2", () -> net.placement("n2").activations().size() > before);
+        net.owner("early-rec", "n2", 2);
+        for (int i = 101; i <= 200; i++) {
+            n3.ref("early-rec").tell("n:" + i);
+        }
+        awaitTrue("all delivered", () -> Recorder.seen("early-rec").size() >= 200);
+        assertEquals(Recorder.upTo(200), TestNode.ask(n3.ref("early-rec"), "get"));
+        assertTrue(net.placement("n2").activations().get(0).detail().contains("handover"),
+            net.placement("n2").activations().toString());
+    }
+
+    @Test
     void shouldLoseNothingAcknowledgedWhenTheOwnerDies() throws Exception {
         final LocalActorSystem n1 = net.node("n1");
         final LocalActorSystem n2 = net.node("n2");
