@@ -100,12 +100,7 @@ public final class AdminComponent {
                 system.nodeId(), e.getMessage());
             return;
         }
-        final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
-            () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS,
-            rawRoutes());
-        started.traces(() -> traceLog);
-        started.start();
-        server = started;
+        startServer(settings, token);
     }
 
     @Modified
@@ -125,6 +120,10 @@ public final class AdminComponent {
             return;
         }
         // Not listening since activation (its token file was unreadable then): start now.
+        startServer(settings, token);
+    }
+
+    private void startServer(final AdminSettings settings, final BearerToken token) throws Exception {
         final AdminServer started = new AdminServer(system, () -> configStatus, () -> transport, () -> identity,
             () -> cluster, () -> placement, () -> tls, settings, token, AdminApi.DEFAULT_ASK_GRACE_MS,
             rawRoutes());

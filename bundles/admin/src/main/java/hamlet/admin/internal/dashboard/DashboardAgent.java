@@ -88,11 +88,16 @@ public final class DashboardAgent implements ControlReceiver, ClusterListener {
     }
 
     /** Stops the thread and ends every stream. */
-    public synchronized void stop() {
-        if (thread != null) {
-            thread.shutdownNow();
+    public void stop() {
+        final ScheduledExecutorService running;
+        synchronized (this) {
+            running = thread;
             thread = null;
         }
+        if (running != null) {
+            running.shutdownNow();
+        }
+        // Outside the lock: closing the pages completes Jetty's callbacks.
         stream.closeAll();
     }
 
