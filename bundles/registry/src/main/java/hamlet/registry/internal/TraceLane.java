@@ -102,18 +102,29 @@ final class TraceLane {
         LONG.setRelease(longs, at + STAMP, number);
     }
 
-    /** The handle of {@code name}, put in the table for hops from {@code number} on if it is not there. */
+    /**
+     * The handle of {@code name}, put in the table for hops from {@code number} on if it is not there. A name may sit
+     * in either of two neighbouring slots, so that two busy names whose hashes meet do not keep evicting each other
+     * (each eviction makes the older hops of the evicted name show {@link #FORGOTTEN}); a new name takes the slot of
+     * the pair that was written longer ago.
+     */
     private int handle(final Object name, final long number) {
         if (name == null) {
             return NULL_HANDLE;
         }
-        final int slot = (System.identityHashCode(name) & Integer.MAX_VALUE) % (NAMES - 1);
-        if (names[slot] != name) {
-            LONG.setOpaque(nameSince, slot, REWRITING);
-            VarHandle.storeStoreFence();
-            names[slot] = name;
-            LONG.setRelease(nameSince, slot, number);
+        final int first = ((System.identityHashCode(name) & Integer.MAX_VALUE) % ((NAMES - 1) / 2)) * 2;
+        if (names[first] == name) {
+            return first;
         }
+        final int second = first + 1;
+        if (names[second] == name) {
+            return second;
+        }
+        final int slot = nameSince[first] <= nameSince[second] ? first : second;
+        LONG.setOpaque(nameSince, slot, REWRITING);
+        VarHandle.storeStoreFence();
+        names[slot] = name;
+        LONG.setRelease(nameSince, slot, number);
         return slot;
     }
 
