@@ -197,7 +197,10 @@ public final class CodecRegistry {
         }
     }
 
-    /** Layout: a JSON object {"to","from"?,"reason","detail","at" (ISO-8601),"body" (JSON; a string for a String)}. */
+    /**
+     * Layout: a JSON object {"to","from"?,"reason","detail","at" (ISO-8601),"trace"? (16 hex digits, since this issue's
+     * release; older nodes ignore it),"body" (JSON; a string for a String)}.
+     */
     private static byte[] encodeDeadLetter(final DeadLetter letter) {
         final JsonObject json = new JsonObject();
         json.addProperty("to", letter.to());
@@ -207,6 +210,9 @@ public final class CodecRegistry {
         json.addProperty("reason", letter.reason().name());
         json.addProperty("detail", letter.detail());
         json.addProperty("at", letter.at().toString());
+        if (letter.traceId() != 0) {
+            json.addProperty("trace", hamlet.api.trace.TraceHop.hex(letter.traceId()));
+        }
         final Object body = letter.body();
         JsonElement shown;
         try {
@@ -227,10 +233,12 @@ public final class CodecRegistry {
             final Object shown = body != null && body.isJsonPrimitive() && body.getAsJsonPrimitive().isString()
                 ? body.getAsString() : body;
             final JsonElement from = json.get("from");
+            final JsonElement trace = json.get("trace");
             return new DeadLetter(json.get("to").getAsString(),
                 from == null || from.isJsonNull() ? null : from.getAsString(), shown,
                 DeadLetter.Reason.valueOf(json.get("reason").getAsString()), json.get("detail").getAsString(),
-                Instant.parse(json.get("at").getAsString()));
+                Instant.parse(json.get("at").getAsString()),
+                trace == null || trace.isJsonNull() ? 0 : hamlet.api.trace.TraceHop.parse(trace.getAsString()));
         } catch (final RuntimeException e) {
             // IllegalStateException, NullPointerException, an unknown reason name, DateTimeParseException.
             final String why = e instanceof DateTimeParseException ? "a malformed time" : e.toString();

@@ -48,6 +48,10 @@ class CodecRegistryTest {
         assertEquals("{\"x\":1,\"y\":2}", back.body().toString());
         assertEquals("text", ((DeadLetter) roundTrip(new DeadLetter("a", null, "text",
             DeadLetter.Reason.NO_SENDER, "d", Instant.EPOCH))).body(), "a string body stays a string");
+        assertEquals(0L, back.traceId(), "a letter without a trace comes back without one");
+        assertEquals(0x0123456789abcdefL, ((DeadLetter) roundTrip(new DeadLetter("a", null, "text",
+            DeadLetter.Reason.UNKNOWN_ACTOR, "d", Instant.EPOCH, 0x0123456789abcdefL))).traceId(),
+            "the notice to a sender on another node keeps the trace id");
     }
 
     @Test
