@@ -9,7 +9,7 @@ import java.util.Locale;
  * @param node the node it happened on
  * @param epochMicros when, in microseconds since the epoch, by that node's clock (nodes' clocks differ a little:
  *     hops of different nodes are ordered by these times, so a skew can swap two close hops)
- * @param event what happened, in a word: {@code sent}, {@code received}, {@code delivered}, {@code dead-letter},
+ * @param event what happened, in a word: {@code sent}, {@code delivered}, {@code dead-letter},
  *     {@code replied}; new words may come
  * @param from the sender's address, or {@code null} for none
  * @param to where the message went

@@ -28,7 +28,6 @@ public final class TraceRecorder {
     static final int DEFAULT_RING = 65_536;
 
     static final String SENT = "sent";
-    static final String RECEIVED = "received";
     static final String DELIVERED = "delivered";
     static final String DEAD_LETTER = "dead-letter";
     static final String REPLIED = "replied";
@@ -134,8 +133,6 @@ public final class TraceRecorder {
             shownDetail = null;
         } else if (SENT.equals(event)) {
             shownDetail = "to node " + detail;
-        } else if (RECEIVED.equals(event)) {
-            shownDetail = "from node " + detail;
         } else {
             shownDetail = String.valueOf(detail);
         }
