@@ -638,8 +638,8 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             for (final PeerLink link : links.values()) {
                 final LinkSession s = link.session();
                 if (s != null) {
-                    s.close("node not ready: no receiver");
-                    link.detach(s, "node not ready");
+                    s.closeNotReady("node not ready: no receiver");
+                    link.detach(s, "node not ready", false);
                 }
             }
         }
@@ -1211,12 +1211,17 @@ public final class JettyTransport implements Transport, PeerLink.Context {
         }
     }
 
-    void closed(final WebSocketEndpoint endpoint, final String reason) {
+    /**
+     * @param endpoint the connection that closed
+     * @param reason the close status and reason, for the log and dead letters
+     * @param peerNotReady the peer closed it because it cannot take envelopes yet: not a failed write
+     */
+    void closed(final WebSocketEndpoint endpoint, final String reason, final boolean peerNotReady) {
         connections.closed(endpoint);
         final PeerLink link = endpoint.link();
         if (link != null && link.session() == endpoint) {
             linkLine(link, () -> LOG.info("[{}] link to {} down: {}", settings.nodeId(), link.nodeId(), reason));
-            link.detach(endpoint, reason);
+            link.detach(endpoint, reason, !peerNotReady);
         }
         onAgent("closed", () -> {
             pending.remove(endpoint);

@@ -26,6 +26,17 @@ public interface LinkSession {
     void close(String reason);
 
     /**
+     * Closes the connection saying that this node cannot take envelopes yet (no registry bound to the transport). The
+     * receiver delivered nothing from the first unacknowledged envelope on, so the peer keeps them and resends them on
+     * its next connection without counting a failed write: a node that is still starting is not a broken link.
+     *
+     * @param reason why, a short sentence
+     */
+    default void closeNotReady(final String reason) {
+        close(reason);
+    }
+
+    /**
      * Drops the connection after saying why, without waiting for the peer's answer: for a peer that is silent or
      * whose writes fail, whose answer may never come (the socket would otherwise linger until an idle timeout).
      *

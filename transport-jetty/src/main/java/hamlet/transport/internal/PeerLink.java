@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  * <li>Every accepted envelope gets the next sequence number of this node's uid (1, 2, ...), in the order
  *     {@link #offer} accepted it; it stays in the outbox until the peer acknowledges it, the bound or age gives it
  *     up, or it was written {@code retry-max} times on connections that then failed. A connection replaced by the
- *     one-link rule is not a failed attempt.</li>
+ *     one-link rule, or closed by a side that cannot take envelopes yet (a node still starting), is not a failed
+ *     attempt.</li>
  * <li>The outbox is bounded in count ({@code outbox-limit}), in bytes per peer ({@code outbox-max-bytes}) and in
  *     bytes over every peer ({@code node-outbox-max-bytes}, through the shared {@link OutboxBudget}); it keeps each
  *     envelope once, encoded, and decodes it again only to dead-letter it.</li>
@@ -612,18 +613,35 @@ public final class PeerLink {
     }
 
     /**
-     * A connection ended. Its unacknowledged envelopes wait to be resent on the next one, except those written
+     * A connection failed. Its unacknowledged envelopes wait to be resent on the next one, except those written
      * {@code retry-max} times already, which are given up.
      *
      * @param ended the connection
      * @param reason why, for the dead letters
      */
     public void detach(final LinkSession ended, final String reason) {
+        detach(ended, reason, true);
+    }
+
+    /**
+     * A connection ended.
+     *
+     * @param ended the connection
+     * @param reason why, for the dead letters
+     * @param failed whether its writes count as failed attempts; not when one side closed it only because it could
+     *     not take envelopes yet ({@link LinkSession#closeNotReady}), which says nothing about the link
+     */
+    public void detach(final LinkSession ended, final String reason, final boolean failed) {
         final List<Outgoing> givenUp = new ArrayList<>();
         final List<Reclaim> done = new ArrayList<>(0);
         synchronized (this) {
             if (session != ended) {
                 return;
+            }
+            if (!failed) {
+                for (final Outgoing o : inFlight) {
+                    o.attempts--;
+                }
             }
             session = null;
             writingOn = null;
@@ -726,8 +744,8 @@ public final class PeerLink {
         schedulePump();
         if (refused) {
             // Unacknowledged from the refused one on: the peer keeps them and resends them on its next connection.
-            from.close("node not ready: no receiver");
-            detach(from, "node not ready: no receiver");
+            from.closeNotReady("node not ready: no receiver");
+            detach(from, "node not ready: no receiver", false);
         }
     }
 

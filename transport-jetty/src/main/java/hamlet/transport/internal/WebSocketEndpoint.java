@@ -301,7 +301,7 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     @Override
     public void onWebSocketClose(final int statusCode, final String reason) {
         closed.set(true);
-        transport.closed(this, statusCode + " " + reason);
+        transport.closed(this, statusCode + " " + reason, statusCode == StatusCode.TRY_AGAIN_LATER);
     }
 
     /** @param dialerId the node that dialed this connection, known once the handshake is (before it is attached) */
@@ -387,6 +387,11 @@ public final class WebSocketEndpoint implements Session.Listener, LinkSession {
     @Override
     public void close(final String reason) {
         closeWith(StatusCode.NORMAL, reason);
+    }
+
+    @Override
+    public void closeNotReady(final String reason) {
+        closeWith(StatusCode.TRY_AGAIN_LATER, reason);
     }
 
     @Override

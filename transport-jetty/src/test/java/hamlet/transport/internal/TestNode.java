@@ -27,6 +27,9 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
     volatile java.util.concurrent.CountDownLatch holdDeliveries;
     /** Opened by the first delivery that waits on {@link #holdDeliveries}. */
     final java.util.concurrent.CountDownLatch deliveryHeld = new java.util.concurrent.CountDownLatch(1);
+    /** While set, every delivery is refused, as by a node whose registry is not bound yet; refusals are counted. */
+    volatile boolean notReady;
+    final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
     /** Thrown by the next onUndeliverable, once, when set: a registry that fails in the transport's agent. */
     volatile Error failNextUndeliverable;
 
@@ -60,6 +63,10 @@ final class TestNode implements EnvelopeReceiver, AutoCloseable {
 
     @Override
     public boolean onEnvelope(final String fromNode, final WireEnvelope envelope) {
+        if (notReady) {
+            refusals.incrementAndGet();
+            return false;
+        }
         final java.util.concurrent.CountDownLatch hold = holdDeliveries;
         if (hold != null) {
             deliveryHeld.countDown();
