@@ -30,6 +30,8 @@ final class Dialer {
         private boolean inProgress;
         private boolean self;
         private long nextDialNs;
+        /** Its connection now completed a handshake: when it ends, the backoff starts over unless the peer was not ready. */
+        private boolean handshaken;
 
         private Target(final String url, final boolean seed, final Backoff backoff) {
             this.url = url;
@@ -232,15 +234,29 @@ final class Dialer {
 
     /** @param t a dial that failed, or a dialed connection that ended: wait the next backoff delay */
     void ended(final Target t, final long nowNs) {
+        ended(t, nowNs, false);
+    }
+
+    /**
+     * @param t a dial that failed, or a dialed connection that ended: wait the next backoff delay
+     * @param nowNs the time
+     * @param peerNotReady the peer closed it because it cannot take envelopes yet (still starting): its handshake does
+     *     not make the backoff fresh, so that a node that stays unready is redialed less and less often
+     */
+    void ended(final Target t, final long nowNs, final boolean peerNotReady) {
+        if (t.handshaken && !peerNotReady) {
+            t.backoff.reset();
+        }
+        t.handshaken = false;
         t.inProgress = false;
         t.nextDialNs = nowNs + t.backoff.nextDelayNs();
     }
 
-    /** @param t a dial whose handshake reached a peer: its node, and a fresh backoff */
+    /** @param t a dial whose handshake reached a peer: its node; the backoff starts over when this connection ends */
     void linked(final Target t, final String nodeId) {
         t.nodeId = nodeId;
         t.inProgress = false;
-        t.backoff.reset();
+        t.handshaken = true;
     }
 
     /** @param t a dial that reached this node itself: never dialed again */

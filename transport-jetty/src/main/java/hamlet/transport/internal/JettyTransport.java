@@ -1227,7 +1227,7 @@ public final class JettyTransport implements Transport, PeerLink.Context {
             pending.remove(endpoint);
             final Dialer.Target target = endpoint.target();
             if (target != null) {
-                dialer.ended(target, nanoClock.getAsLong());
+                dialer.ended(target, nanoClock.getAsLong(), peerNotReady);
             }
         });
     }

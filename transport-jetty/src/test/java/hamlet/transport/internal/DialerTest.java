@@ -48,6 +48,37 @@ class DialerTest {
         assertTrue(d.isSeedNode("node-b"));
     }
 
+    /** Moves time on a millisecond at a time until the seed is due again (marking it dialed); returns how long. */
+    private long msUntilDue(final Dialer d) {
+        for (long ms = 1; ms <= 60_000; ms++) {
+            nowNs += 1_000_000L;
+            if (!due(d).isEmpty()) {
+                return ms;
+            }
+        }
+        throw new AssertionError("not due within a minute");
+    }
+
+    @Test
+    void shouldBackOffFromAPeerThatKeepsClosingNotReadyAndRedialQuicklyOnceALinkWasReady() {
+        final Dialer d = dialer(4, SEED);
+        assertEquals(List.of(SEED), due(d));
+        final List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            d.linked(d.target(SEED), "node-b");
+            d.ended(d.target(SEED), nowNs, true);
+            waits.add(msUntilDue(d));
+        }
+        assertTrue(waits.get(0) < waits.get(1) && waits.get(1) < waits.get(2) && waits.get(2) < waits.get(3),
+            "a handshake with a peer that then says it is not ready is no reason to redial at once: " + waits);
+
+        d.linked(d.target(SEED), "node-b");
+        d.ended(d.target(SEED), nowNs, false);
+        assertEquals(waits.get(0), msUntilDue(d), "a link that served and then ended is redialed after the first delay");
+        d.ended(d.target(SEED), nowNs);
+        assertEquals(waits.get(1), msUntilDue(d), "a dial that failed after it waits longer");
+    }
+
     @Test
     void shouldNeverDialItsOwnUrlAgain() {
         final Dialer d = dialer(4, SEED);
