@@ -8,8 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,38 +41,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterIT {
     private static final int NODES = 3;
 
-    private final List<NodeProcess> nodes = new ArrayList<>();
-    private final int[] transportPorts = new int[NODES];
+    private final LoopbackCluster cluster = new LoopbackCluster("cluster", NODES);
 
     @RegisterExtension
-    final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.numbered(() -> nodes);
+    final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.numbered(cluster::nodes);
 
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {
-        final Path home = NodeProcess.distribution();
-        final Path dir = Files.createTempDirectory("hamlet-cluster-");
-        final int[] adminPorts = new int[NODES];
-        for (int i = 0; i < NODES; i++) {
-            transportPorts[i] = NodeProcess.freePort();
-            adminPorts[i] = NodeProcess.freePort();
-        }
-        for (int i = 0; i < NODES; i++) {
-            final StringBuilder seeds = new StringBuilder();
-            for (int j = i + 1; j < NODES; j++) {
-                seeds.append(seeds.length() == 0 ? "" : ", ").append("\"ws://127.0.0.1:").append(transportPorts[j])
-                    .append("/hamlet\"");
-            }
-            final Path nodeDir = Files.createDirectories(dir.resolve("node" + (i + 1)));
-            final Path conf = nodeDir.resolve("node.conf");
-            Files.writeString(conf, "hamlet {\n"
-                + "  node { id = node" + (i + 1) + ", host = \"127.0.0.1\", port = " + transportPorts[i] + " }\n"
-                + "  admin { host = \"127.0.0.1\", port = " + adminPorts[i] + " }\n"
-                + "  cluster.seeds = [" + seeds + "]\n"
-                + "}\n");
-            nodes.add(NodeProcess.start(home, adminPorts[i], nodeDir, "--conf", conf.toString(),
-                "--data", nodeDir.resolve("data").toString(), "--deploy", nodeDir.resolve("deploy").toString()));
-        }
-        for (final NodeProcess node : nodes) {
+        cluster.start();
+        for (final NodeProcess node : cluster.nodes()) {
             node.awaitGet("/api/node", "the node's API with the example behaviours", r -> r.status() == 200
                 && r.at("behaviors") != null && r.at("behaviors").toString().contains("job-router"));
         }
@@ -82,7 +57,7 @@ class ClusterIT {
 
     @AfterAll
     void stopNodes() {
-        nodes.forEach(NodeProcess::close);
+        cluster.close();
     }
 
     @Test
@@ -143,7 +118,7 @@ class ClusterIT {
     @Test
     @Order(4)
     void shouldCloseOnlyTheConnectionThatBreaksTheProtocolAndGoOnServingPeers() throws Exception {
-        final URI transport = URI.create("ws://127.0.0.1:" + transportPorts[0] + "/hamlet");
+        final URI transport = URI.create("ws://127.0.0.1:" + cluster.transportPort(1) + "/hamlet");
         final long dialsBefore = node(1).get("/api/transport").at("counters", "dials").getAsLong();
         final byte[] noise = new byte[256];
         new Random(7).nextBytes(noise);
@@ -207,7 +182,7 @@ class ClusterIT {
     }
 
     private NodeProcess node(final int number) {
-        return nodes.get(number - 1);
+        return cluster.node(number);
     }
 
     private void spawn(final int number, final String body) throws IOException, InterruptedException {

@@ -13,10 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -30,46 +26,19 @@ import java.util.TreeSet;
 class TraceIT {
     private static final int NODES = 3;
 
-    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final LoopbackCluster cluster = new LoopbackCluster("trace", NODES);
 
     @RegisterExtension
-    final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.numbered(() -> nodes);
+    final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.numbered(cluster::nodes);
 
     @BeforeAll
     void startNodes() throws IOException, InterruptedException {
-        final Path home = NodeProcess.distribution();
-        final Path dir = Files.createTempDirectory("hamlet-trace-");
-        final int[] transportPorts = new int[NODES];
-        final int[] adminPorts = new int[NODES];
-        for (int i = 0; i < NODES; i++) {
-            transportPorts[i] = NodeProcess.freePort();
-            adminPorts[i] = NodeProcess.freePort();
-        }
-        for (int i = 0; i < NODES; i++) {
-            final StringBuilder seeds = new StringBuilder();
-            for (int j = i + 1; j < NODES; j++) {
-                seeds.append(seeds.length() == 0 ? "" : ", ").append("\"ws://127.0.0.1:").append(transportPorts[j])
-                    .append("/hamlet\"");
-            }
-            final Path nodeDir = Files.createDirectories(dir.resolve("node" + (i + 1)));
-            final Path conf = nodeDir.resolve("node.conf");
-            Files.writeString(conf, "hamlet {\n"
-                + "  node { id = node" + (i + 1) + ", host = \"127.0.0.1\", port = " + transportPorts[i] + " }\n"
-                + "  admin { host = \"127.0.0.1\", port = " + adminPorts[i] + " }\n"
-                + "  cluster.seeds = [" + seeds + "]\n"
-                + "}\n");
-            nodes.add(NodeProcess.start(home, adminPorts[i], nodeDir, "--conf", conf.toString(),
-                "--data", nodeDir.resolve("data").toString(), "--deploy", nodeDir.resolve("deploy").toString()));
-        }
-        for (final NodeProcess node : nodes) {
-            node.awaitGet("/api/cluster/members", "three alive members", r -> r.status() == 200
-                && r.body().split("\"status\":\"alive\"", -1).length - 1 == NODES);
-        }
+        cluster.start();
     }
 
     @AfterAll
     void stopNodes() {
-        nodes.forEach(NodeProcess::close);
+        cluster.close();
     }
 
     @Test
@@ -142,6 +111,6 @@ class TraceIT {
     }
 
     private NodeProcess node(final int number) {
-        return nodes.get(number - 1);
+        return cluster.node(number);
     }
 }
