@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MetricsIT {
     private static final int NODES = 3;
     private static final String ECHO = "{\"behavior\":\"echo\",\"name\":\"echo\",\"group\":\"echoes\"}";
-    /** Dashboard metrics a plain cluster cannot show: written only with TLS on (a certificate to expire). */
+    /** Dashboard metrics a plain cluster cannot show: written only with TLS on (TlsClusterIT checks them there). */
     private static final Map<String, String> ONLY_WITH_TLS = Map.of("hamlet_tls_certificate_expiry_seconds",
         "no certificate without TLS");
     private static final Pattern OUR_NAMES = Pattern.compile("\\b(?:hamlet|jvm|process)_[a-zA-Z0-9_]+");

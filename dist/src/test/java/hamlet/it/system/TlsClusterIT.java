@@ -171,6 +171,33 @@ class TlsClusterIT {
             assertFalse(seen.body().contains("\"node1\""), "node9 never learns the cluster: " + seen.body());
         }
         awaitAsk(1, "node2:echo", "\"still serving\"");
+        assertTlsMetrics(1);
+    }
+
+    /**
+     * What an operator's alerts read with TLS on: enabled, each role's soonest expiry (the node certificates were
+     * issued for a day, the CA for two), and each TLS refusal counted on {@code /api/transport} shown by reason.
+     */
+    private void assertTlsMetrics(final int number) throws IOException, InterruptedException {
+        final NodeProcess.Reply reply = node(number).get("/metrics");
+        assertEquals(200, reply.status(), reply.body());
+        final MetricsPage page = new MetricsPage(reply.body());
+        assertEquals(1, page.value("hamlet_tls_enabled"), "node" + number);
+        final double dayS = Duration.ofDays(1).toSeconds();
+        final double node = page.value("hamlet_tls_certificate_expiry_seconds", "role", "node");
+        final double caLeft = page.value("hamlet_tls_certificate_expiry_seconds", "role", "ca");
+        assertTrue(node > dayS - 3_600 && node <= dayS, "the node certificate expires in a day: " + node);
+        assertTrue(caLeft > 2 * dayS - 3_600 && caLeft <= 2 * dayS, "the CA expires in two days: " + caLeft);
+        int reasons = 0;
+        for (final var e : node(number).get("/api/transport").at("counters").getAsJsonObject().entrySet()) {
+            if (e.getKey().startsWith("refused.tls.") && e.getValue().getAsLong() > 0) {
+                final String reason = "tls_" + e.getKey().substring("refused.tls.".length()).replace('-', '_');
+                assertEquals(e.getValue().getAsDouble(), page.value("hamlet_transport_connections_refused_total",
+                    "reason", reason), reason + " on /metrics as on /api/transport");
+                reasons++;
+            }
+        }
+        assertTrue(reasons > 0, "node9's refusal is among the metrics: " + node1Counters());
     }
 
     @Test
