@@ -30,7 +30,7 @@ final class Dialer {
         private boolean inProgress;
         private boolean self;
         private long nextDialNs;
-        /** Its connection now completed a handshake: when it ends, the backoff starts over unless the peer was not ready. */
+        /** Its connection did its handshake: when that ends, the backoff starts over (unless the peer was unready). */
         private boolean handshaken;
 
         private Target(final String url, final boolean seed, final Backoff backoff) {

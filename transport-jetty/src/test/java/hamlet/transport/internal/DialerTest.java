@@ -74,7 +74,7 @@ class DialerTest {
 
         d.linked(d.target(SEED), "node-b");
         d.ended(d.target(SEED), nowNs, false);
-        assertEquals(waits.get(0), msUntilDue(d), "a link that served and then ended is redialed after the first delay");
+        assertEquals(waits.get(0), msUntilDue(d), "a link that served, then ended, is redialed after the first delay");
         d.ended(d.target(SEED), nowNs);
         assertEquals(waits.get(1), msUntilDue(d), "a dial that failed after it waits longer");
     }

@@ -104,20 +104,23 @@ class LoopbackTransportTest {
 
     @Test
     void shouldKeepWhatANodeNotReadyYetRefusedAndDeliverItOnceItIsReady() throws Exception {
-        // A restarted node's transport is up before its registry: it refuses each connection's first envelope. Before,
-        // each refusal counted as a failed write and the sender dead-lettered the lot after retry-max connections.
+        // A restarted node's transport is up before its registry: it refuses each connection's first envelope.
+        // Before, each refusal counted as a failed write, and the sender dead-lettered the lot after retry-max
+        // connections.
         try (TestNode a = TestNode.start("node-a"); TestNode b = TestNode.start("node-b", a.transport.url())) {
             TestNode.await("the link", 10_000, () -> a.isUpWith("node-b") && b.isUpWith("node-a"));
             a.notReady = true;
             sendAll(b, "node-a", 0, 100);
             final int retryMax = b.transport.settings().retryMax();
             TestNode.await(() -> "more refused connections than retry-max: " + a.refusals.get() + "; given up: "
-                + b.undeliverable.size() + ", first " + b.undeliverable.peek(), 30_000, () -> a.refusals.get() > retryMax);
+                + b.undeliverable.size() + ", first " + b.undeliverable.peek(), 30_000,
+                () -> a.refusals.get() > retryMax);
             assertTrue(b.undeliverable.isEmpty(), "a node not ready is no failed write: " + b.undeliverable.peek());
 
             a.notReady = false;
-            TestNode.await(() -> "deliveries once ready: " + a.delivered.size() + "; given up: " + b.undeliverable.size(),
-                30_000, () -> a.delivered.size() >= 100 && b.transport.peers().get(0).outbox() == 0);
+            TestNode.await(() -> "deliveries once ready: " + a.delivered.size() + "; given up: "
+                + b.undeliverable.size(), 30_000,
+                () -> a.delivered.size() >= 100 && b.transport.peers().get(0).outbox() == 0);
             assertExactlyOnceInOrder(a, "node-b", 100);
             assertTrue(b.undeliverable.isEmpty(), b.undeliverable.toString());
         }
