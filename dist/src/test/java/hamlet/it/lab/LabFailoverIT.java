@@ -77,7 +77,7 @@ class LabFailoverIT {
     @RegisterExtension
     final NodeOutputOnFailure dumpOnFailure = NodeOutputOnFailure.named(
         () -> nodes.stream().filter(n -> n.process() != null).toList(), LabNode::id, n -> n.tail(150))
-        .withCause().withLinesFirst(() -> traffic == null ? List.of() : List.of("the last asks: " + traffic.last(20)));
+        .withCause().withLinesFirst(this::failureLines);
 
     @BeforeAll
     void upTheLab() throws IOException, InterruptedException {
@@ -290,6 +290,33 @@ class LabFailoverIT {
             probe.close();
         }
         return new Takeover(first[0], TimeUnit.NANOSECONDS.toMillis(first[0].doneNs() - sinceNs), viewMs[0]);
+    }
+
+    /** For a failure: the last asks, and each running node's cluster-actor and replica counters. */
+    private List<String> failureLines() {
+        final List<String> lines = new ArrayList<>();
+        if (traffic != null) {
+            lines.add("the last asks: " + traffic.last(20));
+        }
+        for (final LabNode n : nodes) {
+            if (n.process() == null) {
+                continue;
+            }
+            try {
+                final JsonObject counters = n.process().get("/api/node").at("counters").getAsJsonObject();
+                final Map<String, String> ours = new TreeMap<>();
+                counters.entrySet().stream().filter(e -> e.getKey().startsWith("replica.")
+                    || e.getKey().startsWith("cluster-actors.") || e.getKey().startsWith("handover."))
+                    .forEach(e -> ours.put(e.getKey(), e.getValue().toString()));
+                lines.add(n.id() + "'s counters: " + ours);
+            } catch (final IOException | RuntimeException e) {
+                lines.add(n.id() + "'s counters: not read (" + e + ")");
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return lines;
+            }
+        }
+        return lines;
     }
 
     /** @return the first line logged since {@code skip} lines that contains both parts, once there is one */

@@ -37,6 +37,8 @@ public final class ClusterActors implements PlacementListener {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterActors.class);
     /** A copy not acknowledged within this is sent again (to the replica placement names then). */
     static final long RESEND_AFTER_NS = 500_000_000L;
+    /** Held output that waited this long with no acknowledgement from the replica is logged and counted. */
+    static final long ACKS_LATE_NS = 2_000_000_000L;
     /** The longest a takeover waits for the other members' copies: one round trip, with room. */
     static final long GATHER_NS = 200_000_000L;
 
@@ -701,6 +703,15 @@ public final class ClusterActors implements PlacementListener {
             if (oldest != 0 && nowNs - oldest > RESEND_AFTER_NS) {
                 role.command(new ClusterRole.Resend());
                 cell.schedule();
+            }
+            if (role.lateOnce(nowNs, ACKS_LATE_NS)) {
+                // Every-message replication holds replies until the replica has the state: an owner whose replica
+                // stays silent answers nobody, and nothing else would say so.
+                counters.add(ClusterCounters.ACKS_LATE);
+                LOG.warn("[{}] cluster actor {} (epoch {}): its replica {} has acknowledged no copy for over {} ms "
+                    + "(up to copy {}); its replies and other output are held until it does, and the newest copy "
+                    + "is sent again every {} ms", nodeId, slot.name, role.epoch(), replicaOf(slot.name),
+                    ACKS_LATE_NS / 1_000_000, role.acked(), RESEND_AFTER_NS / 1_000_000);
             }
             if (intervalDue) {
                 role.command(new ClusterRole.Copy());

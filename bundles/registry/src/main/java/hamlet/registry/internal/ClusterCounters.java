@@ -28,6 +28,8 @@ final class ClusterCounters {
     /** Copies a takeover gathered from other members that were newer than any held here. */
     static final String COPIES_GATHERED = "replica.copies-gathered";
     static final String STATE_TOO_LARGE = "replica.state-too-large";
+    /** Times an owner's held output waited longer than {@code ACKS_LATE_NS} for its replica's acknowledgement. */
+    static final String ACKS_LATE = "replica.acknowledgements-late";
     static final String HANDOVER_SENT = "handover.sent";
     static final String HANDOVER_RECEIVED = "handover.received";
     static final String HANDOVER_REFUSED = "handover.refused";
@@ -36,7 +38,7 @@ final class ClusterCounters {
 
     private static final String[] ALL = {HELD, HELD_DROPPED, FORWARDED, DUPLICATES, ACTIVATED, RESTORE_FAILED,
         OUTPUTS_HELD, OUTPUTS_DROPPED, RECLAIMED, COPIES_SENT, COPIES_ACKED, COPIES_KEPT, COPIES_REFUSED,
-        COPIES_GATHERED, STATE_TOO_LARGE, HANDOVER_SENT, HANDOVER_RECEIVED, HANDOVER_REFUSED, LEASE_HELD, MALFORMED};
+        COPIES_GATHERED, STATE_TOO_LARGE, ACKS_LATE, HANDOVER_SENT, HANDOVER_RECEIVED, HANDOVER_REFUSED, LEASE_HELD, MALFORMED};
 
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 

@@ -78,6 +78,10 @@ final class ClusterRole {
     private volatile long acked;
     /** When the oldest copy waiting for its acknowledgement was sent, 0 when none waits. */
     private volatile long oldestPendingNs;
+    /** Since when held output has waited with no acknowledgement coming in: the last one, or the first hold. */
+    private volatile long ackAwaitedSinceNs;
+    /** Whether the failover thread said so for the present wait (see {@link #lateOnce}). */
+    private volatile boolean lateSaid;
 
     // Turn-owned.
     /** Messages to deliver before the mailbox: one put back by the lease check. */
@@ -128,6 +132,23 @@ final class ClusterRole {
         return oldestPendingNs;
     }
 
+    /** @return the highest copy number the replica acknowledged in this epoch */
+    long acked() {
+        return acked;
+    }
+
+    /**
+     * Failover thread: whether output has waited longer than {@code lateNs} with no acknowledgement coming in, told
+     * once per wait (a new acknowledgement or an empty hold ends the wait).
+     */
+    boolean lateOnce(final long nowNs, final long lateNs) {
+        if (oldestPendingNs == 0 || lateSaid || nowNs - ackAwaitedSinceNs <= lateNs) {
+            return false;
+        }
+        lateSaid = true;
+        return true;
+    }
+
     // ---- from other threads: each followed by cell.schedule() ----
 
     void command(final Command command) {
@@ -148,6 +169,8 @@ final class ClusterRole {
     void acknowledged(final long ofEpoch, final long number) {
         if (ofEpoch == epoch && number > acked) {
             acked = number;
+            ackAwaitedSinceNs = manager.nanoTime();
+            lateSaid = false;
         }
     }
 
@@ -302,6 +325,8 @@ final class ClusterRole {
         if (!outputs.isEmpty() || !pending.isEmpty()) {
             if (pending.isEmpty()) {
                 oldestPendingNs = manager.nanoTime();
+                ackAwaitedSinceNs = oldestPendingNs;
+                lateSaid = false;
             }
             pending.add(new Pending(number, outputs));
             manager.counters().add(ClusterCounters.OUTPUTS_HELD, outputs.size());

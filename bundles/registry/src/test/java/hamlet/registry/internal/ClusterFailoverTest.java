@@ -135,6 +135,30 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void shouldCountAndSayWhenItsReplicaAcknowledgesNothingThenAnswerOnceItDoes() throws Exception {
+        // An owner whose replica stays silent holds every reply (every-message replication): before, nothing said
+        // so, and an actor that answered nobody looked, in the logs, like one that was fine (seen once in CI).
+        final LocalActorSystem n1 = net.node("n1");
+        net.node("n2");
+        final LocalActorSystem n3 = net.node("n3");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner("quiet-rec", "n1", 1);
+        net.replica("quiet-rec", "n2");
+        activate("n1", "quiet-rec", 1, Activation.Cause.FIRST);
+        final ActorRef ref = n3.ref("quiet-rec");
+        assertEquals("ok:1", TestNode.ask(ref, "n:1"));
+        net.cut.add("n2");
+        final var second = ref.ask("n:2", Duration.ofSeconds(30)).toCompletableFuture();
+        awaitTrue("the late acknowledgements counted once", () -> n1.clusterActors().countersSnapshot()
+            .get(ClusterCounters.ACKS_LATE) == 1);
+        assertTrue(!second.isDone(), "the reply is held while the replica is silent");
+        net.heal("n2");
+        assertEquals("ok:2", second.get(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+            "the copy sent again is acknowledged, and the held reply leaves");
+        assertEquals(1, n1.clusterActors().countersSnapshot().get(ClusterCounters.ACKS_LATE), "said once per wait");
+    }
+
+    @Test
     void shouldTakeOverWithTheNewestCopyHeldByAMemberThatIsNotTheNewOwner() throws Exception {
         // The old owner copied to n2, but n3 takes over (views differ around a death; a member that came back is no
         // candidate for a while): n3 holds no copy and must ask the others for theirs.
