@@ -40,6 +40,18 @@ class ClusterFailoverTest {
         awaitTrue(name + " activated on " + node, () -> placement.activations().size() > before);
     }
 
+    /** Three nodes; {@code name} runs on n1 (epoch 1) and copies its state to n2. @return n3's ref to it */
+    private ActorRef ownedByN1CopiedToN2(final String name) {
+        net.node("n1");
+        net.node("n2");
+        final LocalActorSystem n3 = net.node("n3");
+        net.behavior("recorder", Recorder.behavior());
+        net.owner(name, "n1", 1);
+        net.replica(name, "n2");
+        activate("n1", name, 1, Activation.Cause.FIRST);
+        return n3.ref(name);
+    }
+
     @Test
     void shouldHandOverStateAndWaitingMessagesWithNoGapOrDuplicate() throws Exception {
         final LocalActorSystem n1 = net.node("n1");
@@ -107,14 +119,8 @@ class ClusterFailoverTest {
 
     @Test
     void shouldLoseNothingAcknowledgedWhenTheOwnerDies() throws Exception {
-        final LocalActorSystem n1 = net.node("n1");
-        final LocalActorSystem n2 = net.node("n2");
-        final LocalActorSystem n3 = net.node("n3");
-        net.behavior("recorder", Recorder.behavior());
-        net.owner("safe-rec", "n1", 1);
-        net.replica("safe-rec", "n2");
-        activate("n1", "safe-rec", 1, Activation.Cause.FIRST);
-        final ActorRef ref = n3.ref("safe-rec");
+        final ActorRef ref = ownedByN1CopiedToN2("safe-rec");
+        final LocalActorSystem n1 = net.nodes.get("n1");
         for (int i = 1; i <= 5; i++) {
             assertEquals("ok:" + i, TestNode.ask(ref, "n:" + i));
         }
@@ -138,14 +144,8 @@ class ClusterFailoverTest {
     void shouldCountAndSayWhenItsReplicaAcknowledgesNothingThenAnswerOnceItDoes() throws Exception {
         // An owner whose replica stays silent holds every reply (every-message replication): before, nothing said
         // so, and an actor that answered nobody looked, in the logs, like one that was fine (seen once in CI).
-        final LocalActorSystem n1 = net.node("n1");
-        net.node("n2");
-        final LocalActorSystem n3 = net.node("n3");
-        net.behavior("recorder", Recorder.behavior());
-        net.owner("quiet-rec", "n1", 1);
-        net.replica("quiet-rec", "n2");
-        activate("n1", "quiet-rec", 1, Activation.Cause.FIRST);
-        final ActorRef ref = n3.ref("quiet-rec");
+        final ActorRef ref = ownedByN1CopiedToN2("quiet-rec");
+        final LocalActorSystem n1 = net.nodes.get("n1");
         assertEquals("ok:1", TestNode.ask(ref, "n:1"));
         net.cut.add("n2");
         final var second = ref.ask("n:2", Duration.ofSeconds(30)).toCompletableFuture();
@@ -162,14 +162,8 @@ class ClusterFailoverTest {
     void shouldTakeOverWithTheNewestCopyHeldByAMemberThatIsNotTheNewOwner() throws Exception {
         // The old owner copied to n2, but n3 takes over (views differ around a death; a member that came back is no
         // candidate for a while): n3 holds no copy and must ask the others for theirs.
-        final LocalActorSystem n1 = net.node("n1");
-        net.node("n2");
-        final LocalActorSystem n3 = net.node("n3");
-        net.behavior("recorder", Recorder.behavior());
-        net.owner("far-rec", "n1", 1);
-        net.replica("far-rec", "n2");
-        activate("n1", "far-rec", 1, Activation.Cause.FIRST);
-        final ActorRef ref = n3.ref("far-rec");
+        final ActorRef ref = ownedByN1CopiedToN2("far-rec");
+        final LocalActorSystem n3 = net.nodes.get("n3");
         for (int i = 1; i <= 5; i++) {
             assertEquals("ok:" + i, TestNode.ask(ref, "n:" + i));
         }
@@ -187,14 +181,8 @@ class ClusterFailoverTest {
 
     @Test
     void shouldReclaimWhatWaitedForADeadOwnerAndDeliverItOnce() throws Exception {
-        final LocalActorSystem n1 = net.node("n1");
-        final LocalActorSystem n2 = net.node("n2");
-        final LocalActorSystem n3 = net.node("n3");
-        net.behavior("recorder", Recorder.behavior());
-        net.owner("back-rec", "n1", 1);
-        net.replica("back-rec", "n2");
-        activate("n1", "back-rec", 1, Activation.Cause.FIRST);
-        final ActorRef ref = n3.ref("back-rec");
+        final ActorRef ref = ownedByN1CopiedToN2("back-rec");
+        final LocalActorSystem n3 = net.nodes.get("n3");
         for (int i = 1; i <= 3; i++) {
             assertEquals("ok:" + i, TestNode.ask(ref, "n:" + i));
         }
