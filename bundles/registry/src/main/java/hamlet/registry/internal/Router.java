@@ -143,16 +143,7 @@ final class Router {
      * @param where what the resolver said of it (never Remote: the inbox refuses those)
      * @param body the body
      * @param sender the sender, or null
-     */
-    void deliverArrived(final Address to, final Resolution where, final Object body, final ActorRef sender) {
-        deliver(to, where, body, sender, false, TraceContext.here());
-    }
-
-    /**
-     * As {@link #deliverArrived(Address, Resolution, Object, ActorRef)}, from a caller that holds its thread's trace
-     * state already (one thread-local lookup per envelope instead of two on the transport's thread).
-     *
-     * @param trace the calling thread's trace state ({@link TraceContext#here})
+     * @param trace the calling thread's trace state ({@link TraceContext#here}), which the inbox holds already
      */
     void deliverArrived(final Address to, final Resolution where, final Object body, final ActorRef sender,
                         final long[] trace) {
