@@ -243,9 +243,7 @@ class MetricsIT {
     }
 
     private MetricsPage scrape(final int number) throws IOException, InterruptedException {
-        final NodeProcess.Reply reply = node(number).get("/metrics");
-        assertEquals(200, reply.status(), reply.body());
-        return new MetricsPage(reply.body());
+        return MetricsPage.scrape(node(number));
     }
 
     private MetricsPage scrapeQuietly(final int number) {

@@ -1,5 +1,8 @@
 package hamlet.it.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -39,6 +42,16 @@ final class MetricsPage {
             }
             samples.add(new Sample(name, labels, Double.parseDouble(line.substring(space + 1))));
         }
+    }
+
+    /**
+     * @param node a running node
+     * @return its {@code GET /metrics}, which must answer 200
+     */
+    static MetricsPage scrape(final NodeProcess node) throws IOException, InterruptedException {
+        final NodeProcess.Reply reply = node.get("/metrics");
+        assertEquals(200, reply.status(), reply.body());
+        return new MetricsPage(reply.body());
     }
 
     /** @return the page as served */

@@ -179,9 +179,7 @@ class TlsClusterIT {
      * issued for a day, the CA for two), and each TLS refusal counted on {@code /api/transport} shown by reason.
      */
     private void assertTlsMetrics(final int number) throws IOException, InterruptedException {
-        final NodeProcess.Reply reply = node(number).get("/metrics");
-        assertEquals(200, reply.status(), reply.body());
-        final MetricsPage page = new MetricsPage(reply.body());
+        final MetricsPage page = MetricsPage.scrape(node(number));
         assertEquals(1, page.value("hamlet_tls_enabled"), "node" + number);
         final double dayS = Duration.ofDays(1).toSeconds();
         final double node = page.value("hamlet_tls_certificate_expiry_seconds", "role", "node");
