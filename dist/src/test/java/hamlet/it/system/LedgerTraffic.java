@@ -27,7 +27,9 @@ import com.google.gson.JsonObject;
  * <ul>
  * <li><b>acknowledged lost</b>: a reply whose {@code prev} is below the highest number of that sender answered
  * before: the actor's state no longer holds a message it had answered (a takeover from an older copy);</li>
- * <li><b>seen twice</b>: a reply saying {@code duplicate}, or a final state counting any;</li>
+ * <li><b>seen twice</b>: a reply saying {@code duplicate}, or a final state counting any (a number that came after a
+ * higher one but had not been seen is {@code late}, not a duplicate: an ask that timed out while its message waited
+ * on a stalled owner may be delivered after the sender's next one);</li>
  * <li><b>count went back</b>: a reply whose count is not above the count of a reply received before its ask was
  * sent (another activation answering with another state).</li>
  * </ul>
@@ -223,7 +225,7 @@ public final class LedgerTraffic implements AutoCloseable {
                 if (!a.answered()) {
                     continue;
                 }
-                if (a.duplicate() || a.prev() >= a.seq()) {
+                if (a.duplicate()) {
                     duplicates.add(a.toString());
                 }
                 if (a.prev() < highestAnswered) {
@@ -262,6 +264,50 @@ public final class LedgerTraffic implements AutoCloseable {
             throw new AssertionError("ask " + to + " for its state: " + r.status() + " " + r.body());
         }
         return reply.getAsJsonObject();
+    }
+
+    /**
+     * The checks of an actor's final account against the replies: it saw nothing twice, holds every number that was
+     * answered (the highest, and none of them among its missing ones).
+     *
+     * @param state what {@link #state} returned
+     * @return what is wrong, empty when all is well
+     */
+    public List<String> checkState(final String to, final JsonObject state) {
+        return checkState(to, state, asks());
+    }
+
+    static List<String> checkState(final String to, final JsonObject state, final List<Ask> asks) {
+        final List<String> wrong = new ArrayList<>();
+        if (state.get("duplicates").getAsLong() != 0) {
+            wrong.add("it saw " + state.get("duplicates") + " message(s) twice");
+        }
+        final JsonObject missing = state.has("missing") ? state.getAsJsonObject("missing") : new JsonObject();
+        final Map<String, List<Long>> answered = new TreeMap<>();
+        for (final Ask a : asks) {
+            if (a.to().equals(to) && a.answered()) {
+                answered.computeIfAbsent(a.sender(), k -> new ArrayList<>()).add(a.seq());
+            }
+        }
+        answered.forEach((sender, seqs) -> {
+            final long highest = seqs.stream().mapToLong(Long::longValue).max().orElse(0);
+            final JsonElement seen = state.getAsJsonObject("senders").get(sender);
+            if (seen == null || seen.getAsLong() < highest) {
+                wrong.add("it does not hold " + sender + "#" + highest + ", the last answered");
+            }
+            if (missing.has(sender)) {
+                final List<Long> lost = new ArrayList<>();
+                missing.getAsJsonArray(sender).forEach(n -> {
+                    if (seqs.contains(n.getAsLong())) {
+                        lost.add(n.getAsLong());
+                    }
+                });
+                if (!lost.isEmpty()) {
+                    wrong.add("it misses " + sender + "#" + lost + ", answered");
+                }
+            }
+        });
+        return wrong;
     }
 
     /** @return the highest number each sender got an answer for from this actor */

@@ -54,18 +54,40 @@ class LedgerActorTest {
     }
 
     @Test
+    void shouldCountANumberThatComesAfterAHigherOneAsLateNotAsADuplicate() throws Exception {
+        ask(ledger, "{\"from\":\"s1\",\"seq\":1}");
+        ask(ledger, "{\"from\":\"s1\",\"seq\":3}");
+        final JsonObject gap = ask(ledger, "\"?\"");
+        final JsonObject late = ask(ledger, "{\"from\":\"s1\",\"seq\":2}");
+        final JsonObject again = ask(ledger, "{\"from\":\"s1\",\"seq\":2}");
+
+        assertEquals(1, gap.get("gaps").getAsLong(), "2 is missing once 3 came");
+        assertEquals("[2]", gap.getAsJsonObject("missing").get("s1").toString());
+        assertTrue(late.get("late").getAsBoolean(), "2 came after 3: " + late);
+        assertFalse(late.get("duplicate").getAsBoolean(), "2 had not been seen: " + late);
+        assertTrue(again.get("duplicate").getAsBoolean(), "2 a second time: " + again);
+        final JsonObject state = ask(ledger, "\"?\"");
+        assertEquals(1, state.get("late").getAsLong());
+        assertEquals(1, state.get("duplicates").getAsLong());
+        assertEquals(0, state.get("gaps").getAsLong(), "nothing is missing any more: " + state);
+        assertEquals(0, state.getAsJsonObject("missing").size(), "nothing is missing any more: " + state);
+    }
+
+    @Test
     void shouldCarryItsCountAndNumbersAcrossSnapshotAndRestore() throws Exception {
         ask(ledger, "{\"from\":\"s1\",\"seq\":1}");
-        ask(ledger, "{\"from\":\"s1\",\"seq\":2}");
+        ask(ledger, "{\"from\":\"s1\",\"seq\":4}");
         ask(ledger, "tick");
         final JsonElement state = ledger.snapshot();
 
         final Actor next = new LedgerBehavior().create(ActorSpec.of("ledger", "ledger"));
         next.restore(JsonParser.parseString(state.toString()));
-        final JsonObject after = ask(next, "{\"from\":\"s1\",\"seq\":3}");
+        final JsonObject after = ask(next, "{\"from\":\"s1\",\"seq\":5}");
+        final JsonObject late = ask(next, "{\"from\":\"s1\",\"seq\":3}");
 
         assertEquals(4, after.get("count").getAsLong(), "the count goes on");
-        assertEquals(2, after.get("prev").getAsLong(), "the numbers seen before the restore are kept");
+        assertEquals(4, after.get("prev").getAsLong(), "the numbers seen before the restore are kept");
+        assertTrue(late.get("late").getAsBoolean(), "what was missing before the restore still is: " + late);
         assertEquals(0, ask(next, "{\"query\":true}").get("duplicates").getAsLong());
     }
 
