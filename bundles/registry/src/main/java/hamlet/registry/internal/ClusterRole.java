@@ -247,14 +247,25 @@ final class ClusterRole {
             return true;
         }
         if (lastDocument != null && !pending.isEmpty()) {
-            if (manager.replicaOf(name) == null) {
+            if (manager.replicaOf(name) != null) {
+                manager.sendCopy(name, epoch, copyNumber, lastDocument);
+                oldestPendingNs = manager.nanoTime();
+            } else if (mayRunNow()) {
+                // Alone in a cluster that lets it run (no member to copy to): nobody can take the actor over.
                 releaseAll();
             } else {
-                manager.sendCopy(name, epoch, copyNumber, lastDocument);
+                // Cut off: no member is up to copy to, and a takeover elsewhere restores an older copy. What the
+                // actor sent since must never leave (it would show a state that the new owner does not have): it
+                // leaves once a copy is acknowledged (a replica up again, or a resume), or is dropped on a forward.
                 oldestPendingNs = manager.nanoTime();
             }
         }
         return true;
+    }
+
+    /** @return whether this node may run the actor now: not fenced, and its lease holds */
+    private boolean mayRunNow() {
+        return !fenced && !leaseLapsed && manager.nanoTime() - manager.leaseValidUntilNanos() < 0;
     }
 
     /** @return the next message: the one put back first, then the mailbox */

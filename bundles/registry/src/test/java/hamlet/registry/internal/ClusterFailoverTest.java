@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static hamlet.registry.internal.ClusterActorsTest.activation;
 import static hamlet.registry.internal.TestNode.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,6 +157,33 @@ class ClusterFailoverTest {
         assertEquals("ok:2", second.get(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
             "the copy sent again is acknowledged, and the held reply leaves");
         assertEquals(1, n1.clusterActors().countersSnapshot().get(ClusterCounters.ACKS_LATE), "said once per wait");
+    }
+
+    @Test
+    void shouldNeverReleaseACutOffOwnersUnacknowledgedRepliesThoughNoReplicaIsLeftToCopyTo() throws Exception {
+        // Seen in the lab (owner's cable pulled): the owner, fenced, no longer saw any member up to copy to, and the
+        // next resend round released the reply it held; it reached the asker once the cable was back, while the
+        // takeover had restored the replica's older copy. A message was answered, then missing from the state.
+        final ActorRef ref = ownedByN1CopiedToN2("cut-rec");
+        final LocalActorSystem n1 = net.nodes.get("n1");
+        assertEquals("ok:1", TestNode.ask(ref, "n:1"));
+        net.cut.add("n2");
+        final var second = ref.ask("n:2", Duration.ofSeconds(30)).toCompletableFuture();
+        awaitTrue("2 handled on n1, its reply held", () -> Recorder.seen("cut-rec").size() == 2
+            && n1.clusterActors().countersSnapshot().get(ClusterCounters.OUTPUTS_HELD) == 2);
+        n1.clusterActors().deactivate("cut-rec", 1, null, 0, "this node lost its lease");
+        net.placement("n1").replica("cut-rec", null);
+        // Said after 2 s of held output, by when the resend round (every 500 ms) has met the missing replica.
+        awaitTrue("the reply released, or the wait for an acknowledgement said", () -> second.isDone()
+            || n1.clusterActors().countersSnapshot().get(ClusterCounters.ACKS_LATE) == 1);
+        assertFalse(second.isDone(), "the reply to 2 left, though no replica has the state it came from");
+        net.kill("n2");
+        net.owner("cut-rec", "n3", 2);
+        activate("n3", "cut-rec", 2, Activation.Cause.TAKEOVER);
+        n1.clusterActors().forward("cut-rec", "n3", 2);
+        awaitTrue("the held reply dropped with the fenced activation", () -> n1.clusterActors()
+            .countersSnapshot().get(ClusterCounters.OUTPUTS_DROPPED) == 1);
+        assertFalse(second.isDone(), "the reply to 2 never leaves");
     }
 
     @Test
