@@ -309,6 +309,11 @@ class LabFailoverIT {
                     || e.getKey().startsWith("cluster-actors.") || e.getKey().startsWith("handover."))
                     .forEach(e -> ours.put(e.getKey(), e.getValue().toString()));
                 lines.add(n.id() + "'s counters: " + ours);
+                // Where a message can wait unseen: a link's outbox, a mailbox, the dead letters.
+                for (final String path : List.of("/api/transport", "/api/actors", "/api/deadletters")) {
+                    final String body = n.process().get(path).body();
+                    lines.add(n.id() + "'s " + path + ": " + body.substring(0, Math.min(body.length(), 4000)));
+                }
             } catch (final IOException | RuntimeException e) {
                 lines.add(n.id() + "'s counters: not read (" + e + ")");
             } catch (final InterruptedException e) {
