@@ -314,7 +314,8 @@ class LabFailoverIT {
                     final String body = n.process().get(path).body();
                     lines.add(n.id() + "'s " + path + ": " + body.substring(0, Math.min(body.length(), 4000)));
                 }
-            } catch (final IOException | RuntimeException e) {
+                lines.add(n.id() + "'s own threads: " + ownThreads(n.process().threadDump()));
+            } catch (final IOException | RuntimeException | AssertionError e) {
                 lines.add(n.id() + "'s counters: not read (" + e + ")");
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -322,6 +323,17 @@ class LabFailoverIT {
             }
         }
         return lines;
+    }
+
+    /** @return the node's own threads (named hamlet-*) and the JVM's deadlock report, from a thread dump */
+    private static String ownThreads(final String dump) {
+        final StringBuilder kept = new StringBuilder();
+        for (final String block : dump.split("\n\s*\n")) {
+            if (block.startsWith("\"hamlet-") || block.contains("deadlock")) {
+                kept.append('\n').append(block.strip());
+            }
+        }
+        return kept.length() > 20_000 ? kept.substring(0, 20_000) + "\n..." : kept.toString();
     }
 
     /** @return the first line logged since {@code skip} lines that contains both parts, once there is one */

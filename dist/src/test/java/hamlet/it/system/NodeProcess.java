@@ -140,7 +140,7 @@ public final class NodeProcess implements AutoCloseable {
      *
      * @throws AssertionError when neither tool could take a dump: a deadlock check must not pass for want of one
      */
-    String threadDump() throws IOException, InterruptedException {
+    public String threadDump() throws IOException, InterruptedException {
         final StringBuilder failures = new StringBuilder();
         for (final List<String> command : List.of(List.of(jdkTool("jcmd"), Long.toString(pid()), "Thread.print"),
             List.of(jdkTool("jstack"), Long.toString(pid())))) {
