@@ -293,7 +293,12 @@ final class ActorCell extends ForkJoinTask<Void> {
     @Override
     protected boolean exec() {
         runTurn();
-        host.dispatcher().runFirstTurns();
+        try {
+            host.dispatcher().runFirstTurns();
+        } catch (final RuntimeException e) {
+            // Other actors' turns: what they throw must not complete this cell's task (it would never run again).
+            LOG.error("[{}] internal error running the first turns after {}: {}", host.nodeId(), spec.name(), e, e);
+        }
         return false;
     }
 
@@ -317,14 +322,29 @@ final class ActorCell extends ForkJoinTask<Void> {
     }
 
     private void afterTurn() {
-        if (hasWork()) {
+        if (hasWorkOrFailed()) {
             again();
             return;
         }
         scheduled.set(false);
-        // A producer may have offered after our check but seen the flag still set: look once more.
-        if (hasWork() && scheduled.compareAndSet(false, true)) {
+        // A producer may have offered after our check but seen the flag still set: look once more. The next turn may
+        // be running already on another thread: this check reads nothing that turn owns.
+        if (hasWorkOrFailed() && scheduled.compareAndSet(false, true)) {
             again();
+        }
+    }
+
+    /**
+     * {@link #hasWork}, never throwing: an exception out of {@link #exec} would complete this cell's task for good,
+     * and the actor would never run again, silently. A check that fails is logged and answered "yes": an extra turn
+     * with nothing to do only ends.
+     */
+    private boolean hasWorkOrFailed() {
+        try {
+            return hasWork();
+        } catch (final RuntimeException e) {
+            LOG.error("[{}] internal error checking whether {} has work: {}", host.nodeId(), spec.name(), e, e);
+            return true;
         }
     }
 

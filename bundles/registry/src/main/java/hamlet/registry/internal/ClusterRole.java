@@ -88,8 +88,18 @@ final class ClusterRole {
     private final ArrayDeque<Envelope> front = new ArrayDeque<>();
     private SeenSequences seen = new SeenSequences();
     /** The state documents to restore from, best first; null once restored. */
-    private List<String> restoreFrom;
+    private volatile List<String> restoreFrom;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /*
+     * What hasWork and blocksMessages read of the two turn-owned queues, written by the turn after each change.
+     * Those two run on whichever thread ends a turn, and after it cleared the scheduled flag another thread may
+     * already run the next turn: reading the queues themselves there could throw (a peek that found the head just
+     * polled), and an exception out of a turn's end completes the cell's task for good (it never runs again).
+     */
+    /** The number of the oldest copy whose outputs wait, 0 when none. */
+    private volatile long oldestPendingNumber;
+    private volatile int pendingCount;
+    private volatile boolean frontWaiting;
     private long copyNumber;
     private String lastDocument;
     private boolean tooLargeLogged;
@@ -181,15 +191,22 @@ final class ClusterRole {
 
     // ---- the turn ----
 
-    /** @return whether the turn has something to do besides the mailbox. Turn thread (the cell's afterTurn). */
+    /**
+     * @return whether the turn has something to do besides the mailbox. Any thread (the end of a turn, while the next
+     *     may run): reads only volatile state
+     */
     boolean hasWork() {
-        return !commands.isEmpty() || restoreFrom != null || (!pending.isEmpty() && pending.peek().number() <= acked)
-            || (!front.isEmpty() && !blocksMessages());
+        final long oldest = oldestPendingNumber;
+        return !commands.isEmpty() || restoreFrom != null || oldest != 0 && oldest <= acked
+            || frontWaiting && !blocksMessages();
     }
 
-    /** @return whether messages wait undelivered now: fenced, lease run out, or too many copies unacknowledged */
+    /**
+     * @return whether messages wait undelivered now: fenced, lease run out, or too many copies unacknowledged. Any
+     *     thread
+     */
     boolean blocksMessages() {
-        return fenced || leaseLapsed || pending.size() >= MAX_PENDING;
+        return fenced || leaseLapsed || pendingCount >= MAX_PENDING;
     }
 
     /**
@@ -271,7 +288,11 @@ final class ClusterRole {
     /** @return the next message: the one put back first, then the mailbox */
     Envelope next(final ActorCell cell) {
         final Envelope first = front.poll();
-        return first != null ? first : cell.pollMailbox();
+        if (first != null) {
+            frontWaiting = !front.isEmpty();
+            return first;
+        }
+        return cell.pollMailbox();
     }
 
     /**
@@ -284,6 +305,7 @@ final class ClusterRole {
     Admission admit(final Envelope envelope) {
         if (fenced || diverted || manager.nanoTime() - manager.leaseValidUntilNanos() >= 0) {
             front.addFirst(envelope);
+            frontWaiting = true;
             if (!fenced && !diverted) {
                 if (!leaseLapsed) {
                     LOG.warn("[{}] cluster actor {} (epoch {}): this node's lease ran out; its messages are held, "
@@ -340,6 +362,7 @@ final class ClusterRole {
                 lateSaid = false;
             }
             pending.add(new Pending(number, outputs));
+            pendingChanged();
             manager.counters().add(ClusterCounters.OUTPUTS_HELD, outputs.size());
         }
     }
@@ -377,6 +400,7 @@ final class ClusterRole {
         while (!pending.isEmpty() && pending.peek().number() <= upTo) {
             manager.release(pending.poll().outputs());
         }
+        pendingChanged();
         oldestPendingNs = pending.isEmpty() ? 0 : oldestPendingNs;
     }
 
@@ -385,7 +409,15 @@ final class ClusterRole {
         while (!pending.isEmpty()) {
             manager.release(pending.poll().outputs());
         }
+        pendingChanged();
         oldestPendingNs = 0;
+    }
+
+    /** Turn: publishes the pending queue's head and size for {@link #hasWork} and {@link #blocksMessages}. */
+    private void pendingChanged() {
+        final Pending oldest = pending.peek();
+        oldestPendingNumber = oldest == null ? 0 : oldest.number();
+        pendingCount = pending.size();
     }
 
     /** @return how many outputs were dropped: their activation was taken over elsewhere, from an older copy */
@@ -394,6 +426,7 @@ final class ClusterRole {
         while (!pending.isEmpty()) {
             dropped += pending.poll().outputs().size();
         }
+        pendingChanged();
         oldestPendingNs = 0;
         return dropped;
     }
@@ -402,6 +435,7 @@ final class ClusterRole {
     private List<Envelope> drainWaiting(final ActorCell cell) {
         final List<Envelope> waiting = new ArrayList<>(front);
         front.clear();
+        frontWaiting = false;
         Envelope envelope;
         while ((envelope = cell.pollMailbox()) != null) {
             waiting.add(envelope);
