@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +52,18 @@ class ClusterFailoverTest {
         net.replica(name, "n2");
         activate("n1", name, 1, Activation.Cause.FIRST);
         return n3.ref(name);
+    }
+
+    /**
+     * {@code name} as in {@link #ownedByN1CopiedToN2}, asked once (answered), then its replica cut off.
+     *
+     * @return the second ask, {@code n:2}, handled on n1 with its reply held
+     */
+    private CompletableFuture<Object> askedAgainWithTheReplicaCutOff(final String name) throws Exception {
+        final ActorRef ref = ownedByN1CopiedToN2(name);
+        assertEquals("ok:1", TestNode.ask(ref, "n:1"));
+        net.cut.add("n2");
+        return ref.ask("n:2", Duration.ofSeconds(30)).toCompletableFuture();
     }
 
     @Test
@@ -145,11 +158,8 @@ class ClusterFailoverTest {
     void shouldCountAndSayWhenItsReplicaAcknowledgesNothingThenAnswerOnceItDoes() throws Exception {
         // An owner whose replica stays silent holds every reply (every-message replication): before, nothing said
         // so, and an actor that answered nobody looked, in the logs, like one that was fine (seen once in CI).
-        final ActorRef ref = ownedByN1CopiedToN2("quiet-rec");
+        final CompletableFuture<Object> second = askedAgainWithTheReplicaCutOff("quiet-rec");
         final LocalActorSystem n1 = net.nodes.get("n1");
-        assertEquals("ok:1", TestNode.ask(ref, "n:1"));
-        net.cut.add("n2");
-        final var second = ref.ask("n:2", Duration.ofSeconds(30)).toCompletableFuture();
         awaitTrue("the late acknowledgements counted once", () -> n1.clusterActors().countersSnapshot()
             .get(ClusterCounters.ACKS_LATE) == 1);
         assertTrue(!second.isDone(), "the reply is held while the replica is silent");
@@ -164,11 +174,8 @@ class ClusterFailoverTest {
         // Seen in the lab (owner's cable pulled): the owner, fenced, no longer saw any member up to copy to, and the
         // next resend round released the reply it held; it reached the asker once the cable was back, while the
         // takeover had restored the replica's older copy. A message was answered, then missing from the state.
-        final ActorRef ref = ownedByN1CopiedToN2("cut-rec");
+        final CompletableFuture<Object> second = askedAgainWithTheReplicaCutOff("cut-rec");
         final LocalActorSystem n1 = net.nodes.get("n1");
-        assertEquals("ok:1", TestNode.ask(ref, "n:1"));
-        net.cut.add("n2");
-        final var second = ref.ask("n:2", Duration.ofSeconds(30)).toCompletableFuture();
         awaitTrue("2 handled on n1, its reply held", () -> Recorder.seen("cut-rec").size() == 2
             && n1.clusterActors().countersSnapshot().get(ClusterCounters.OUTPUTS_HELD) == 2);
         n1.clusterActors().deactivate("cut-rec", 1, null, 0, "this node lost its lease");
