@@ -112,8 +112,15 @@ public final class NodeProcess implements AutoCloseable {
         final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             final int port = random.nextInt(FIRST_TEST_PORT, LAST_TEST_PORT + 1);
+            // Free now is not enough: a port handed out a moment ago is not bound yet (a CI run gave two nodes of one
+            // test the same admin port). Never the same one twice in this JVM.
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
             try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return socket.getLocalPort();
+                }
             } catch (final IOException taken) {
                 // try another
             }
@@ -124,6 +131,8 @@ public final class NodeProcess implements AutoCloseable {
     /** The ports tests give their nodes: above the usual services, below the ephemeral range. */
     private static final int FIRST_TEST_PORT = 20_000;
     private static final int LAST_TEST_PORT = 32_000;
+    /** Every port {@link #freePort} returned in this JVM: a few hundred of the 12,000. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Process process() {
         return process;
